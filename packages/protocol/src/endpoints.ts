@@ -1,0 +1,157 @@
+import type { z } from "zod";
+import { healthReplySchema } from "./health.ts";
+import {
+  createSessionBodySchema,
+  joinSessionBodySchema,
+  sessionDetailReplySchema,
+  sessionReplySchema,
+  sessionsReplySchema,
+} from "./sessions.ts";
+import {
+  adminUserReplySchema,
+  adminUsersReplySchema,
+  adminUserUpdateBodySchema,
+  authReplySchema,
+  loginBodySchema,
+  meReplySchema,
+  refreshReplySchema,
+  registerBodySchema,
+} from "./users.ts";
+
+export type HttpMethod = "GET" | "POST" | "PATCH" | "DELETE";
+
+/** One HTTP endpoint of the public API: the single description used for docs and clients. */
+export interface Endpoint {
+  method: HttpMethod;
+  /** Fastify-style path, e.g. `/api/sessions/:id`. */
+  path: string;
+  summary: string;
+  /** Who may call it: `public`, any logged-in user, or a cookie-authenticated call. */
+  auth: "public" | "bearer" | "refreshCookie" | "bearerAndCookie";
+  body?: z.ZodType;
+  reply?: z.ZodType;
+  /** Status of a successful reply. */
+  status: number;
+}
+
+/** Every endpoint of the API, keyed by a stable name. */
+export const ENDPOINTS = {
+  health: {
+    method: "GET",
+    path: "/api/health",
+    summary: "Liveness: ok once the server accepts requests.",
+    auth: "public",
+    reply: healthReplySchema,
+    status: 200,
+  },
+  register: {
+    method: "POST",
+    path: "/api/auth/register",
+    summary: "Create an account; sets the refresh cookie.",
+    auth: "public",
+    body: registerBodySchema,
+    reply: authReplySchema,
+    status: 201,
+  },
+  login: {
+    method: "POST",
+    path: "/api/auth/login",
+    summary: "Log in; sets the refresh cookie.",
+    auth: "public",
+    body: loginBodySchema,
+    reply: authReplySchema,
+    status: 200,
+  },
+  refresh: {
+    method: "POST",
+    path: "/api/auth/refresh",
+    summary: "Rotate the refresh cookie and get a new access token.",
+    auth: "refreshCookie",
+    reply: refreshReplySchema,
+    status: 200,
+  },
+  logout: {
+    method: "POST",
+    path: "/api/auth/logout",
+    summary: "Revoke this login: the access token and the refresh family.",
+    auth: "bearerAndCookie",
+    status: 204,
+  },
+  me: {
+    method: "GET",
+    path: "/api/auth/me",
+    summary: "The logged-in user.",
+    auth: "bearer",
+    reply: meReplySchema,
+    status: 200,
+  },
+  createSession: {
+    method: "POST",
+    path: "/api/sessions",
+    summary: "Create a session (teachers and admins).",
+    auth: "bearer",
+    body: createSessionBodySchema,
+    reply: sessionReplySchema,
+    status: 201,
+  },
+  listSessions: {
+    method: "GET",
+    path: "/api/sessions",
+    summary: "Sessions the user teaches, or has joined.",
+    auth: "bearer",
+    reply: sessionsReplySchema,
+    status: 200,
+  },
+  joinSession: {
+    method: "POST",
+    path: "/api/sessions/join",
+    summary: "Join a session by its code (any case); idempotent.",
+    auth: "bearer",
+    body: joinSessionBodySchema,
+    reply: sessionReplySchema,
+    status: 200,
+  },
+  getSession: {
+    method: "GET",
+    path: "/api/sessions/:id",
+    summary: "A session; its teacher also gets the participants.",
+    auth: "bearer",
+    reply: sessionDetailReplySchema,
+    status: 200,
+  },
+  endSession: {
+    method: "POST",
+    path: "/api/sessions/:id/end",
+    summary: "End a session (its teacher); idempotent.",
+    auth: "bearer",
+    reply: sessionReplySchema,
+    status: 200,
+  },
+  adminListUsers: {
+    method: "GET",
+    path: "/api/admin/users",
+    summary: "All users (admins).",
+    auth: "bearer",
+    reply: adminUsersReplySchema,
+    status: 200,
+  },
+  adminUpdateUser: {
+    method: "PATCH",
+    path: "/api/admin/users/:id",
+    summary: "Change a user's role or deactivate them (admins; not themselves).",
+    auth: "bearer",
+    body: adminUserUpdateBodySchema,
+    reply: adminUserReplySchema,
+    status: 200,
+  },
+  adminListSessions: {
+    method: "GET",
+    path: "/api/admin/sessions",
+    summary: "All sessions (admins).",
+    auth: "bearer",
+    reply: sessionsReplySchema,
+    status: 200,
+  },
+} as const satisfies Record<string, Endpoint>;
+
+export type EndpointName = keyof typeof ENDPOINTS;

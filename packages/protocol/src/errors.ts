@@ -1,0 +1,49 @@
+import { z } from "zod";
+
+/**
+ * The error catalogue: every error code the API can return, with its HTTP status and a
+ * default message. The server raises errors only through this list; docs/API.md documents
+ * every entry (a test checks it).
+ */
+export const ERRORS = {
+  validation_failed: { status: 422, message: "The request is invalid." },
+  malformed_json: { status: 400, message: "The request body is not valid JSON." },
+  unsupported_media_type: { status: 415, message: "Send the request body as application/json." },
+  body_too_large: { status: 413, message: "The request body is too large." },
+  not_authenticated: { status: 401, message: "Log in to continue." },
+  token_invalid: { status: 401, message: "Your login is invalid or has expired." },
+  refresh_token_invalid: { status: 401, message: "Your login has expired. Log in again." },
+  refresh_token_reused: {
+    status: 401,
+    message: "This login was used twice and has been revoked. Log in again.",
+  },
+  invalid_credentials: { status: 401, message: "The email or password is wrong." },
+  account_deactivated: { status: 403, message: "This account has been deactivated." },
+  forbidden: { status: 403, message: "You are not allowed to do this." },
+  teacher_signup_closed: { status: 403, message: "Teacher sign-up is closed here. Ask an administrator." },
+  teachers_only: { status: 403, message: "Only teachers can do this." },
+  students_only: { status: 403, message: "Only students can join sessions." },
+  own_role_change: { status: 403, message: "You cannot change your own role or deactivate yourself." },
+  not_found: { status: 404, message: "Not found." },
+  session_not_found: { status: 404, message: "No session has this join code." },
+  email_taken: { status: 409, message: "An account with this email already exists." },
+  session_ended: { status: 410, message: "This session has ended." },
+  rate_limited: { status: 429, message: "Too many requests. Wait a moment and try again." },
+  login_throttled: { status: 429, message: "Too many failed logins for this account. Wait a few minutes." },
+  internal_error: { status: 500, message: "Something went wrong on the server." },
+  service_unavailable: { status: 503, message: "The server is shutting down or not ready." },
+} as const satisfies Record<string, { status: number; message: string }>;
+
+export type ErrorCode = keyof typeof ERRORS;
+export const ERROR_CODES = Object.keys(ERRORS) as ErrorCode[];
+
+/** The JSON shape of every error reply. */
+export const errorBodySchema = z.object({
+  error: z.object({
+    code: z.string(),
+    message: z.string(),
+    /** For validation errors: which fields are wrong and why. */
+    issues: z.array(z.object({ path: z.string(), message: z.string() })).optional(),
+  }),
+});
+export type ErrorBody = z.infer<typeof errorBodySchema>;

@@ -1,0 +1,13 @@
+/** Size limits shared by server validation and client forms. */
+export const LIMITS = {
+  /** Largest HTTP request body in bytes (larger -> 413). */
+  bodyBytes: 1024 * 1024,
+  emailChars: 254,
+  nameChars: 80,
+  passwordMinChars: 8,
+  passwordMaxChars: 256,
+  sessionNameChars: 120,
+  /** Largest starter code or student code, in bytes of UTF-8. */
+  codeBytes: 256 * 1024,
+  joinCodeChars: 6,
+} as const;

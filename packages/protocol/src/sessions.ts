@@ -1,0 +1,72 @@
+import { z } from "zod";
+import { languageSchema } from "./languages.ts";
+import { LIMITS } from "./limits.ts";
+
+/** Join-code alphabet: no 0/O, 1/I/L, so a code read aloud or off a projector is unambiguous. */
+export const JOIN_CODE_ALPHABET = "23456789ABCDEFGHJKMNPQRSTUVWXYZ";
+
+export const SESSION_STATUSES = ["active", "ended"] as const;
+export const sessionStatusSchema = z.enum(SESSION_STATUSES);
+
+export const sessionSchema = z.object({
+  id: z.uuid(),
+  name: z.string(),
+  joinCode: z.string(),
+  language: languageSchema,
+  starterCode: z.string(),
+  status: sessionStatusSchema,
+  teacherId: z.uuid(),
+  teacherName: z.string(),
+  createdAt: z.string(),
+  endedAt: z.string().nullable(),
+  participantCount: z.number().int(),
+});
+export type Session = z.infer<typeof sessionSchema>;
+
+export const participantSchema = z.object({
+  userId: z.uuid(),
+  name: z.string(),
+  email: z.string(),
+  online: z.boolean(),
+  joinedAt: z.string(),
+});
+export type Participant = z.infer<typeof participantSchema>;
+
+const utf8Bytes = (s: string) => new TextEncoder().encode(s).length;
+
+export const createSessionBodySchema = z.strictObject({
+  name: z
+    .string()
+    .trim()
+    .min(1, "Give the session a name.")
+    .max(LIMITS.sessionNameChars, `Session name must be at most ${LIMITS.sessionNameChars} characters.`)
+    .refine((s) => !/[\u0000-\u001f\u007f]/.test(s), "Session name contains invalid characters."),
+  language: languageSchema,
+  starterCode: z
+    .string()
+    .refine(
+      (s) => utf8Bytes(s) <= LIMITS.codeBytes,
+      `Starter code must be at most ${LIMITS.codeBytes / 1024} KB.`,
+    )
+    .optional(),
+});
+export type CreateSessionBody = z.input<typeof createSessionBodySchema>;
+
+export const joinSessionBodySchema = z.strictObject({
+  joinCode: z
+    .string()
+    .trim()
+    .min(1, "Enter the join code.")
+    .max(32, "A join code is at most 32 characters.")
+    .transform((c) => c.replace(/[\s-]/g, "").toUpperCase()),
+});
+export type JoinSessionBody = z.input<typeof joinSessionBodySchema>;
+
+export const sessionReplySchema = z.object({ session: sessionSchema });
+export const sessionsReplySchema = z.object({ sessions: z.array(sessionSchema) });
+export const sessionDetailReplySchema = z.object({
+  session: sessionSchema,
+  /** Present for the session's teacher (and admins); omitted for students. */
+  participants: z.array(participantSchema).optional(),
+});
+export type SessionDetailReply = z.infer<typeof sessionDetailReplySchema>;

@@ -1,0 +1,69 @@
+import { z } from "zod";
+import { LIMITS } from "./limits.ts";
+
+export const ROLES = ["teacher", "student", "admin"] as const;
+export const roleSchema = z.enum(ROLES);
+export type Role = z.infer<typeof roleSchema>;
+
+export const userSchema = z.object({
+  id: z.uuid(),
+  email: z.string(),
+  name: z.string(),
+  role: roleSchema,
+});
+export type User = z.infer<typeof userSchema>;
+
+/** A user as an administrator sees it. */
+export const adminUserSchema = userSchema.extend({
+  active: z.boolean(),
+  createdAt: z.string(),
+});
+export type AdminUser = z.infer<typeof adminUserSchema>;
+
+/** Printable characters only: no control characters (newlines, NUL, escapes) in names. */
+const noControlChars = (s: string) => !/[\u0000-\u001f\u007f]/.test(s);
+
+export const emailSchema = z
+  .string()
+  .trim()
+  .max(LIMITS.emailChars, `Email must be at most ${LIMITS.emailChars} characters.`)
+  .pipe(z.email("Enter a valid email address."))
+  .transform((e) => e.toLowerCase());
+
+export const personNameSchema = z
+  .string()
+  .trim()
+  .min(1, "Enter your name.")
+  .max(LIMITS.nameChars, `Name must be at most ${LIMITS.nameChars} characters.`)
+  .refine(noControlChars, "Name contains invalid characters.");
+
+export const passwordSchema = z
+  .string()
+  .min(LIMITS.passwordMinChars, `Password must be at least ${LIMITS.passwordMinChars} characters.`)
+  .max(LIMITS.passwordMaxChars, `Password must be at most ${LIMITS.passwordMaxChars} characters.`);
+
+export const registerBodySchema = z.strictObject({
+  email: emailSchema,
+  password: passwordSchema,
+  name: personNameSchema,
+  role: z.enum(["teacher", "student"]),
+});
+export type RegisterBody = z.input<typeof registerBodySchema>;
+
+export const loginBodySchema = z.strictObject({
+  email: emailSchema,
+  password: z.string().min(1, "Enter your password.").max(LIMITS.passwordMaxChars),
+});
+export type LoginBody = z.input<typeof loginBodySchema>;
+
+export const authReplySchema = z.object({ user: userSchema, accessToken: z.string() });
+export type AuthReply = z.infer<typeof authReplySchema>;
+
+export const refreshReplySchema = z.object({ accessToken: z.string() });
+export const meReplySchema = z.object({ user: userSchema });
+
+export const adminUsersReplySchema = z.object({ users: z.array(adminUserSchema) });
+export const adminUserUpdateBodySchema = z
+  .strictObject({ role: roleSchema.optional(), active: z.boolean().optional() })
+  .refine((b) => b.role !== undefined || b.active !== undefined, "Give a role or active.");
+export const adminUserReplySchema = z.object({ user: adminUserSchema });
