@@ -1,5 +1,5 @@
 import type { z } from "zod";
-import { healthReplySchema } from "./health.ts";
+import { healthReplySchema, publicConfigReplySchema } from "./health.ts";
 import {
   createSessionBodySchema,
   joinSessionBodySchema,
@@ -42,6 +42,14 @@ export const ENDPOINTS = {
     summary: "Liveness: ok once the server accepts requests.",
     auth: "public",
     reply: healthReplySchema,
+    status: 200,
+  },
+  config: {
+    method: "GET",
+    path: "/api/config",
+    summary: "Public settings the sign-up page needs.",
+    auth: "public",
+    reply: publicConfigReplySchema,
     status: 200,
   },
   register: {
