@@ -1,0 +1,57 @@
+import { defineConfig } from "vitest/config";
+
+/**
+ * One test command for everything. Projects:
+ * - unit: tests beside the code (`packages/*\/src/**\/*.test.ts`).
+ * - integration-pglite: the server through real HTTP/WebSockets on embedded PGlite.
+ * - integration-postgres: the same suite against PostgreSQL, only when TEST_DATABASE_URL is set.
+ * - e2e: Debian's Chromium driven by playwright-core against a started server.
+ */
+const integration = ["packages/server/test/**/*.test.ts"];
+const withPostgres = Boolean(process.env.TEST_DATABASE_URL);
+
+export default defineConfig({
+  test: {
+    projects: [
+      {
+        test: {
+          name: "unit",
+          include: ["packages/*/src/**/*.test.ts"],
+          environment: "node",
+        },
+      },
+      {
+        test: {
+          name: "integration-pglite",
+          include: integration,
+          env: { OBSERVER_TEST_DB: "pglite" },
+          testTimeout: 30_000,
+          hookTimeout: 60_000,
+        },
+      },
+      ...(withPostgres
+        ? [
+            {
+              test: {
+                name: "integration-postgres",
+                include: integration,
+                env: { OBSERVER_TEST_DB: "postgres" },
+                testTimeout: 30_000,
+                hookTimeout: 60_000,
+              },
+            },
+          ]
+        : []),
+      {
+        test: {
+          name: "e2e",
+          include: ["e2e/tests/**/*.test.ts"],
+          globalSetup: ["e2e/support/global-setup.ts"],
+          testTimeout: 120_000,
+          hookTimeout: 180_000,
+          fileParallelism: false,
+        },
+      },
+    ],
+  },
+});
