@@ -8,6 +8,7 @@ import { z } from "zod";
 export const ERRORS = {
   validation_failed: { status: 422, message: "The request is invalid." },
   malformed_json: { status: 400, message: "The request body is not valid JSON." },
+  invalid_encoding: { status: 400, message: "The request body is not valid UTF-8." },
   unsupported_media_type: { status: 415, message: "Send the request body as application/json." },
   body_too_large: { status: 413, message: "The request body is too large." },
   not_authenticated: { status: 401, message: "Log in to continue." },

@@ -1,0 +1,88 @@
+import cookie from "@fastify/cookie";
+import rateLimit from "@fastify/rate-limit";
+import { LIMITS } from "@observer/protocol";
+import Fastify, { type FastifyInstance } from "fastify";
+import { AccessTokens } from "./auth/access-tokens.ts";
+import { MemoryLoginThrottle } from "./auth/login-throttle.ts";
+import type { Config } from "./config.ts";
+import type { Ctx } from "./context.ts";
+import { fail } from "./errors.ts";
+import { registerErrorHandling, sendError } from "./http/error-handler.ts";
+import { registerJsonBodyParser } from "./http/json-body.ts";
+import { registerMetrics } from "./http/metrics.ts";
+import { registerSecurityHeaders } from "./http/security-headers.ts";
+import { readIndexHtml, registerWebApp } from "./http/web-app.ts";
+import { Presence } from "./presence.ts";
+import { adminRoutes } from "./routes/admin/index.ts";
+import { authRoutes } from "./routes/auth/index.ts";
+import { sessionRoutes } from "./routes/sessions/index.ts";
+import { systemRoutes } from "./routes/system.ts";
+import { openDatabase } from "./storage/database.ts";
+
+export interface Server {
+  app: FastifyInstance;
+  ctx: Ctx;
+}
+
+/**
+ * Builds the whole server from a validated config; never reads process.env. The database is
+ * opened (and migrated) here and closed by `app.close()`, after in-flight requests finish.
+ */
+export async function buildServer(config: Config): Promise<Server> {
+  const app = Fastify({
+    logger: {
+      level: config.logLevel,
+      redact: {
+        paths: ["req.headers.authorization", "req.headers.cookie", 'res.headers["set-cookie"]'],
+        censor: "[redacted]",
+      },
+    },
+    bodyLimit: LIMITS.bodyBytes,
+    trustProxy:
+      typeof config.trustProxy === "number"
+        ? (_address: string, hop: number) => hop < (config.trustProxy as number)
+        : config.trustProxy,
+    return503OnClosing: true,
+    forceCloseConnections: "idle",
+  });
+
+  const database = await openDatabase(config.database);
+  app.addHook("onClose", async () => {
+    await database.close();
+  });
+
+  const ctx: Ctx = {
+    db: database.db,
+    config,
+    tokens: new AccessTokens(config.jwtSecret),
+    loginThrottle: new MemoryLoginThrottle(config.rateLimits.loginFailuresPerAccount),
+    presence: new Presence(),
+    log: app.log,
+  };
+
+  registerErrorHandling(app);
+  registerJsonBodyParser(app);
+  const indexHtml = readIndexHtml(config.webDir);
+  await registerSecurityHeaders(app, { production: config.production, indexHtml });
+  await app.register(cookie);
+  await app.register(rateLimit, {
+    global: false,
+    errorResponseBuilder: () => fail("rate_limited"),
+  });
+  app.addHook("onRequest", async (request, reply) => {
+    // Bodies only as JSON: a form post or text body is refused before it is read.
+    const type = request.headers["content-type"];
+    if (type && !/^application\/json\b/i.test(type) && request.url.startsWith("/api/")) {
+      return sendError(reply, fail("unsupported_media_type"));
+    }
+  });
+
+  registerMetrics(app);
+  systemRoutes(app, ctx);
+  authRoutes(app, ctx);
+  sessionRoutes(app, ctx);
+  adminRoutes(app, ctx);
+  await registerWebApp(app, config.webDir, indexHtml);
+
+  return { app, ctx };
+}

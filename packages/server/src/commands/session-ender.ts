@@ -1,0 +1,24 @@
+import type { Session } from "@observer/protocol";
+import { sql } from "kysely";
+import type { Actor } from "../auth/actor.ts";
+import type { Ctx } from "../context.ts";
+import { fail } from "../errors.ts";
+import { presentSession } from "../presenters.ts";
+import { findSessionView } from "../queries/sessions.ts";
+import { sessionAccess } from "./session-access.ts";
+
+/** Ends a session (its teacher or an admin). Idempotent: ending an ended session returns it. */
+export async function sessionEnder(ctx: Ctx, actor: Actor, sessionId: string): Promise<Session> {
+  const access = await sessionAccess(ctx, actor, sessionId);
+  if (!access.manage) throw fail("forbidden", "Only the session's teacher can end it.");
+  await ctx.db
+    .updateTable("sessions")
+    .set({ status: "ended", ended_at: sql`now()` })
+    .where("id", "=", sessionId)
+    .where("status", "=", "active")
+    .execute();
+  const view = await findSessionView(ctx.db, sessionId);
+  if (!view) throw fail("not_found");
+  ctx.log.info({ sessionId, by: actor.id }, "session ended");
+  return presentSession(view);
+}

@@ -1,0 +1,17 @@
+import { rotateRefreshToken } from "../auth/refresh-tokens.ts";
+import type { Ctx } from "../context.ts";
+
+/** Trades a refresh token for a new access token and the refresh token's successor. */
+export async function tokenRefresher(
+  ctx: Ctx,
+  refreshToken: string,
+): Promise<{ accessToken: string; refreshToken: string }> {
+  const rotated = await rotateRefreshToken(ctx.db, refreshToken);
+  const user = await ctx.db
+    .selectFrom("users")
+    .select(["role"])
+    .where("id", "=", rotated.userId)
+    .executeTakeFirstOrThrow();
+  const accessToken = await ctx.tokens.sign(rotated.userId, rotated.familyId, user.role);
+  return { accessToken, refreshToken: rotated.refreshToken };
+}

@@ -1,0 +1,29 @@
+/** Where the data lives: embedded PGlite in a folder (or memory, for tests) or a PostgreSQL server. */
+export type DatabaseConfig =
+  | { kind: "pglite"; dataDir: string | null }
+  | { kind: "postgres"; url: string; schema?: string };
+
+/** Everything the server needs, validated once (see env.ts) and frozen. buildServer never reads process.env. */
+export interface Config {
+  readonly port: number;
+  readonly host: string;
+  readonly production: boolean;
+  readonly dataDir: string;
+  readonly database: DatabaseConfig;
+  readonly redisUrl: string | null;
+  readonly jwtSecret: string;
+  /** Fastify's trustProxy: false, true, a hop count, or a list of addresses/CIDRs. */
+  readonly trustProxy: boolean | number | string[];
+  readonly teacherSignup: "open" | "closed";
+  readonly logLevel: "fatal" | "error" | "warn" | "info" | "debug" | "trace" | "silent";
+  /** Folder of the built web app, or null to serve the API only. */
+  readonly webDir: string | null;
+  readonly rateLimits: {
+    /** Requests per minute per client address, whole API. */
+    readonly apiPerMinute: number;
+    /** Register/login requests per minute per client address. */
+    readonly authPerMinute: number;
+    /** Failed logins per account before further attempts get 429, per 15 minutes. */
+    readonly loginFailuresPerAccount: number;
+  };
+}

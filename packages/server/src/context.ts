@@ -1,0 +1,16 @@
+import type { FastifyBaseLogger } from "fastify";
+import type { AccessTokens } from "./auth/access-tokens.ts";
+import type { LoginThrottle } from "./auth/login-throttle.ts";
+import type { Config } from "./config.ts";
+import type { Presence } from "./presence.ts";
+import type { Db } from "./storage/database.ts";
+
+/** What commands need from the running server. Passed explicitly: `command(ctx, props)`. */
+export interface Ctx {
+  readonly db: Db;
+  readonly config: Config;
+  readonly tokens: AccessTokens;
+  readonly loginThrottle: LoginThrottle;
+  readonly presence: Presence;
+  readonly log: FastifyBaseLogger;
+}

@@ -1,0 +1,106 @@
+import { randomBytes } from "node:crypto";
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import path from "node:path";
+import { fileURLToPath } from "node:url";
+import { z } from "zod";
+import type { Config } from "./config.ts";
+
+const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../../..");
+
+const intString = (min: number, max: number) =>
+  z
+    .string()
+    .regex(/^\d+$/, "must be a whole number")
+    .transform(Number)
+    .pipe(z.number().int().min(min).max(max));
+
+const envSchema = z.object({
+  NODE_ENV: z.enum(["production", "development", "test"]).default("development"),
+  PORT: intString(0, 65535).default(8080),
+  HOST: z.string().min(1).default("0.0.0.0"),
+  OBSERVER_DATA_DIR: z.string().min(1).default("./data"),
+  DATABASE_URL: z
+    .string()
+    .regex(/^postgres(ql)?:\/\//, "must be a postgres:// or postgresql:// URL")
+    .optional(),
+  REDIS_URL: z
+    .string()
+    .regex(/^rediss?:\/\//, "must be a redis:// or rediss:// URL")
+    .optional(),
+  JWT_SECRET: z.string().min(32, "must be at least 32 characters").optional(),
+  TRUST_PROXY: z.string().default("false"),
+  OBSERVER_TEACHER_SIGNUP: z.enum(["open", "closed"]).default("open"),
+  LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
+  OBSERVER_WEB_DIR: z.string().optional(),
+  OBSERVER_RATE_LIMIT_API: intString(1, 1_000_000).default(1200),
+  OBSERVER_RATE_LIMIT_AUTH: intString(1, 1_000_000).default(200),
+  OBSERVER_LOGIN_FAILURES: intString(1, 1000).default(10),
+});
+
+/** Parses TRUST_PROXY: "true"/"false", a hop count, or a comma-separated list of addresses. */
+function parseTrustProxy(value: string): boolean | number | string[] {
+  if (value === "true") return true;
+  if (value === "false" || value === "") return false;
+  if (/^\d+$/.test(value)) return Number(value);
+  return value.split(",").map((s) => s.trim());
+}
+
+/** Reads the JWT secret kept in the data dir, creating it on first start (development only). */
+function persistedJwtSecret(dataDir: string): string {
+  const file = path.join(dataDir, "jwt-secret");
+  if (existsSync(file)) return readFileSync(file, "utf8").trim();
+  const secret = randomBytes(48).toString("base64url");
+  writeFileSync(file, `${secret}\n`, { mode: 0o600 });
+  return secret;
+}
+
+export type ConfigResult = { ok: true; config: Config } | { ok: false; problems: string[] };
+
+/**
+ * Validates every variable of the environment once. Returns all problems together so the
+ * operator can fix them in one go. Creates the data dir (and the development JWT secret).
+ */
+export function loadConfig(env: NodeJS.ProcessEnv): ConfigResult {
+  const parsed = envSchema.safeParse(env);
+  if (!parsed.success) {
+    return {
+      ok: false,
+      problems: parsed.error.issues.map((i) => `${i.path.join(".")}: ${i.message}`),
+    };
+  }
+  const e = parsed.data;
+  const production = e.NODE_ENV === "production";
+  if (production && !e.JWT_SECRET) {
+    return { ok: false, problems: ["JWT_SECRET: required when NODE_ENV=production (32+ characters)"] };
+  }
+  const dataDir = path.resolve(e.OBSERVER_DATA_DIR);
+  try {
+    mkdirSync(dataDir, { recursive: true, mode: 0o700 });
+  } catch (err) {
+    return { ok: false, problems: [`OBSERVER_DATA_DIR: cannot create ${dataDir}: ${String(err)}`] };
+  }
+  const webDir = e.OBSERVER_WEB_DIR
+    ? path.resolve(e.OBSERVER_WEB_DIR)
+    : path.join(repoRoot, "packages/web/dist");
+  const config: Config = {
+    port: e.PORT,
+    host: e.HOST,
+    production,
+    dataDir,
+    database: e.DATABASE_URL
+      ? { kind: "postgres", url: e.DATABASE_URL }
+      : { kind: "pglite", dataDir: path.join(dataDir, "pglite") },
+    redisUrl: e.REDIS_URL ?? null,
+    jwtSecret: e.JWT_SECRET ?? persistedJwtSecret(dataDir),
+    trustProxy: parseTrustProxy(e.TRUST_PROXY),
+    teacherSignup: e.OBSERVER_TEACHER_SIGNUP,
+    logLevel: e.LOG_LEVEL,
+    webDir: existsSync(path.join(webDir, "index.html")) ? webDir : null,
+    rateLimits: {
+      apiPerMinute: e.OBSERVER_RATE_LIMIT_API,
+      authPerMinute: e.OBSERVER_RATE_LIMIT_AUTH,
+      loginFailuresPerAccount: e.OBSERVER_LOGIN_FAILURES,
+    },
+  };
+  return { ok: true, config: Object.freeze(config) };
+}

@@ -1,0 +1,43 @@
+import { ERRORS, type ErrorBody, type ErrorCode } from "@observer/protocol";
+import type { FastifyError, FastifyInstance, FastifyReply } from "fastify";
+import { AppError } from "../errors.ts";
+
+/** Fastify's own errors that a client causes, mapped into our catalogue. */
+const FASTIFY_CODES: Record<string, ErrorCode> = {
+  FST_ERR_CTP_BODY_TOO_LARGE: "body_too_large",
+  FST_ERR_CTP_INVALID_MEDIA_TYPE: "unsupported_media_type",
+  FST_ERR_CTP_INVALID_CONTENT_LENGTH: "malformed_json",
+  FST_ERR_CTP_EMPTY_JSON_BODY: "malformed_json",
+  FST_ERR_CTP_INVALID_JSON_BODY: "malformed_json",
+  FST_ERR_RATE_LIMIT: "rate_limited",
+};
+
+export function sendError(reply: FastifyReply, error: AppError): FastifyReply {
+  const body: ErrorBody = {
+    error: { code: error.code, message: error.message, ...(error.issues ? { issues: error.issues } : {}) },
+  };
+  return reply.status(error.status).type("application/json; charset=utf-8").send(body);
+}
+
+/** Turns every error into the one JSON shape `{error:{code,message}}`, in one place. */
+export function registerErrorHandling(app: FastifyInstance): void {
+  app.setErrorHandler((err: FastifyError | AppError, request, reply) => {
+    if (err instanceof AppError) return sendError(reply, err);
+    const mapped = err.code ? FASTIFY_CODES[err.code] : undefined;
+    if (mapped) return sendError(reply, new AppError(mapped));
+    if (err.statusCode === 429) return sendError(reply, new AppError("rate_limited"));
+    if (err.statusCode && err.statusCode >= 400 && err.statusCode < 500) {
+      return sendError(
+        reply,
+        new AppError(err.statusCode === 413 ? "body_too_large" : "malformed_json", err.message),
+      );
+    }
+    request.log.error({ err }, "unhandled error");
+    return sendError(reply, new AppError("internal_error"));
+  });
+}
+
+/** A 404 in the catalogue's shape for API paths. */
+export function notFoundBody(): ErrorBody {
+  return { error: { code: "not_found", message: ERRORS.not_found.message } };
+}

@@ -1,0 +1,63 @@
+import { ENDPOINTS, type Endpoint, ERROR_CODES, errorBodySchema } from "@observer/protocol";
+import { z } from "zod";
+
+const toSchema = (schema: z.ZodType, io: "input" | "output") =>
+  z.toJSONSchema(schema, { io, unrepresentable: "any", target: "openapi-3.0" });
+
+/** The OpenAPI 3 document, generated from the protocol's endpoint list and zod schemas. */
+export function buildOpenApi(): Record<string, unknown> {
+  const paths: Record<string, Record<string, unknown>> = {};
+  for (const [name, endpoint] of Object.entries(ENDPOINTS) as [string, Endpoint][]) {
+    const path = endpoint.path.replace(/:(\w+)/g, "{$1}");
+    const params = [...endpoint.path.matchAll(/:(\w+)/g)].map((m) => ({
+      name: m[1],
+      in: "path",
+      required: true,
+      schema: { type: "string", format: "uuid" },
+    }));
+    const security =
+      endpoint.auth === "public"
+        ? []
+        : endpoint.auth === "refreshCookie"
+          ? [{ refreshCookie: [] }]
+          : [{ bearer: [] }];
+    paths[path] ??= {};
+    (paths[path] as Record<string, unknown>)[endpoint.method.toLowerCase()] = {
+      operationId: name,
+      summary: endpoint.summary,
+      security,
+      ...(params.length ? { parameters: params } : {}),
+      ...(endpoint.body
+        ? {
+            requestBody: {
+              required: true,
+              content: { "application/json": { schema: toSchema(endpoint.body, "input") } },
+            },
+          }
+        : {}),
+      responses: {
+        [endpoint.status]: endpoint.reply
+          ? {
+              description: "OK",
+              content: { "application/json": { schema: toSchema(endpoint.reply, "output") } },
+            }
+          : { description: "No content" },
+        default: {
+          description: `Error; error.code is one of: ${ERROR_CODES.join(", ")}`,
+          content: { "application/json": { schema: toSchema(errorBodySchema, "output") } },
+        },
+      },
+    };
+  }
+  return {
+    openapi: "3.0.3",
+    info: { title: "Observer API", version: "0.1.0", description: "A live classroom for programming." },
+    components: {
+      securitySchemes: {
+        bearer: { type: "http", scheme: "bearer", bearerFormat: "JWT" },
+        refreshCookie: { type: "apiKey", in: "cookie", name: "observer_refresh" },
+      },
+    },
+    paths,
+  };
+}

@@ -1,0 +1,42 @@
+import type { Participant, Session, User } from "@observer/protocol";
+import type { SessionRow, UserRow } from "./storage/schema.ts";
+
+/** The public shape of a user (never the password hash). */
+export function presentUser(row: Pick<UserRow, "id" | "email" | "name" | "role">): User {
+  return { id: row.id, email: row.email, name: row.name, role: row.role };
+}
+
+export function presentAdminUser(row: UserRow) {
+  return { ...presentUser(row), active: row.active, createdAt: row.created_at.toISOString() };
+}
+
+export type SessionViewRow = SessionRow & { teacher_name: string; participant_count: number | string };
+
+export function presentSession(row: SessionViewRow): Session {
+  return {
+    id: row.id,
+    name: row.name,
+    joinCode: row.join_code,
+    language: row.language,
+    starterCode: row.starter_code,
+    status: row.status,
+    teacherId: row.teacher_id,
+    teacherName: row.teacher_name,
+    createdAt: row.created_at.toISOString(),
+    endedAt: row.ended_at ? row.ended_at.toISOString() : null,
+    participantCount: Number(row.participant_count),
+  };
+}
+
+export function presentParticipant(
+  row: { user_id: string; name: string; email: string; joined_at: Date },
+  online: boolean,
+): Participant {
+  return {
+    userId: row.user_id,
+    name: row.name,
+    email: row.email,
+    online,
+    joinedAt: row.joined_at.toISOString(),
+  };
+}

@@ -1,0 +1,72 @@
+import { ENDPOINTS, loginBodySchema, registerBodySchema } from "@observer/protocol";
+import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
+import { bearerToken } from "../../auth/actor.ts";
+import { REFRESH_TOKEN_TTL_MS } from "../../auth/refresh-tokens.ts";
+import { accountRegistrar } from "../../commands/account-registrar.ts";
+import { credentialsChecker } from "../../commands/credentials-checker.ts";
+import { loginRevoker } from "../../commands/login-revoker.ts";
+import { tokenRefresher } from "../../commands/token-refresher.ts";
+import type { Ctx } from "../../context.ts";
+import { AppError, fail } from "../../errors.ts";
+import { REFRESH_COOKIE, requireActor } from "../../http/request-auth.ts";
+import { route } from "../../http/route.ts";
+import { parseInput } from "../../http/validation.ts";
+import { presentUser } from "../../presenters.ts";
+
+/** Accounts: register, login, refresh, logout, me. */
+export function authRoutes(app: FastifyInstance, ctx: Ctx): void {
+  const cookieOptions = {
+    path: "/api/auth",
+    httpOnly: true,
+    sameSite: "strict" as const,
+    secure: ctx.config.production,
+  };
+  const setRefreshCookie = (reply: FastifyReply, token: string) =>
+    reply.setCookie(REFRESH_COOKIE, token, { ...cookieOptions, maxAge: REFRESH_TOKEN_TTL_MS / 1000 });
+  const clearRefreshCookie = (reply: FastifyReply) => reply.clearCookie(REFRESH_COOKIE, cookieOptions);
+  const refreshCookie = (request: FastifyRequest) => request.cookies[REFRESH_COOKIE] || null;
+  const { authPerMinute, apiPerMinute } = ctx.config.rateLimits;
+
+  route(app, ENDPOINTS.register, authPerMinute, async (request, reply) => {
+    const body = parseInput(registerBodySchema, request.body);
+    const { user, accessToken, refreshToken } = await accountRegistrar(ctx, body);
+    setRefreshCookie(reply, refreshToken);
+    return { user, accessToken };
+  });
+
+  route(app, ENDPOINTS.login, authPerMinute, async (request, reply) => {
+    const body = parseInput(loginBodySchema, request.body);
+    const { user, accessToken, refreshToken } = await credentialsChecker(ctx, body);
+    setRefreshCookie(reply, refreshToken);
+    return { user, accessToken };
+  });
+
+  route(app, ENDPOINTS.refresh, authPerMinute, async (request, reply) => {
+    const token = refreshCookie(request);
+    if (!token) throw fail("refresh_token_invalid", "No login to refresh. Log in again.");
+    try {
+      const { accessToken, refreshToken } = await tokenRefresher(ctx, token);
+      setRefreshCookie(reply, refreshToken);
+      return { accessToken };
+    } catch (err) {
+      if (err instanceof AppError) clearRefreshCookie(reply);
+      throw err;
+    }
+  });
+
+  route(app, ENDPOINTS.logout, apiPerMinute, async (request, reply) => {
+    const actor = bearerToken(request.headers.authorization)
+      ? await requireActor(ctx, request).catch(() => null)
+      : null;
+    const token = refreshCookie(request);
+    if (!actor && !token) throw fail("not_authenticated");
+    await loginRevoker(ctx, { actor, refreshToken: token });
+    clearRefreshCookie(reply);
+    return undefined;
+  });
+
+  route(app, ENDPOINTS.me, apiPerMinute, async (request) => {
+    const actor = await requireActor(ctx, request);
+    return { user: presentUser(actor) };
+  });
+}

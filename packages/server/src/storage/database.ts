@@ -1,0 +1,91 @@
+import { PGlite } from "@electric-sql/pglite";
+import { Kysely, PostgresDialect } from "kysely";
+import pg from "pg";
+import type { DatabaseConfig } from "../config.ts";
+import { runMigrations, type ScriptRunner } from "./migrator.ts";
+import { PGliteDialect } from "./pglite-dialect.ts";
+import type { Database } from "./schema.ts";
+
+export type Db = Kysely<Database>;
+
+/** An open database: the query builder, and how to close it. */
+export interface OpenDatabase {
+  db: Db;
+  kind: DatabaseConfig["kind"];
+  close(): Promise<void>;
+}
+
+/**
+ * Opens embedded PGlite (in a folder, or in memory when dataDir is null) or a PostgreSQL
+ * server, and applies the migrations before returning. Both speak the same SQL.
+ */
+export async function openDatabase(config: DatabaseConfig): Promise<OpenDatabase> {
+  if (config.kind === "pglite") {
+    const pglite = config.dataDir ? await PGlite.create(config.dataDir) : await PGlite.create();
+    const runner: ScriptRunner = {
+      async transaction(fn) {
+        await pglite.transaction(async (tx) => {
+          await fn(async (sql, params) => {
+            if (params) return (await tx.query<Record<string, unknown>>(sql, params)).rows;
+            await tx.exec(sql);
+            return [];
+          });
+        });
+      },
+    };
+    await runMigrations(runner);
+    const db = new Kysely<Database>({ dialect: new PGliteDialect(pglite) });
+    return {
+      db,
+      kind: "pglite",
+      async close() {
+        await db.destroy();
+        await pglite.close();
+      },
+    };
+  }
+
+  if (config.schema) {
+    const admin = new pg.Client({ connectionString: config.url });
+    await admin.connect();
+    try {
+      await admin.query(`create schema if not exists "${config.schema.replace(/"/g, "")}"`);
+    } finally {
+      await admin.end();
+    }
+  }
+  const pool = new pg.Pool({
+    connectionString: config.url,
+    max: 10,
+    ...(config.schema ? { options: `-c search_path=${config.schema}` } : {}),
+  });
+  const runner: ScriptRunner = {
+    async transaction(fn) {
+      const client = await pool.connect();
+      try {
+        await client.query("begin");
+        await fn(async (sql, params) => (await client.query(sql, params)).rows);
+        await client.query("commit");
+      } catch (err) {
+        await client.query("rollback").catch(() => {});
+        throw err;
+      } finally {
+        client.release();
+      }
+    },
+  };
+  try {
+    await runMigrations(runner);
+  } catch (err) {
+    await pool.end();
+    throw err;
+  }
+  const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
+  return {
+    db,
+    kind: "postgres",
+    async close() {
+      await db.destroy();
+    },
+  };
+}

@@ -1,0 +1,71 @@
+import type { ColumnType, Generated, Insertable, Selectable } from "kysely";
+
+/** Table types for Kysely; they mirror migrations/*.sql. */
+export interface Database {
+  users: UsersTable;
+  refresh_families: RefreshFamiliesTable;
+  refresh_tokens: RefreshTokensTable;
+  revoked_access_tokens: RevokedAccessTokensTable;
+  sessions: SessionsTable;
+  participants: ParticipantsTable;
+  schema_migrations: SchemaMigrationsTable;
+}
+
+type CreatedAt = ColumnType<Date, Date | undefined, never>;
+
+export interface UsersTable {
+  id: string;
+  email: string;
+  name: string;
+  role: "teacher" | "student" | "admin";
+  password_hash: string;
+  active: Generated<boolean>;
+  created_at: CreatedAt;
+}
+export type UserRow = Selectable<UsersTable>;
+export type NewUserRow = Insertable<UsersTable>;
+
+export interface RefreshFamiliesTable {
+  id: string;
+  user_id: string;
+  created_at: CreatedAt;
+  revoked_at: Date | null;
+  revoked_reason: string | null;
+}
+
+export interface RefreshTokensTable {
+  token_hash: string;
+  family_id: string;
+  created_at: CreatedAt;
+  expires_at: Date;
+  used_at: Date | null;
+}
+
+export interface RevokedAccessTokensTable {
+  jti: string;
+  expires_at: Date;
+}
+
+export interface SessionsTable {
+  id: string;
+  teacher_id: string;
+  name: string;
+  join_code: string;
+  language: "python" | "javascript" | "c" | "cpp" | "java";
+  starter_code: string;
+  status: Generated<"active" | "ended">;
+  created_at: CreatedAt;
+  ended_at: Date | null;
+}
+export type SessionRow = Selectable<SessionsTable>;
+
+export interface ParticipantsTable {
+  session_id: string;
+  user_id: string;
+  joined_at: CreatedAt;
+}
+
+export interface SchemaMigrationsTable {
+  name: string;
+  applied_at: CreatedAt;
+}
