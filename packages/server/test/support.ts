@@ -1,0 +1,108 @@
+import { randomBytes } from "node:crypto";
+import type { InjectOptions, LightMyRequestResponse } from "fastify";
+import pg from "pg";
+import { buildServer, type Server } from "../src/app.ts";
+import type { Config, DatabaseConfig } from "../src/config.ts";
+import { buildUser, type TestUser } from "./factories.ts";
+
+/** The database the integration suite runs on: PGlite in memory, or a fresh schema in PostgreSQL. */
+function testDatabase(): { database: DatabaseConfig; drop: () => Promise<void> } {
+  if (process.env.OBSERVER_TEST_DB !== "postgres") {
+    return { database: { kind: "pglite", dataDir: null }, drop: async () => {} };
+  }
+  const url = process.env.TEST_DATABASE_URL;
+  if (!url) throw new Error("OBSERVER_TEST_DB=postgres needs TEST_DATABASE_URL");
+  const schema = `t_${randomBytes(6).toString("hex")}`;
+  return {
+    database: { kind: "postgres", url, schema },
+    drop: async () => {
+      const client = new pg.Client({ connectionString: url });
+      await client.connect();
+      await client.query(`drop schema if exists "${schema}" cascade`);
+      await client.end();
+    },
+  };
+}
+
+export function testConfig(overrides: Partial<Config> = {}, database?: DatabaseConfig): Config {
+  return Object.freeze({
+    port: 0,
+    host: "127.0.0.1",
+    production: false,
+    dataDir: "/nonexistent-observer-test",
+    database: database ?? { kind: "pglite", dataDir: null },
+    redisUrl: null,
+    jwtSecret: "test-secret-that-is-long-enough-for-hs256-signing",
+    trustProxy: false,
+    teacherSignup: "open",
+    logLevel: "silent",
+    webDir: null,
+    rateLimits: { apiPerMinute: 10_000, authPerMinute: 10_000, loginFailuresPerAccount: 10 },
+    ...overrides,
+  });
+}
+
+export interface TestServer extends Server {
+  config: Config;
+  /** The admin created first (the first account of an install becomes admin). */
+  admin: TestUser | null;
+  /** Calls the API through app.inject (no network). */
+  call(method: InjectOptions["method"], url: string, opts?: CallOptions): Promise<LightMyRequestResponse>;
+  close(): Promise<void>;
+}
+
+export interface CallOptions {
+  token?: string;
+  body?: unknown;
+  cookies?: Record<string, string>;
+  headers?: Record<string, string>;
+}
+
+/** Starts a server on a fresh database; closes it and drops the database in close(). */
+export async function startTestServer(
+  options: { config?: Partial<Config>; seedAdmin?: boolean } = {},
+): Promise<TestServer> {
+  const { database, drop } = testDatabase();
+  const config = testConfig(options.config, database);
+  const server = await buildServer(config);
+  const call: TestServer["call"] = (method, url, opts = {}) =>
+    server.app.inject({
+      method,
+      url,
+      headers: {
+        ...(opts.token ? { authorization: `Bearer ${opts.token}` } : {}),
+        ...(opts.body !== undefined ? { "content-type": "application/json" } : {}),
+        ...opts.headers,
+      },
+      ...(opts.cookies ? { cookies: opts.cookies } : {}),
+      ...(opts.body !== undefined
+        ? { payload: typeof opts.body === "string" ? opts.body : JSON.stringify(opts.body) }
+        : {}),
+    });
+  const testServer: TestServer = {
+    ...server,
+    config,
+    admin: null,
+    call,
+    async close() {
+      await server.app.close();
+      await drop();
+    },
+  };
+  if (options.seedAdmin !== false) testServer.admin = await buildUser(testServer, { role: "teacher", name: "Admin" });
+  return testServer;
+}
+
+/** Waits until an assertion passes (for eventually-consistent state), failing with its last error. */
+export async function retryableAssertion(assertion: () => void | Promise<void>, timeoutMs = 5000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    try {
+      await assertion();
+      return;
+    } catch (err) {
+      if (Date.now() > deadline) throw err;
+      await new Promise((r) => setTimeout(r, 25));
+    }
+  }
+}
