@@ -1,0 +1,85 @@
+import { mkdtempSync, readFileSync, rmSync, statSync } from "node:fs";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import { afterEach, describe, expect, it } from "vitest";
+import { loadConfig } from "./env.ts";
+
+const dirs: string[] = [];
+const tempDir = () => {
+  const dir = mkdtempSync(path.join(tmpdir(), "observer-env-"));
+  dirs.push(dir);
+  return dir;
+};
+afterEach(() => {
+  for (const dir of dirs.splice(0)) rmSync(dir, { recursive: true, force: true });
+});
+
+describe("loadConfig", () => {
+  it("applies the contract's defaults: port 8080, host 0.0.0.0, embedded PGlite in the data dir", () => {
+    const dir = path.join(tempDir(), "data");
+    const result = loadConfig({ OBSERVER_DATA_DIR: dir });
+    if (!result.ok) throw new Error(result.problems.join("; "));
+    expect(result.config.port).toBe(8080);
+    expect(result.config.host).toBe("0.0.0.0");
+    expect(result.config.database).toEqual({ kind: "pglite", dataDir: path.join(dir, "pglite") });
+    expect(result.config.redisUrl).toBeNull();
+    expect(statSync(dir).isDirectory()).toBe(true);
+    expect(Object.isFrozen(result.config)).toBe(true);
+  });
+
+  it("generates the JWT secret once and keeps it in the data dir (outside production)", () => {
+    const dir = tempDir();
+    const first = loadConfig({ OBSERVER_DATA_DIR: dir });
+    const second = loadConfig({ OBSERVER_DATA_DIR: dir });
+    if (!first.ok || !second.ok) throw new Error("config failed");
+    expect(first.config.jwtSecret.length).toBeGreaterThanOrEqual(32);
+    expect(second.config.jwtSecret).toBe(first.config.jwtSecret);
+    expect(readFileSync(path.join(dir, "jwt-secret"), "utf8").trim()).toBe(first.config.jwtSecret);
+    expect(statSync(path.join(dir, "jwt-secret")).mode & 0o077).toBe(0);
+  });
+
+  it("uses DATABASE_URL and REDIS_URL when set", () => {
+    const result = loadConfig({
+      OBSERVER_DATA_DIR: tempDir(),
+      DATABASE_URL: "postgres://u@db:5432/observer",
+      REDIS_URL: "redis://cache:6379",
+    });
+    if (!result.ok) throw new Error(result.problems.join("; "));
+    expect(result.config.database).toEqual({ kind: "postgres", url: "postgres://u@db:5432/observer" });
+    expect(result.config.redisUrl).toBe("redis://cache:6379");
+  });
+
+  it("requires JWT_SECRET in production", () => {
+    const result = loadConfig({ NODE_ENV: "production", OBSERVER_DATA_DIR: tempDir() });
+    expect(result.ok).toBe(false);
+    if (!result.ok) expect(result.problems.join("\n")).toMatch(/JWT_SECRET/);
+  });
+
+  it("lists every problem at once", () => {
+    const result = loadConfig({
+      PORT: "eighty",
+      DATABASE_URL: "mysql://x",
+      JWT_SECRET: "short",
+      OBSERVER_TEACHER_SIGNUP: "maybe",
+      OBSERVER_DATA_DIR: tempDir(),
+    });
+    expect(result.ok).toBe(false);
+    if (result.ok) return;
+    const text = result.problems.join("\n");
+    for (const name of ["PORT", "DATABASE_URL", "JWT_SECRET", "OBSERVER_TEACHER_SIGNUP"]) expect(text).toContain(name);
+    expect(result.problems).toHaveLength(4);
+  });
+
+  it("parses TRUST_PROXY as a boolean, a hop count or a list", () => {
+    const dir = tempDir();
+    const trust = (v: string) => {
+      const r = loadConfig({ OBSERVER_DATA_DIR: dir, TRUST_PROXY: v });
+      if (!r.ok) throw new Error(r.problems.join("; "));
+      return r.config.trustProxy;
+    };
+    expect(trust("true")).toBe(true);
+    expect(trust("false")).toBe(false);
+    expect(trust("2")).toBe(2);
+    expect(trust("127.0.0.1, 10.0.0.0/8")).toEqual(["127.0.0.1", "10.0.0.0/8"]);
+  });
+});
