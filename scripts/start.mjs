@@ -25,8 +25,16 @@ function newest(paths) {
 if (run(process.execPath, ["scripts/check-system.mjs", "--for", "start"]) !== 0) process.exit(1);
 
 const builtIndex = path.join(root, "packages/web/dist/index.html");
-const sources = ["packages/web/src", "packages/web/index.html", "packages/web/vite.config.ts", "packages/protocol/src"];
-if (!process.env.OBSERVER_WEB_DIR && (!existsSync(builtIndex) || statSync(builtIndex).mtimeMs < newest(sources))) {
+const sources = [
+  "packages/web/src",
+  "packages/web/index.html",
+  "packages/web/vite.config.ts",
+  "packages/protocol/src",
+];
+if (
+  !process.env.OBSERVER_WEB_DIR &&
+  (!existsSync(builtIndex) || statSync(builtIndex).mtimeMs < newest(sources))
+) {
   console.log("Building the web app (first start or changed sources)...");
   if (run("npm", ["run", "build", "--silent"]) !== 0) process.exit(1);
 }

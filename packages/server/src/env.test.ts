@@ -66,7 +66,8 @@ describe("loadConfig", () => {
     expect(result.ok).toBe(false);
     if (result.ok) return;
     const text = result.problems.join("\n");
-    for (const name of ["PORT", "DATABASE_URL", "JWT_SECRET", "OBSERVER_TEACHER_SIGNUP"]) expect(text).toContain(name);
+    for (const name of ["PORT", "DATABASE_URL", "JWT_SECRET", "OBSERVER_TEACHER_SIGNUP"])
+      expect(text).toContain(name);
     expect(result.problems).toHaveLength(4);
   });
 

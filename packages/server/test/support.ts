@@ -25,7 +25,7 @@ function testDatabase(): { database: DatabaseConfig; drop: () => Promise<void> }
 }
 
 export function testConfig(overrides: Partial<Config> = {}, database?: DatabaseConfig): Config {
-  return Object.freeze({
+  const config: Config = {
     port: 0,
     host: "127.0.0.1",
     production: false,
@@ -39,7 +39,8 @@ export function testConfig(overrides: Partial<Config> = {}, database?: DatabaseC
     webDir: null,
     rateLimits: { apiPerMinute: 10_000, authPerMinute: 10_000, loginFailuresPerAccount: 10 },
     ...overrides,
-  });
+  };
+  return Object.freeze(config);
 }
 
 export interface TestServer extends Server {
@@ -89,12 +90,16 @@ export async function startTestServer(
       await drop();
     },
   };
-  if (options.seedAdmin !== false) testServer.admin = await buildUser(testServer, { role: "teacher", name: "Admin" });
+  if (options.seedAdmin !== false)
+    testServer.admin = await buildUser(testServer, { role: "teacher", name: "Admin" });
   return testServer;
 }
 
 /** Waits until an assertion passes (for eventually-consistent state), failing with its last error. */
-export async function retryableAssertion(assertion: () => void | Promise<void>, timeoutMs = 5000): Promise<void> {
+export async function retryableAssertion(
+  assertion: () => void | Promise<void>,
+  timeoutMs = 5000,
+): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     try {

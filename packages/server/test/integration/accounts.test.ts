@@ -34,11 +34,15 @@ describe("accounts (contract: Accounts)", () => {
 
   it("logs in with the right password (200) and refuses a wrong one (401)", async () => {
     const user = await buildUser(server);
-    const ok = await server.call("POST", "/api/auth/login", { body: { email: user.email, password: user.password } });
+    const ok = await server.call("POST", "/api/auth/login", {
+      body: { email: user.email, password: user.password },
+    });
     expect(ok.statusCode).toBe(200);
     expect(ok.json().user).toMatchObject({ id: user.id, role: "student" });
     expect(refreshCookieOf(ok)).toBeTruthy();
-    const bad = await server.call("POST", "/api/auth/login", { body: { email: user.email, password: "wrong one!" } });
+    const bad = await server.call("POST", "/api/auth/login", {
+      body: { email: user.email, password: "wrong one!" },
+    });
     expect(bad.statusCode).toBe(401);
     expect(bad.json().error.code).toBe("invalid_credentials");
     const unknown = await server.call("POST", "/api/auth/login", {
@@ -52,23 +56,31 @@ describe("accounts (contract: Accounts)", () => {
     const user = await buildUser(server, { role: "teacher" });
     const res = await server.call("GET", "/api/auth/me", { token: user.accessToken });
     expect(res.statusCode).toBe(200);
-    expect(res.json()).toEqual({ user: { id: user.id, email: user.email, name: user.name, role: "teacher" } });
+    expect(res.json()).toEqual({
+      user: { id: user.id, email: user.email, name: user.name, role: "teacher" },
+    });
   });
 
   it("refresh rotates: new access token and cookie; the old refresh token then fails and revokes the whole login", async () => {
     const user = await buildUser(server);
-    const first = await server.call("POST", "/api/auth/refresh", { cookies: { observer_refresh: user.refreshToken } });
+    const first = await server.call("POST", "/api/auth/refresh", {
+      cookies: { observer_refresh: user.refreshToken },
+    });
     expect(first.statusCode).toBe(200);
     const second = refreshCookieOf(first);
     expect(second).not.toBe(user.refreshToken);
     const me = await server.call("GET", "/api/auth/me", { token: first.json().accessToken });
     expect(me.statusCode).toBe(200);
 
-    const reuse = await server.call("POST", "/api/auth/refresh", { cookies: { observer_refresh: user.refreshToken } });
+    const reuse = await server.call("POST", "/api/auth/refresh", {
+      cookies: { observer_refresh: user.refreshToken },
+    });
     expect(reuse.statusCode).toBe(401);
     expect(reuse.json().error.code).toBe("refresh_token_reused");
     // The successor token belongs to the same (now revoked) family.
-    const successor = await server.call("POST", "/api/auth/refresh", { cookies: { observer_refresh: second } });
+    const successor = await server.call("POST", "/api/auth/refresh", {
+      cookies: { observer_refresh: second },
+    });
     expect(successor.statusCode).toBe(401);
     // So do the access tokens of that login.
     const after = await server.call("GET", "/api/auth/me", { token: first.json().accessToken });
@@ -77,17 +89,23 @@ describe("accounts (contract: Accounts)", () => {
 
   it("logout: 204, then that access token and that refresh token are refused", async () => {
     const user = await buildUser(server);
-    const other = await server.call("POST", "/api/auth/login", { body: { email: user.email, password: user.password } });
+    const other = await server.call("POST", "/api/auth/login", {
+      body: { email: user.email, password: user.password },
+    });
     const res = await server.call("POST", "/api/auth/logout", {
       token: user.accessToken,
       cookies: { observer_refresh: user.refreshToken },
     });
     expect(res.statusCode).toBe(204);
     expect((await server.call("GET", "/api/auth/me", { token: user.accessToken })).statusCode).toBe(401);
-    const refresh = await server.call("POST", "/api/auth/refresh", { cookies: { observer_refresh: user.refreshToken } });
+    const refresh = await server.call("POST", "/api/auth/refresh", {
+      cookies: { observer_refresh: user.refreshToken },
+    });
     expect(refresh.statusCode).toBe(401);
     // A separate login of the same user is unaffected.
-    expect((await server.call("GET", "/api/auth/me", { token: other.json().accessToken })).statusCode).toBe(200);
+    expect((await server.call("GET", "/api/auth/me", { token: other.json().accessToken })).statusCode).toBe(
+      200,
+    );
   });
 });
 
@@ -95,7 +113,10 @@ describe("roles at sign-up", () => {
   it("makes the first account of a fresh install the admin, and later ones what they asked for", async () => {
     const server = await startTestServer({ seedAdmin: false });
     try {
-      expect((await server.call("GET", "/api/config")).json()).toEqual({ teacherSignup: "open", firstAccount: true });
+      expect((await server.call("GET", "/api/config")).json()).toEqual({
+        teacherSignup: "open",
+        firstAccount: true,
+      });
       const first = await buildUser(server, { role: "student" });
       expect(first.role).toBe("admin");
       const second = await buildUser(server, { role: "teacher" });
@@ -144,17 +165,23 @@ describe("roles at sign-up", () => {
       });
       expect(res.statusCode).toBe(403);
       expect(res.json().error.code).toBe("own_role_change");
-      expect((await server.call("GET", "/api/auth/me", { token: admin.accessToken })).json().user.role).toBe("admin");
+      expect((await server.call("GET", "/api/auth/me", { token: admin.accessToken })).json().user.role).toBe(
+        "admin",
+      );
       // And there is no other route by which a user edits their own role: extra fields are refused.
       const student = await buildUser(server);
       const sneaky = await server.call("POST", "/api/auth/register", {
         body: { email: "x@example.org", password: "long enough pw", name: "X", role: "admin" },
       });
       expect(sneaky.statusCode).toBe(422);
-      expect((await server.call("PATCH", `/api/admin/users/${student.id}`, {
-        token: student.accessToken,
-        body: { role: "teacher" },
-      })).statusCode).toBe(403);
+      expect(
+        (
+          await server.call("PATCH", `/api/admin/users/${student.id}`, {
+            token: student.accessToken,
+            body: { role: "teacher" },
+          })
+        ).statusCode,
+      ).toBe(403);
     } finally {
       await server.close();
     }
