@@ -5,10 +5,13 @@ import { defineConfig } from "vitest/config";
  * - unit: tests beside the code (`packages/*\/src/**\/*.test.ts`).
  * - integration-pglite: the server through real HTTP/WebSockets on embedded PGlite.
  * - integration-postgres: the same suite against PostgreSQL, only when TEST_DATABASE_URL is set.
+ * - integration-redis: several instances sharing Redis, only when TEST_REDIS_URL is set.
  * - e2e: Debian's Chromium driven by playwright-core against a started server.
  */
 const integration = ["packages/server/test/**/*.test.ts"];
 const withPostgres = Boolean(process.env.TEST_DATABASE_URL);
+const withRedis = Boolean(process.env.TEST_REDIS_URL);
+const redisSuite = ["packages/server/test/integration/redis.test.ts"];
 
 export default defineConfig({
   test: {
@@ -24,6 +27,7 @@ export default defineConfig({
         test: {
           name: "integration-pglite",
           include: integration,
+          exclude: redisSuite,
           env: { OBSERVER_TEST_DB: "pglite" },
           testTimeout: 30_000,
           hookTimeout: 60_000,
@@ -35,7 +39,21 @@ export default defineConfig({
               test: {
                 name: "integration-postgres",
                 include: integration,
+                exclude: redisSuite,
                 env: { OBSERVER_TEST_DB: "postgres" },
+                testTimeout: 30_000,
+                hookTimeout: 60_000,
+              },
+            },
+          ]
+        : []),
+      ...(withRedis
+        ? [
+            {
+              test: {
+                name: "integration-redis",
+                include: redisSuite,
+                env: { OBSERVER_TEST_DB: withPostgres ? "postgres" : "pglite" },
                 testTimeout: 30_000,
                 hookTimeout: 60_000,
               },

@@ -3,7 +3,7 @@ import rateLimit from "@fastify/rate-limit";
 import { LIMITS } from "@observer/protocol";
 import Fastify, { type FastifyInstance } from "fastify";
 import { AccessTokens } from "./auth/access-tokens.ts";
-import { MemoryLoginThrottle } from "./auth/login-throttle.ts";
+import { MemoryLoginThrottle, RedisLoginThrottle } from "./auth/login-throttle.ts";
 import type { Config } from "./config.ts";
 import type { Ctx } from "./context.ts";
 import { fail } from "./errors.ts";
@@ -13,6 +13,7 @@ import { registerMetrics } from "./http/metrics.ts";
 import { registerSecurityHeaders } from "./http/security-headers.ts";
 import { readIndexHtml, registerWebApp } from "./http/web-app.ts";
 import { Presence } from "./presence.ts";
+import { connectRedis } from "./redis.ts";
 import { adminRoutes } from "./routes/admin/index.ts";
 import { authRoutes } from "./routes/auth/index.ts";
 import { sessionRoutes } from "./routes/sessions/index.ts";
@@ -47,15 +48,29 @@ export async function buildServer(config: Config): Promise<Server> {
   });
 
   const database = await openDatabase(config.database);
+  const redis = config.redisUrl
+    ? await connectRedis(config.redisUrl).catch(async (err) => {
+        await database.close();
+        throw err;
+      })
+    : null;
   app.addHook("onClose", async () => {
     await database.close();
+    if (redis) await redis.quit();
   });
 
   const ctx: Ctx = {
     db: database.db,
     config,
     tokens: new AccessTokens(config.jwtSecret),
-    loginThrottle: new MemoryLoginThrottle(config.rateLimits.loginFailuresPerAccount),
+    loginThrottle: redis
+      ? new RedisLoginThrottle(
+          redis,
+          config.rateLimits.loginFailuresPerAccount,
+          undefined,
+          `${config.redisPrefix}login-failures:`,
+        )
+      : new MemoryLoginThrottle(config.rateLimits.loginFailuresPerAccount),
     presence: new Presence(),
     log: app.log,
   };
@@ -67,6 +82,8 @@ export async function buildServer(config: Config): Promise<Server> {
   await app.register(cookie);
   await app.register(rateLimit, {
     global: false,
+    // With Redis, every server instance counts against the same limits.
+    ...(redis ? { redis, nameSpace: `${config.redisPrefix}rate-limit:` } : {}),
     errorResponseBuilder: () => fail("rate_limited"),
   });
   app.addHook("onRequest", async (request, reply) => {

@@ -11,6 +11,8 @@ export interface Config {
   readonly dataDir: string;
   readonly database: DatabaseConfig;
   readonly redisUrl: string | null;
+  /** Prefix of every Redis key and channel of this install (several installs may share a Redis). */
+  readonly redisPrefix: string;
   readonly jwtSecret: string;
   /** Fastify's trustProxy: false, true, a hop count, or a list of addresses/CIDRs. */
   readonly trustProxy: boolean | number | string[];

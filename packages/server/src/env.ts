@@ -27,6 +27,10 @@ const envSchema = z.object({
     .string()
     .regex(/^rediss?:\/\//, "must be a redis:// or rediss:// URL")
     .optional(),
+  REDIS_PREFIX: z
+    .string()
+    .regex(/^[\w:.-]{1,64}$/, "letters, digits and : . - _ only")
+    .default("observer:"),
   JWT_SECRET: z.string().min(32, "must be at least 32 characters").optional(),
   TRUST_PROXY: z.string().default("false"),
   OBSERVER_TEACHER_SIGNUP: z.enum(["open", "closed"]).default("open"),
@@ -91,6 +95,7 @@ export function loadConfig(env: NodeJS.ProcessEnv): ConfigResult {
       ? { kind: "postgres", url: e.DATABASE_URL }
       : { kind: "pglite", dataDir: path.join(dataDir, "pglite") },
     redisUrl: e.REDIS_URL ?? null,
+    redisPrefix: e.REDIS_PREFIX,
     jwtSecret: e.JWT_SECRET ?? persistedJwtSecret(dataDir),
     trustProxy: parseTrustProxy(e.TRUST_PROXY),
     teacherSignup: e.OBSERVER_TEACHER_SIGNUP,

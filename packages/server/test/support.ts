@@ -32,6 +32,7 @@ export function testConfig(overrides: Partial<Config> = {}, database?: DatabaseC
     dataDir: "/nonexistent-observer-test",
     database: database ?? { kind: "pglite", dataDir: null },
     redisUrl: null,
+    redisPrefix: `observer-test-${randomBytes(4).toString("hex")}:`,
     jwtSecret: "test-secret-that-is-long-enough-for-hs256-signing",
     trustProxy: false,
     teacherSignup: "open",

@@ -46,3 +46,34 @@ export class MemoryLoginThrottle implements LoginThrottle {
     for (const [key, entry] of this.failures) if (entry.windowEnds <= now) this.failures.delete(key);
   }
 }
+
+/** Minimal Redis surface the throttle needs (an ioredis client provides it). */
+export interface RedisCounter {
+  get(key: string): Promise<string | null>;
+  incr(key: string): Promise<number>;
+  pexpire(key: string, ms: number): Promise<number>;
+  del(key: string): Promise<number>;
+}
+
+/** Throttle shared by every server instance through Redis (a counter per account with a TTL). */
+export class RedisLoginThrottle implements LoginThrottle {
+  constructor(
+    private readonly redis: RedisCounter,
+    private readonly maxFailures: number,
+    private readonly windowMs = 15 * 60 * 1000,
+    private readonly prefix = "observer:login-failures:",
+  ) {}
+
+  async isBlocked(key: string): Promise<boolean> {
+    return Number((await this.redis.get(this.prefix + key)) ?? 0) >= this.maxFailures;
+  }
+
+  async recordFailure(key: string): Promise<void> {
+    const count = await this.redis.incr(this.prefix + key);
+    if (count === 1) await this.redis.pexpire(this.prefix + key, this.windowMs);
+  }
+
+  async reset(key: string): Promise<void> {
+    await this.redis.del(this.prefix + key);
+  }
+}
