@@ -1,0 +1,38 @@
+import type { ENDPOINTS, EndpointName } from "@observer/protocol";
+import type { z } from "zod";
+
+type Endpoints = typeof ENDPOINTS;
+
+/** Names of the `:params` in a path such as `/api/sessions/:id/end`. */
+type ParamNames<P extends string> = P extends `${string}:${infer Name}/${infer Rest}`
+  ? Name | ParamNames<Rest>
+  : P extends `${string}:${infer Name}`
+    ? Name
+    : never;
+
+/** What the caller sends as the JSON body of an endpoint (the schema's input type). */
+export type BodyOf<N extends EndpointName> = Endpoints[N] extends { body: infer B extends z.ZodType }
+  ? z.input<B>
+  : never;
+
+/** What an endpoint answers, parsed by its reply schema (`undefined` for 204 replies). */
+export type ReplyOf<N extends EndpointName> = Endpoints[N] extends { reply: infer R extends z.ZodType }
+  ? z.output<R>
+  : undefined;
+
+type ParamsPart<N extends EndpointName> = [ParamNames<Endpoints[N]["path"]>] extends [never]
+  ? { params?: undefined }
+  : { params: Record<ParamNames<Endpoints[N]["path"]>, string> };
+
+type BodyPart<N extends EndpointName> = [BodyOf<N>] extends [never]
+  ? { body?: undefined }
+  : { body: BodyOf<N> };
+
+/** Options of one call: path params and body exactly when the endpoint has them. */
+export type CallOptions<N extends EndpointName> = ParamsPart<N> & BodyPart<N> & { signal?: AbortSignal };
+
+/** Rest arguments of `call`: the options object is optional only when nothing is required. */
+export type CallArgs<N extends EndpointName> =
+  Record<string, never> extends ParamsPart<N> & BodyPart<N>
+    ? [options?: CallOptions<N>]
+    : [options: CallOptions<N>];

@@ -1,0 +1,113 @@
+import type { LoginBody, RegisterBody, User } from "@observer/protocol";
+import { type ReactNode, useCallback, useEffect, useMemo, useState } from "react";
+import { api } from "../api/client.ts";
+import { ApiError, errorMessage } from "../api/errors.ts";
+import { AuthContext, type AuthStatus, type AuthValue } from "./auth-context.ts";
+
+/** Tabs of this origin tell each other about a logout, so none keeps acting for the old login. */
+const CHANNEL = "observer-auth";
+
+function openChannel(): BroadcastChannel | null {
+  return typeof BroadcastChannel === "undefined" ? null : new BroadcastChannel(CHANNEL);
+}
+
+/** Restores the login from the refresh cookie at start-up and provides login/register/logout. */
+export function AuthProvider({ children }: { children: ReactNode }) {
+  const [status, setStatus] = useState<AuthStatus>({ kind: "restoring" });
+  const [attempt, setAttempt] = useState(0);
+
+  // biome-ignore lint/correctness/useExhaustiveDependencies: `attempt` re-runs the restore on retry.
+  useEffect(() => {
+    let cancelled = false;
+    (async () => {
+      try {
+        const token = await api.refresh();
+        if (!token) {
+          if (!cancelled) setStatus({ kind: "anonymous" });
+          return;
+        }
+        const { user } = await api.call("me");
+        if (!cancelled) setStatus({ kind: "authenticated", user });
+      } catch (error) {
+        if (cancelled) return;
+        if (error instanceof ApiError && (error.status === 0 || error.status >= 500)) {
+          setStatus({ kind: "unreachable", message: errorMessage(error) });
+        } else {
+          api.setAccessToken(null);
+          setStatus({ kind: "anonymous" });
+        }
+      }
+    })();
+    return () => {
+      cancelled = true;
+    };
+  }, [attempt]);
+
+  useEffect(() => api.onExpired(() => setStatus({ kind: "anonymous" })), []);
+
+  useEffect(() => {
+    const channel = openChannel();
+    if (!channel) return;
+    channel.onmessage = (event: MessageEvent) => {
+      if (event.data === "logout") {
+        api.setAccessToken(null);
+        setStatus({ kind: "anonymous" });
+      }
+    };
+    return () => channel.close();
+  }, []);
+
+  const signedIn = useCallback((user: User, accessToken: string) => {
+    api.setAccessToken(accessToken);
+    setStatus({ kind: "authenticated", user });
+    return user;
+  }, []);
+
+  const login = useCallback(
+    async (body: LoginBody) => {
+      const reply = await api.call("login", { body });
+      return signedIn(reply.user, reply.accessToken);
+    },
+    [signedIn],
+  );
+
+  const register = useCallback(
+    async (body: RegisterBody) => {
+      const reply = await api.call("register", { body });
+      return signedIn(reply.user, reply.accessToken);
+    },
+    [signedIn],
+  );
+
+  const logout = useCallback(async () => {
+    try {
+      await api.call("logout");
+    } catch {
+      // The login is forgotten here whatever the server says; an expired one is gone anyway.
+    }
+    api.setAccessToken(null);
+    setStatus({ kind: "anonymous" });
+    const channel = openChannel();
+    channel?.postMessage("logout");
+    channel?.close();
+  }, []);
+
+  const retry = useCallback(() => {
+    setStatus({ kind: "restoring" });
+    setAttempt((n) => n + 1);
+  }, []);
+
+  const value = useMemo<AuthValue>(
+    () => ({
+      status,
+      user: status.kind === "authenticated" ? status.user : null,
+      login,
+      register,
+      logout,
+      retry,
+    }),
+    [status, login, register, logout, retry],
+  );
+
+  return <AuthContext.Provider value={value}>{children}</AuthContext.Provider>;
+}

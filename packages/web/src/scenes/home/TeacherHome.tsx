@@ -1,0 +1,50 @@
+import type { Session, User } from "@observer/protocol";
+import { useState } from "react";
+import { api } from "../../api/client.ts";
+import { useQuery } from "../../api/useQuery.ts";
+import { Button, ButtonLink } from "../../ui/Button.tsx";
+import { Card } from "../../ui/Card.tsx";
+import { JoinCodePanel } from "../../ui/JoinCodePanel.tsx";
+import { PageTitle } from "../../ui/Layout.tsx";
+import { useTitle } from "../../ui/useTitle.ts";
+import { CreateSessionForm } from "./CreateSessionForm.tsx";
+import { SessionsCard } from "./SessionsCard.tsx";
+
+/** Home of teachers and admins: create a session (then show its code big) and list their sessions. */
+export function TeacherHome({ user }: { user: User }) {
+  useTitle("Your sessions");
+  const sessions = useQuery("sessions", () => api.call("listSessions"));
+  const [created, setCreated] = useState<Session | null>(null);
+
+  const onCreated = (session: Session) => {
+    setCreated(session);
+    void sessions.reload();
+  };
+
+  return (
+    <>
+      <PageTitle title={`Hello, ${user.name}`} subtitle="Start a session and give your class the code." />
+      {created && (
+        <Card title={`“${created.name}” is ready`} titleId="created-session" className="mb-6 sm:mb-8">
+          <JoinCodePanel code={created.joinCode} />
+          <div className="mt-6 flex flex-wrap gap-2 border-t border-slate-200 pt-5 dark:border-slate-800">
+            <ButtonLink to={`/sessions/${created.id}`}>Open session</ButtonLink>
+            <Button variant="ghost" onClick={() => setCreated(null)}>
+              Dismiss
+            </Button>
+          </div>
+        </Card>
+      )}
+      <div className="grid items-start gap-6 lg:grid-cols-2 sm:gap-8">
+        <Card title="Create a session">
+          <CreateSessionForm onCreated={onCreated} />
+        </Card>
+        <SessionsCard
+          query={sessions}
+          viewer="teacher"
+          emptyText="No sessions yet. Create one and it appears here."
+        />
+      </div>
+    </>
+  );
+}
