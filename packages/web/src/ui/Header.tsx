@@ -37,7 +37,7 @@ export function Header() {
         </Link>
         {user && (
           <nav aria-label="Main" className="flex items-center gap-1">
-            <NavLink to="/" end className={navClass}>
+            <NavLink to="/" end className={(state) => `${navClass(state)} max-sm:hidden`}>
               Home
             </NavLink>
             {user.role === "admin" && (
@@ -50,7 +50,7 @@ export function Header() {
         <div className="ml-auto flex min-w-0 items-center gap-1 sm:gap-3">
           {user && (
             <div className="flex min-w-0 items-center gap-2" data-testid="current-user">
-              <span className="truncate text-sm font-medium text-slate-800 max-sm:max-w-[6rem] dark:text-slate-100">
+              <span className="truncate text-sm font-medium text-slate-800 max-sm:max-w-[7rem] dark:text-slate-100">
                 {user.name}
               </span>
               <span className="max-sm:hidden">
@@ -64,7 +64,7 @@ export function Header() {
               type="button"
               onClick={onLogout}
               disabled={leaving}
-              className={buttonClasses("ghost", "px-2.5 py-1.5 sm:px-3")}
+              className={buttonClasses("ghost", "px-2.5 py-1.5 whitespace-nowrap sm:px-3")}
             >
               Log out
             </button>

@@ -19,8 +19,8 @@ export function JoinCodePanel({ code, compact = false }: { code: string; compact
         </p>
         <p
           data-testid="join-code"
-          className={`mt-1 font-mono font-bold tracking-[0.2em] text-indigo-700 select-all dark:text-indigo-300 ${
-            compact ? "text-5xl sm:text-6xl" : "text-5xl sm:text-8xl"
+          className={`mt-2 inline-block rounded-xl bg-indigo-50 py-2 pr-2 pl-4 font-mono leading-none font-bold tracking-[0.2em] text-indigo-700 select-all sm:py-4 sm:pl-6 dark:bg-indigo-950/60 dark:text-indigo-200 ${
+            compact ? "text-5xl sm:text-6xl" : "text-[3.25rem] sm:text-8xl"
           }`}
         >
           {code}

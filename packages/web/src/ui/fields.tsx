@@ -53,7 +53,7 @@ export function TextField({ label, error, hint, className = "", ...input }: Text
         id={id}
         aria-invalid={error ? true : undefined}
         aria-describedby={describedBy(id, { label, error, hint })}
-        className={`${INPUT_CLASSES} ${className}`}
+        className={`${INPUT_CLASSES} h-10 ${className}`}
         {...input}
       />
     </FieldShell>
@@ -87,7 +87,7 @@ export function SelectField({ label, error, hint, className = "", children, ...s
         id={id}
         aria-invalid={error ? true : undefined}
         aria-describedby={describedBy(id, { label, error, hint })}
-        className={`${INPUT_CLASSES} ${className}`}
+        className={`${INPUT_CLASSES} h-10 ${className}`}
         {...select}
       >
         {children}

@@ -30,7 +30,7 @@ export function SessionList({
         <li key={session.id}>
           <Link
             to={`/sessions/${session.id}`}
-            className="-mx-2 flex flex-wrap items-center gap-x-4 gap-y-1 rounded-lg px-2 py-3 hover:bg-slate-50 dark:hover:bg-slate-800/60"
+            className="-mx-2 flex items-center gap-4 rounded-lg px-2 py-3 hover:bg-slate-50 dark:hover:bg-slate-800/60"
           >
             <div className="min-w-0 flex-1">
               <p className="truncate font-medium text-slate-900 dark:text-white">{session.name}</p>
@@ -45,7 +45,7 @@ export function SessionList({
               </p>
             </div>
             {viewer === "teacher" && session.status === "active" && (
-              <span className="font-mono text-sm font-semibold tracking-widest text-slate-700 dark:text-slate-300">
+              <span className="font-mono text-sm font-semibold tracking-widest text-slate-700 max-sm:hidden dark:text-slate-300">
                 {session.joinCode}
               </span>
             )}

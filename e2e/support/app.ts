@@ -1,0 +1,71 @@
+import type { AuthReply, CreateSessionBody, RegisterBody, Session } from "@observer/protocol";
+import { authReplySchema, sessionReplySchema } from "@observer/protocol";
+import type { Locator, Page } from "playwright-core";
+
+/** A person for one test: unique email per run so tests never collide. */
+export function person(name: string, role: "teacher" | "student"): RegisterBody & { password: string } {
+  const slug = name.toLowerCase().replace(/[^a-z]+/g, ".");
+  return { name, email: `${slug}.${Date.now()}@school.test`, password: "correct horse battery", role };
+}
+
+async function post(url: string, path: string, body: unknown, token?: string): Promise<unknown> {
+  const response = await fetch(`${url}${path}`, {
+    method: "POST",
+    headers: { "content-type": "application/json", ...(token ? { authorization: `Bearer ${token}` } : {}) },
+    body: JSON.stringify(body),
+  });
+  if (!response.ok) throw new Error(`POST ${path} -> ${response.status}: ${await response.text()}`);
+  return response.json();
+}
+
+/** Registers through the API (no browser): for accounts a test needs but does not exercise. */
+export async function registerByApi(url: string, body: RegisterBody): Promise<AuthReply> {
+  return authReplySchema.parse(await post(url, "/api/auth/register", body));
+}
+
+export async function createSessionByApi(
+  url: string,
+  token: string,
+  body: CreateSessionBody,
+): Promise<Session> {
+  return sessionReplySchema.parse(await post(url, "/api/sessions", body, token)).session;
+}
+
+/** Fills and submits /register (the page must be open). */
+export async function signUpInUi(page: Page, who: RegisterBody): Promise<void> {
+  await page.getByLabel("Name", { exact: true }).fill(who.name);
+  await page.getByLabel("Email", { exact: true }).fill(who.email);
+  await page.getByLabel("Password", { exact: true }).fill(who.password);
+  const role = page.getByRole("radio", { name: who.role === "teacher" ? /Teacher/ : /Student/ });
+  if (await role.isVisible()) await role.check();
+  await page.getByRole("button", { name: "Create account" }).click();
+}
+
+/** Fills and submits /login (the page must be open). */
+export async function logInInUi(page: Page, who: { email: string; password: string }): Promise<void> {
+  await page.getByLabel("Email", { exact: true }).fill(who.email);
+  await page.getByLabel("Password", { exact: true }).fill(who.password);
+  await page.getByRole("button", { name: "Log in", exact: true }).click();
+}
+
+/** The path of the page, e.g. "/sessions/…", once it matches `pattern`. */
+export async function waitForPath(page: Page, pattern: RegExp): Promise<string> {
+  await page.waitForURL((url) => pattern.test(url.pathname + url.search));
+  const url = new URL(page.url());
+  return url.pathname + url.search;
+}
+
+/** Waits until the locator's text matches, then returns it (playwright-core has no expect). */
+export async function textOf(locator: Locator, pattern?: RegExp, timeoutMs = 15_000): Promise<string> {
+  const deadline = Date.now() + timeoutMs;
+  let last = "";
+  while (Date.now() < deadline) {
+    if ((await locator.count()) > 0) {
+      // biome-ignore lint/performance/useDomNodeTextContent: the test reads what the user sees, as rendered.
+      last = (await locator.first().innerText()).trim();
+      if (!pattern || pattern.test(last)) return last;
+    }
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+  throw new Error(`Timed out waiting for ${locator} to match ${pattern}; last text: "${last}"`);
+}

@@ -1,0 +1,158 @@
+import { JOIN_CODE_ALPHABET } from "@observer/protocol";
+import type { Browser, Page } from "playwright-core";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { person, registerByApi, signUpInUi, textOf, waitForPath } from "../support/app.ts";
+import { launchBrowser, newUserPage, screenshot } from "../support/browser.ts";
+import { type StartedServer, startServer } from "../support/server.ts";
+
+/**
+ * A teacher and a student, each in their own browser context, meet in one session: the
+ * teacher creates it and reads the code off the screen, the student types it in lower case.
+ */
+describe("a teacher creates a session and a student joins it", () => {
+  let server: StartedServer;
+  let browser: Browser;
+  let teacher: Page;
+  let student: Page;
+  const teacherAccount = person("Grace Teacher", "teacher");
+  const studentAccount = person("Alan Student", "student");
+  const sessionName = "Loops in Python — period 3";
+  let joinCode = "";
+  let sessionPath = "";
+
+  beforeAll(async () => {
+    [server, browser] = await Promise.all([startServer(), launchBrowser()]);
+    // The install's first account becomes its administrator; make it here so the teacher
+    // below is an ordinary teacher.
+    await registerByApi(server.url, person("Ops Admin", "teacher"));
+    teacher = await newUserPage(browser, server.url);
+    student = await newUserPage(browser, server.url);
+    await teacher.context().grantPermissions(["clipboard-read", "clipboard-write"], { origin: server.url });
+  });
+
+  afterAll(async () => {
+    await browser?.close();
+    await server?.stop();
+  });
+
+  it("the teacher signs up, creates a session and sees its join code big", async () => {
+    await teacher.goto("/register");
+    await signUpInUi(teacher, teacherAccount);
+    await waitForPath(teacher, /^\/$/);
+    expect(await textOf(teacher.getByTestId("current-user"))).toMatch(/Grace Teacher\s*Teacher/);
+
+    const form = teacher.getByRole("form", { name: "Create a session" });
+    await form.getByLabel("Session name").fill(sessionName);
+    await form.getByLabel("Language").selectOption("python");
+    await form.getByLabel("Starter code (optional)").fill('for i in range(3):\n    print("hello", i)\n');
+    await form.getByRole("button", { name: "Create session" }).click();
+
+    joinCode = await textOf(teacher.getByTestId("join-code"), /^\S{6}$/);
+    expect([...joinCode].every((c) => JOIN_CODE_ALPHABET.includes(c))).toBe(true);
+    // Readable from the back of the room: a big monospace font.
+    const style = await teacher.getByTestId("join-code").evaluate((el) => ({
+      size: Number.parseFloat(getComputedStyle(el).fontSize),
+      font: getComputedStyle(el).fontFamily,
+    }));
+    expect(style.size).toBeGreaterThanOrEqual(64);
+    expect(style.font).toMatch(/mono/i);
+
+    const list = teacher.getByRole("list", { name: "Your sessions" });
+    await textOf(list, new RegExp(sessionName));
+    await screenshot(teacher, "teacher-home");
+
+    await teacher.getByRole("button", { name: "Copy join code" }).click();
+    await textOf(teacher.getByRole("button", { name: "Copy join code" }), /Copied/);
+    expect(await teacher.evaluate(() => navigator.clipboard.readText())).toBe(joinCode);
+    await teacher.getByRole("button", { name: "Copy join link" }).click();
+    expect(await teacher.evaluate(() => navigator.clipboard.readText())).toBe(
+      `${server.url}/join/${joinCode}`,
+    );
+
+    // The same page on a phone: nothing sticks out sideways.
+    await teacher.setViewportSize({ width: 375, height: 812 });
+    await teacher.getByTestId("join-code").scrollIntoViewIfNeeded();
+    const overflow = await teacher.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+    expect(overflow).toBeLessThanOrEqual(0);
+    await screenshot(teacher, "teacher-home-phone");
+    await teacher.setViewportSize({ width: 1280, height: 860 });
+
+    await teacher.getByRole("link", { name: "Open session" }).click();
+    sessionPath = await waitForPath(teacher, /^\/sessions\/[0-9a-f-]{36}$/);
+    await textOf(teacher.getByRole("heading", { level: 1 }), new RegExp(sessionName));
+    expect(await textOf(teacher.getByTestId("join-code"))).toBe(joinCode);
+    await textOf(teacher.getByRole("main"), /No students yet/);
+  });
+
+  it("the student signs up and joins with the code typed in lower case", async () => {
+    await student.goto("/register");
+    await signUpInUi(student, studentAccount);
+    await waitForPath(student, /^\/$/);
+
+    const form = student.getByRole("form", { name: "Join a session" });
+    const input = form.getByLabel("Join code");
+    await input.fill(joinCode.toLowerCase());
+    // Shown upper-case for the student, sent as typed.
+    expect(await input.evaluate((el) => getComputedStyle(el).textTransform)).toBe("uppercase");
+    await form.getByRole("button", { name: "Join" }).click();
+
+    expect(await waitForPath(student, /^\/sessions\//)).toBe(sessionPath);
+    await textOf(student.getByRole("heading", { level: 1 }), new RegExp(sessionName));
+    await textOf(student.getByRole("main"), /Teacher: Grace Teacher/);
+    await textOf(student.getByRole("region", { name: "Editor" }), /Your editor will appear here/);
+    expect(await student.getByTestId("join-code").count()).toBe(0);
+    await screenshot(student, "student-session");
+
+    await student.getByRole("link", { name: "Home" }).click();
+    await textOf(student.getByRole("list", { name: "Your sessions" }), /with Grace Teacher/);
+  });
+
+  it("the teacher's participant list shows the student after Refresh", async () => {
+    const participants = teacher.getByRole("region", { name: /Participants/ });
+    expect(await textOf(participants)).toMatch(/No students yet/);
+    await participants.getByRole("button", { name: "Refresh" }).click();
+    const list = participants.getByRole("list", { name: "Participants" });
+    const row = await textOf(list, /Alan Student/);
+    expect(row).toContain(studentAccount.email);
+    expect(row).toMatch(/Joined/);
+    await textOf(participants.getByRole("heading"), /Participants \(1\)/);
+    await screenshot(teacher, "teacher-session");
+  });
+
+  it("ending the session shows the banner to both and stops new joins", async () => {
+    await teacher.getByRole("button", { name: "End session" }).click();
+    const dialog = teacher.getByRole("dialog", { name: "End this session?" });
+    await dialog.getByRole("button", { name: "End session" }).click();
+    await textOf(teacher.getByRole("main"), /This session has ended/);
+    expect(await teacher.getByRole("button", { name: "End session" }).count()).toBe(0);
+
+    await student.goto(sessionPath);
+    await textOf(student.getByRole("main"), /This session has ended/);
+
+    await student.goto(`/join/${joinCode.toLowerCase()}`);
+    await textOf(student.getByRole("alert"), /This session has ended/);
+    await student.getByRole("link", { name: "Go to the home page" }).click();
+    await waitForPath(student, /^\/$/);
+  });
+
+  it("the login page follows a dark system theme", async () => {
+    const visitor = await newUserPage(browser, server.url, { colorScheme: "dark" });
+    await visitor.goto("/login");
+    await visitor.getByRole("button", { name: "Log in", exact: true }).waitFor();
+    expect(await visitor.evaluate(() => document.documentElement.classList.contains("dark"))).toBe(true);
+    const background = await visitor.evaluate(
+      () => getComputedStyle(document.documentElement).backgroundColor,
+    );
+    expect(background).not.toBe("rgb(248, 250, 252)");
+    await screenshot(visitor, "login-dark");
+
+    // The toggle cycles system → light → dark and the choice survives a reload.
+    const toggle = visitor.getByRole("button", { name: /^Theme:/ });
+    await toggle.click();
+    expect(await visitor.evaluate(() => document.documentElement.classList.contains("dark"))).toBe(false);
+    await visitor.reload();
+    await visitor.getByRole("button", { name: "Log in", exact: true }).waitFor();
+    expect(await visitor.evaluate(() => document.documentElement.classList.contains("dark"))).toBe(false);
+    await visitor.context().close();
+  });
+});
