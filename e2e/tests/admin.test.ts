@@ -1,7 +1,7 @@
 import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { person, registerByApi, signUpInUi, textOf, waitForPath } from "../support/app.ts";
-import { launchBrowser, newUserPage } from "../support/browser.ts";
+import { launchBrowser, newUserPage, screenshot } from "../support/browser.ts";
 import { type StartedServer, startServer } from "../support/server.ts";
 
 /** The first account sets the server up as its administrator; teacher sign-up is closed. */
@@ -70,5 +70,6 @@ describe("administration on a server with teacher sign-up closed", () => {
     await admin.reload();
     await textOf(admin.getByRole("region", { name: /Users/ }), /Katherine Student/);
     expect(await admin.getByLabel("Katherine Student is active").isChecked()).toBe(false);
+    await screenshot(admin, "admin");
   });
 });

@@ -69,11 +69,19 @@ describe("a teacher creates a session and a student joins it", () => {
       `${server.url}/join/${joinCode}`,
     );
 
-    // The same page on a phone: nothing sticks out sideways.
+    await textOf(teacher.getByRole("button", { name: "Copy join code" }), /^Copy join code$/, 5_000);
+
+    // The same page on a phone: nothing sticks out sideways, every panel keeps its margins.
     await teacher.setViewportSize({ width: 375, height: 812 });
-    await teacher.getByTestId("join-code").scrollIntoViewIfNeeded();
-    const overflow = await teacher.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
-    expect(overflow).toBeLessThanOrEqual(0);
+    const layout = await teacher.evaluate(() => ({
+      overflow: document.documentElement.scrollWidth - window.innerWidth,
+      rightEdges: [...document.querySelectorAll("main section")].map((s) => s.getBoundingClientRect().right),
+      codeRight: document.querySelector('[data-testid="join-code"]')?.getBoundingClientRect().right ?? 0,
+    }));
+    expect(layout.overflow).toBeLessThanOrEqual(0);
+    expect(layout.rightEdges.length).toBeGreaterThanOrEqual(3);
+    for (const right of layout.rightEdges) expect(right).toBeLessThanOrEqual(375 - 16 + 0.5);
+    expect(layout.codeRight).toBeLessThanOrEqual(375 - 16);
     await screenshot(teacher, "teacher-home-phone");
     await teacher.setViewportSize({ width: 1280, height: 860 });
 
@@ -117,6 +125,13 @@ describe("a teacher creates a session and a student joins it", () => {
     expect(row).toMatch(/Joined/);
     await textOf(participants.getByRole("heading"), /Participants \(1\)/);
     await screenshot(teacher, "teacher-session");
+
+    // Following the system theme live: the page turns dark when the system does.
+    await teacher.emulateMedia({ colorScheme: "dark" });
+    await teacher.waitForFunction(() => document.documentElement.classList.contains("dark"));
+    await screenshot(teacher, "teacher-session-dark");
+    await teacher.emulateMedia({ colorScheme: "light" });
+    await teacher.waitForFunction(() => !document.documentElement.classList.contains("dark"));
   });
 
   it("ending the session shows the banner to both and stops new joins", async () => {

@@ -43,7 +43,7 @@ export function CreateSessionForm({ onCreated }: { onCreated: (session: Session)
       {error !== null && (
         <Alert tone="error">{onlyFieldIssues ? "Check the fields below." : errorMessage(error)}</Alert>
       )}
-      <div className="grid gap-4 sm:grid-cols-[1fr_12rem]">
+      <div className="grid grid-cols-1 gap-4 sm:grid-cols-[minmax(0,1fr)_12rem]">
         <TextField
           label="Session name"
           name="name"

@@ -15,7 +15,7 @@ export function StudentHome({ user }: { user: User }) {
   return (
     <>
       <PageTitle title={`Hello, ${user.name}`} subtitle="Join your class with the code on the board." />
-      <div className="grid items-start gap-6 lg:grid-cols-2 sm:gap-8">
+      <div className="grid grid-cols-1 items-start gap-6 sm:gap-8 lg:grid-cols-2">
         <Card title="Join a session">
           <JoinForm />
         </Card>

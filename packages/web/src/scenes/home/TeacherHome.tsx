@@ -35,7 +35,7 @@ export function TeacherHome({ user }: { user: User }) {
           </div>
         </Card>
       )}
-      <div className="grid items-start gap-6 lg:grid-cols-2 sm:gap-8">
+      <div className="grid grid-cols-1 items-start gap-6 sm:gap-8 lg:grid-cols-2">
         <Card title="Create a session">
           <CreateSessionForm onCreated={onCreated} />
         </Card>

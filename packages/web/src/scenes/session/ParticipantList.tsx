@@ -33,7 +33,9 @@ export function ParticipantList({ participants }: { participants: readonly Parti
               {p.name}
               <span className="sr-only">{p.online ? " (online)" : " (offline)"}</span>
             </p>
-            <p className="truncate text-sm text-slate-600 dark:text-slate-400">{p.email}</p>
+            <p className="truncate text-sm text-slate-600 dark:text-slate-400" title={p.email}>
+              {p.email}
+            </p>
           </div>
           <p className="shrink-0 text-right text-xs text-slate-500 dark:text-slate-400">
             <span className="block font-medium text-slate-600 dark:text-slate-300" aria-hidden="true">

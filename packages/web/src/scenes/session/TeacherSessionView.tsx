@@ -70,13 +70,13 @@ export function TeacherSessionView({
         details={`${participants.length} ${participants.length === 1 ? "student" : "students"}, ${online} online`}
         actions={
           active && (
-            <Button variant="danger" onClick={() => setConfirming(true)}>
+            <Button variant="dangerOutline" onClick={() => setConfirming(true)}>
               End session
             </Button>
           )
         }
       />
-      <div className="grid items-start gap-6 lg:grid-cols-[3fr_2fr] sm:gap-8">
+      <div className="grid grid-cols-1 items-start gap-6 sm:gap-8 lg:grid-cols-[minmax(0,3fr)_minmax(0,2fr)]">
         <Card title={active ? "Invite your class" : "Join code"}>
           {active ? (
             <JoinCodePanel code={session.joinCode} />
