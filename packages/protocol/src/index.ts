@@ -1,3 +1,5 @@
+export * from "./channel.ts";
+export * from "./collab.ts";
 export * from "./endpoints.ts";
 export * from "./errors.ts";
 export * from "./health.ts";

@@ -1,0 +1,42 @@
+import { z } from "zod";
+
+/** WebSocket path of a session's live channel (roster, presence; later runs, hands, broadcasts). */
+export const sessionChannelPath = (sessionId: string) => `/api/sessions/${sessionId}/channel`;
+
+/** First client message on every Observer WebSocket that is not Hocuspocus. */
+export const channelAuthSchema = z.strictObject({
+  type: z.literal("auth"),
+  token: z.string().min(1).max(4096),
+});
+
+export const rosterEntrySchema = z.object({
+  userId: z.uuid(),
+  name: z.string(),
+  online: z.boolean(),
+  joinedAt: z.string(),
+  /** When the student's code last changed (ISO), or null if never. */
+  lastEditAt: z.string().nullable(),
+});
+export type RosterEntry = z.infer<typeof rosterEntrySchema>;
+
+/** Server -> client messages of the session channel. */
+export const channelServerMessageSchema = z.discriminatedUnion("type", [
+  /** Sent once after auth: the whole roster (teacher) or just the session (student). */
+  z.object({
+    type: z.literal("ready"),
+    role: z.enum(["teacher", "student"]),
+    roster: z.array(rosterEntrySchema),
+  }),
+  z.object({ type: z.literal("participant_joined"), participant: rosterEntrySchema }),
+  z.object({ type: z.literal("presence"), userId: z.uuid(), online: z.boolean() }),
+  z.object({ type: z.literal("edited"), userId: z.uuid(), at: z.string() }),
+  z.object({ type: z.literal("session_ended"), endedAt: z.string() }),
+  z.object({ type: z.literal("error"), code: z.string(), message: z.string() }),
+]);
+export type ChannelServerMessage = z.infer<typeof channelServerMessageSchema>;
+
+/** Client -> server messages after auth. */
+export const channelClientMessageSchema = z.discriminatedUnion("type", [
+  z.object({ type: z.literal("ping") }),
+]);
+export type ChannelClientMessage = z.infer<typeof channelClientMessageSchema>;
