@@ -1,9 +1,13 @@
 import cookie from "@fastify/cookie";
 import rateLimit from "@fastify/rate-limit";
-import { LIMITS } from "@observer/protocol";
+import { COLLAB_PATH, LIMITS } from "@observer/protocol";
 import Fastify, { type FastifyInstance } from "fastify";
 import { AccessTokens } from "./auth/access-tokens.ts";
 import { MemoryLoginThrottle, RedisLoginThrottle } from "./auth/login-throttle.ts";
+import { MemoryEventBus, RedisEventBus } from "./bus/event-bus.ts";
+import { SESSIONS_ENDED_TOPIC } from "./bus/session-events.ts";
+import { handleSessionChannel } from "./channel/session-channel.ts";
+import { CollabServer } from "./collab/collab-server.ts";
 import type { Config } from "./config.ts";
 import type { Ctx } from "./context.ts";
 import { fail } from "./errors.ts";
@@ -12,6 +16,7 @@ import { registerJsonBodyParser } from "./http/json-body.ts";
 import { registerMetrics } from "./http/metrics.ts";
 import { registerSecurityHeaders } from "./http/security-headers.ts";
 import { readIndexHtml, registerWebApp } from "./http/web-app.ts";
+import { exactPath, registerWebSockets, uuidPath } from "./http/websockets.ts";
 import { Presence } from "./presence.ts";
 import { connectRedis } from "./redis.ts";
 import { adminRoutes } from "./routes/admin/index.ts";
@@ -23,6 +28,7 @@ import { openDatabase } from "./storage/database.ts";
 export interface Server {
   app: FastifyInstance;
   ctx: Ctx;
+  collab: CollabServer;
 }
 
 /**
@@ -54,7 +60,11 @@ export async function buildServer(config: Config): Promise<Server> {
         throw err;
       })
     : null;
+  const bus = redis
+    ? new RedisEventBus(redis, redis.duplicate(), `${config.redisPrefix}events:`)
+    : new MemoryEventBus();
   app.addHook("onClose", async () => {
+    await bus.close();
     await database.close();
     if (redis) await redis.quit();
   });
@@ -72,6 +82,7 @@ export async function buildServer(config: Config): Promise<Server> {
         )
       : new MemoryLoginThrottle(config.rateLimits.loginFailuresPerAccount),
     presence: new Presence(),
+    bus,
     log: app.log,
   };
 
@@ -94,6 +105,27 @@ export async function buildServer(config: Config): Promise<Server> {
     }
   });
 
+  const collab = new CollabServer(ctx);
+  await bus.subscribe(SESSIONS_ENDED_TOPIC, (message) => {
+    collab.reconnectSession((message as { sessionId: string }).sessionId);
+  });
+  // Save every open document before the sockets close.
+  app.addHook("preClose", () => collab.close());
+  registerWebSockets(app, [
+    {
+      match: exactPath(COLLAB_PATH),
+      maxPayload: 2 * LIMITS.codeBytes,
+      heartbeat: false,
+      accept: (ws, request) => collab.handle(ws, request),
+    },
+    {
+      match: uuidPath("/api/sessions/:id/channel"),
+      maxPayload: 8 * 1024,
+      heartbeat: true,
+      accept: (ws, _request, params) => handleSessionChannel(ctx, ws, params.id as string),
+    },
+  ]);
+
   registerMetrics(app);
   systemRoutes(app, ctx);
   authRoutes(app, ctx);
@@ -101,5 +133,5 @@ export async function buildServer(config: Config): Promise<Server> {
   adminRoutes(app, ctx);
   await registerWebApp(app, config.webDir, indexHtml);
 
-  return { app, ctx };
+  return { app, ctx, collab };
 }

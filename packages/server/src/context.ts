@@ -1,6 +1,7 @@
 import type { FastifyBaseLogger } from "fastify";
 import type { AccessTokens } from "./auth/access-tokens.ts";
 import type { LoginThrottle } from "./auth/login-throttle.ts";
+import type { EventBus } from "./bus/event-bus.ts";
 import type { Config } from "./config.ts";
 import type { Presence } from "./presence.ts";
 import type { Db } from "./storage/database.ts";
@@ -12,5 +13,7 @@ export interface Ctx {
   readonly tokens: AccessTokens;
   readonly loginThrottle: LoginThrottle;
   readonly presence: Presence;
+  /** Live events between connections and server instances. */
+  readonly bus: EventBus;
   readonly log: FastifyBaseLogger;
 }

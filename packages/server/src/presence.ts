@@ -10,16 +10,24 @@ export class Presence {
     return `${sessionId}:${userId}`;
   }
 
-  connected(sessionId: string, userId: string): void {
+  /** Counts a connection; true when the user just came online. */
+  connected(sessionId: string, userId: string): boolean {
     const key = this.key(sessionId, userId);
-    this.connections.set(key, (this.connections.get(key) ?? 0) + 1);
+    const count = (this.connections.get(key) ?? 0) + 1;
+    this.connections.set(key, count);
+    return count === 1;
   }
 
-  disconnected(sessionId: string, userId: string): void {
+  /** Uncounts a connection; true when the user just went offline. */
+  disconnected(sessionId: string, userId: string): boolean {
     const key = this.key(sessionId, userId);
     const left = (this.connections.get(key) ?? 0) - 1;
-    if (left > 0) this.connections.set(key, left);
-    else this.connections.delete(key);
+    if (left > 0) {
+      this.connections.set(key, left);
+      return false;
+    }
+    const wasOnline = this.connections.delete(key);
+    return wasOnline;
   }
 
   isOnline(sessionId: string, userId: string): boolean {

@@ -48,6 +48,8 @@ export interface TestServer extends Server {
   config: Config;
   /** The admin created first (the first account of an install becomes admin). */
   admin: TestUser | null;
+  /** Listens on a free loopback port (for WebSockets); returns the base URL. */
+  listen(): Promise<string>;
   /** Calls the API through app.inject (no network). */
   call(method: InjectOptions["method"], url: string, opts?: CallOptions): Promise<LightMyRequestResponse>;
   close(): Promise<void>;
@@ -86,6 +88,12 @@ export async function startTestServer(
     config,
     admin: null,
     call,
+    async listen() {
+      await server.app.listen({ port: 0, host: "127.0.0.1" });
+      const address = server.app.server.address();
+      if (!address || typeof address === "string") throw new Error("not listening");
+      return `http://127.0.0.1:${address.port}`;
+    },
     async close() {
       await server.app.close();
       await drop();

@@ -1,6 +1,7 @@
 import type { Session } from "@observer/protocol";
 import { sql } from "kysely";
 import type { Actor } from "../auth/actor.ts";
+import { publishSessionEvent, SESSIONS_ENDED_TOPIC } from "../bus/session-events.ts";
 import type { Ctx } from "../context.ts";
 import { fail } from "../errors.ts";
 import { presentSession } from "../presenters.ts";
@@ -11,12 +12,20 @@ import { sessionAccess } from "./session-access.ts";
 export async function sessionEnder(ctx: Ctx, actor: Actor, sessionId: string): Promise<Session> {
   const access = await sessionAccess(ctx, actor, sessionId);
   if (!access.manage) throw fail("forbidden", "Only the session's teacher can end it.");
-  await ctx.db
+  const ended = await ctx.db
     .updateTable("sessions")
     .set({ status: "ended", ended_at: sql`now()` })
     .where("id", "=", sessionId)
     .where("status", "=", "active")
-    .execute();
+    .returning("ended_at")
+    .executeTakeFirst();
+  if (ended?.ended_at) {
+    await publishSessionEvent(ctx.bus, sessionId, {
+      type: "session_ended",
+      endedAt: ended.ended_at.toISOString(),
+    });
+    await ctx.bus.publish(SESSIONS_ENDED_TOPIC, { sessionId });
+  }
   const view = await findSessionView(ctx.db, sessionId);
   if (!view) throw fail("not_found");
   ctx.log.info({ sessionId, by: actor.id }, "session ended");

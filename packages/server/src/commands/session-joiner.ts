@@ -1,6 +1,7 @@
 import type { Session } from "@observer/protocol";
 import type { Actor } from "../auth/actor.ts";
 import { canJoinSessions } from "../auth/policies.ts";
+import { publishSessionEvent } from "../bus/session-events.ts";
 import type { Ctx } from "../context.ts";
 import { fail } from "../errors.ts";
 import { presentSession } from "../presenters.ts";
@@ -22,11 +23,24 @@ export async function sessionJoiner(ctx: Ctx, actor: Actor, joinCode: string): P
   if (actor.id === newest.teacher_id) return presentSession(newest);
   if (newest.status !== "active") throw fail("session_ended");
   if (!canJoinSessions(actor)) throw fail("students_only");
-  await ctx.db
+  const joined = await ctx.db
     .insertInto("participants")
     .values({ session_id: newest.id, user_id: actor.id })
     .onConflict((oc) => oc.columns(["session_id", "user_id"]).doNothing())
-    .execute();
+    .returning("joined_at")
+    .executeTakeFirst();
+  if (joined) {
+    await publishSessionEvent(ctx.bus, newest.id, {
+      type: "participant_joined",
+      participant: {
+        userId: actor.id,
+        name: actor.name,
+        online: ctx.presence.isOnline(newest.id, actor.id),
+        joinedAt: joined.joined_at.toISOString(),
+        lastEditAt: null,
+      },
+    });
+  }
   const view = await sessionViews(ctx.db).where("sessions.id", "=", newest.id).executeTakeFirstOrThrow();
   return presentSession(view);
 }

@@ -9,6 +9,8 @@ export interface Database {
   sessions: SessionsTable;
   participants: ParticipantsTable;
   schema_migrations: SchemaMigrationsTable;
+  documents: DocumentsTable;
+  document_updates: DocumentUpdatesTable;
 }
 
 type CreatedAt = ColumnType<Date, Date | undefined, never>;
@@ -68,4 +70,22 @@ export interface ParticipantsTable {
 export interface SchemaMigrationsTable {
   name: string;
   applied_at: CreatedAt;
+}
+
+export interface DocumentsTable {
+  name: string;
+  session_id: string;
+  student_id: string;
+  /** Yjs state as an update (Y.encodeStateAsUpdate). */
+  state: Uint8Array;
+  created_at: CreatedAt;
+  updated_at: ColumnType<Date, Date | undefined, Date>;
+  last_edit_at: Date | null;
+}
+
+export interface DocumentUpdatesTable {
+  id: Generated<string>;
+  document_name: string;
+  created_at: CreatedAt;
+  update: Uint8Array;
 }

@@ -1,0 +1,126 @@
+import {
+  type ChannelServerMessage,
+  CLOSE_CODES,
+  channelAuthSchema,
+  type RosterEntry,
+} from "@observer/protocol";
+import type { WebSocket } from "ws";
+import { type Actor, authenticate } from "../auth/actor.ts";
+import { sessionTopic } from "../bus/session-events.ts";
+import { sessionAccess } from "../commands/session-access.ts";
+import type { Ctx } from "../context.ts";
+import { AppError } from "../errors.ts";
+import { listParticipants } from "../queries/sessions.ts";
+import { lastEdits } from "../storage/documents.ts";
+
+const AUTH_TIMEOUT_MS = 5000;
+const MAX_MESSAGE_BYTES = 8 * 1024;
+
+/** The roster as the teacher sees it: participants, online state and last edit. */
+async function roster(ctx: Ctx, sessionId: string): Promise<RosterEntry[]> {
+  const [participants, edits] = await Promise.all([
+    listParticipants(ctx.db, sessionId),
+    lastEdits(ctx.db, sessionId),
+  ]);
+  return participants.map((p) => ({
+    userId: p.user_id,
+    name: p.name,
+    online: ctx.presence.isOnline(sessionId, p.user_id),
+    joinedAt: p.joined_at.toISOString(),
+    lastEditAt: edits.get(p.user_id)?.toISOString() ?? null,
+  }));
+}
+
+const send = (ws: WebSocket, message: ChannelServerMessage) => {
+  if (ws.readyState === ws.OPEN) ws.send(JSON.stringify(message));
+};
+
+/**
+ * A session's live channel (`/api/sessions/:id/channel`). The first message authenticates;
+ * the teacher then receives the roster and every change to it; a student's open channel
+ * counts them as online and brings them session-wide events (the session ending).
+ */
+export function handleSessionChannel(ctx: Ctx, ws: WebSocket, sessionId: string): void {
+  let actor: Actor | null = null;
+  let asTeacher = false;
+  let unsubscribe: (() => Promise<void>) | null = null;
+  let closed = false;
+  const authTimer = setTimeout(
+    () => ws.close(CLOSE_CODES.unauthorized, "Authenticate first"),
+    AUTH_TIMEOUT_MS,
+  );
+
+  const start = async (token: string) => {
+    try {
+      actor = await authenticate(ctx.db, ctx.tokens, token);
+    } catch (err) {
+      const status = err instanceof AppError ? err.status : 401;
+      ws.close(status === 403 ? CLOSE_CODES.forbidden : CLOSE_CODES.unauthorized, "Unauthorized");
+      return;
+    }
+    let manage: boolean;
+    try {
+      ({ manage } = await sessionAccess(ctx, actor, sessionId));
+    } catch {
+      ws.close(CLOSE_CODES.forbidden, "Forbidden");
+      return;
+    }
+    if (closed) return;
+    asTeacher = manage;
+    const self = actor;
+    unsubscribe = await ctx.bus.subscribe(sessionTopic(sessionId), (message) => {
+      const event = message as ChannelServerMessage;
+      if (asTeacher || event.type === "session_ended") send(ws, event);
+    });
+    if (closed) {
+      await unsubscribe();
+      return;
+    }
+    if (!asTeacher && ctx.presence.connected(sessionId, self.id)) {
+      await ctx.bus.publish(sessionTopic(sessionId), { type: "presence", userId: self.id, online: true });
+    }
+    send(ws, {
+      type: "ready",
+      role: asTeacher ? "teacher" : "student",
+      roster: asTeacher ? await roster(ctx, sessionId) : [],
+    });
+  };
+
+  ws.on("message", (data: Buffer, isBinary: boolean) => {
+    if (isBinary || data.byteLength > MAX_MESSAGE_BYTES) {
+      ws.close(CLOSE_CODES.malformed, "Send small JSON text messages");
+      return;
+    }
+    let parsed: unknown;
+    try {
+      parsed = JSON.parse(data.toString("utf8"));
+    } catch {
+      ws.close(CLOSE_CODES.malformed, "Malformed JSON");
+      return;
+    }
+    if (!actor) {
+      clearTimeout(authTimer);
+      const auth = channelAuthSchema.safeParse(parsed);
+      if (!auth.success) {
+        ws.close(CLOSE_CODES.unauthorized, "The first message must be {type:'auth', token}");
+        return;
+      }
+      start(auth.data.token).catch((err) => {
+        ctx.log.error({ err }, "session channel failed to start");
+        ws.close(1011, "Server error");
+      });
+    }
+    // Later messages (pings) need no answer: the socket's own ping/pong keeps it alive.
+  });
+
+  ws.on("close", () => {
+    closed = true;
+    clearTimeout(authTimer);
+    void unsubscribe?.();
+    const self = actor;
+    if (self && !asTeacher && unsubscribe && ctx.presence.disconnected(sessionId, self.id)) {
+      void ctx.bus.publish(sessionTopic(sessionId), { type: "presence", userId: self.id, online: false });
+    }
+  });
+  ws.on("error", (err) => ctx.log.debug({ err }, "session channel socket error"));
+}

@@ -1,0 +1,83 @@
+import type {
+  beforeHandleAwarenessPayload,
+  connectedPayload,
+  Extension,
+  onChangePayload,
+  onDisconnectPayload,
+} from "@hocuspocus/server";
+import { publishSessionEvent } from "../../bus/session-events.ts";
+import type { Ctx } from "../../context.ts";
+import type { CollabContext } from "../context.ts";
+
+/** At most one "edited" event per document in this many milliseconds. */
+const EDITED_EVENT_INTERVAL_MS = 2000;
+
+/**
+ * What the class sees of a document's activity: a student with their document open is online;
+ * edits are announced (throttled) on the session channel; and every awareness state carries
+ * the authenticated identity, so nobody can appear under another name.
+ */
+export class Activity implements Extension {
+  extensionName = "observer-activity";
+  private readonly lastEditedEvent = new Map<string, number>();
+
+  constructor(private readonly ctx: Ctx) {}
+
+  async connected({ context }: connectedPayload<CollabContext>): Promise<void> {
+    if (context.asTeacher) return;
+    if (this.ctx.presence.connected(context.sessionId, context.user.id)) {
+      await publishSessionEvent(this.ctx.bus, context.sessionId, {
+        type: "presence",
+        userId: context.user.id,
+        online: true,
+      });
+    }
+  }
+
+  async onDisconnect({ context }: onDisconnectPayload<CollabContext>): Promise<void> {
+    if (!context?.user || context.asTeacher) return;
+    if (this.ctx.presence.disconnected(context.sessionId, context.user.id)) {
+      await publishSessionEvent(this.ctx.bus, context.sessionId, {
+        type: "presence",
+        userId: context.user.id,
+        online: false,
+      });
+    }
+  }
+
+  async onChange({ documentName, context }: onChangePayload<CollabContext>): Promise<void> {
+    if (!context?.sessionId) return;
+    const now = Date.now();
+    if (now - (this.lastEditedEvent.get(documentName) ?? 0) < EDITED_EVENT_INTERVAL_MS) return;
+    this.lastEditedEvent.set(documentName, now);
+    await publishSessionEvent(this.ctx.bus, context.sessionId, {
+      type: "edited",
+      userId: context.studentId,
+      at: new Date(now).toISOString(),
+    });
+  }
+
+  async afterUnloadDocument({ documentName }: { documentName: string }): Promise<void> {
+    this.lastEditedEvent.delete(documentName);
+  }
+
+  async beforeHandleAwareness({
+    states,
+    context,
+  }: beforeHandleAwarenessPayload<CollabContext>): Promise<void> {
+    if (!context?.user) return;
+    for (const state of states.values()) {
+      const claimed = (state.user ?? {}) as Record<string, unknown>;
+      state.user = {
+        ...claimed,
+        id: context.user.id,
+        name: context.user.name,
+        role: context.user.role,
+        color:
+          typeof claimed.color === "string" && /^#[0-9a-f]{6}$/i.test(claimed.color)
+            ? claimed.color
+            : "#6366f1",
+      };
+    }
+  }
+}

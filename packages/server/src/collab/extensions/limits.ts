@@ -1,0 +1,36 @@
+import type { beforeSyncPayload, Extension } from "@hocuspocus/server";
+import { CLOSE_CODES, DOC_CODE, LIMITS } from "@observer/protocol";
+import * as Y from "yjs";
+import type { CloseReason } from "../context.ts";
+
+const tooLarge: CloseReason = { code: CLOSE_CODES.tooLarge, reason: "Document too large" };
+const utf8Length = (text: string) => Buffer.byteLength(text, "utf8");
+
+/** Would the code still fit under the cap once this update is applied? */
+export function fitsUnderCap(doc: Y.Doc, update: Uint8Array, capBytes: number): boolean {
+  const current = doc.getText(DOC_CODE).toString();
+  // An update inserts at most as many UTF-8 bytes as it is long, so the common case needs no trial.
+  if (utf8Length(current) + update.byteLength <= capBytes) return true;
+  const trial = new Y.Doc({ gc: false });
+  Y.applyUpdate(trial, Y.encodeStateAsUpdate(doc));
+  Y.applyUpdate(trial, update);
+  const fits = utf8Length(trial.getText(DOC_CODE).toString()) <= capBytes;
+  trial.destroy();
+  return fits;
+}
+
+/**
+ * Caps a document's code (LIMITS.codeBytes): an update that would make it larger is refused
+ * before it touches the document, and only that document connection is closed.
+ */
+export class Limits implements Extension {
+  extensionName = "observer-limits";
+
+  constructor(private readonly capBytes: number = LIMITS.codeBytes) {}
+
+  async beforeSync({ type, payload, document }: beforeSyncPayload): Promise<void> {
+    // 1 = sync step 2, 2 = update: both carry a Yjs update.
+    if (type !== 1 && type !== 2) return;
+    if (!fitsUnderCap(document, payload, this.capBytes)) throw tooLarge;
+  }
+}
