@@ -1,5 +1,7 @@
 import { randomBytes } from "node:crypto";
-import type { Language, Role, Session } from "@observer/protocol";
+import { type ErrorCode, errorBodySchema, type Language, type Role, type Session } from "@observer/protocol";
+import type { LightMyRequestResponse } from "fastify";
+import { expect } from "vitest";
 import type { TestServer } from "./support.ts";
 
 export interface TestUser {
@@ -61,4 +63,36 @@ export async function buildSession(
 /** Joins a session by code through the API. */
 export async function joinSession(server: Pick<TestServer, "call">, user: TestUser, joinCode: string) {
   return server.call("POST", "/api/sessions/join", { token: user.accessToken, body: { joinCode } });
+}
+
+/** Logs in again as an existing user: a new login (refresh family) with its own tokens. */
+export async function logIn(
+  server: Pick<TestServer, "call">,
+  user: Pick<TestUser, "email" | "password">,
+): Promise<{ accessToken: string; refreshToken: string }> {
+  const res = await server.call("POST", "/api/auth/login", {
+    body: { email: user.email, password: user.password },
+  });
+  if (res.statusCode !== 200) throw new Error(`login failed: ${res.statusCode} ${res.body}`);
+  return { accessToken: res.json().accessToken, refreshToken: refreshCookieOf(res) };
+}
+
+/**
+ * Asserts an error reply: the status, the catalogue code, and the one JSON error shape
+ * `{error:{code,message}}` (plus `issues` for validation errors) with nothing else beside it.
+ */
+export function expectApiError(res: LightMyRequestResponse, status: number, code: ErrorCode): void {
+  let body: unknown;
+  try {
+    body = res.json();
+  } catch {
+    body = res.body;
+  }
+  const got = (body as { error?: { code?: unknown } } | null)?.error?.code;
+  // Status and code together, so a failure shows what came back (e.g. 500 internal_error).
+  expect({ status: res.statusCode, code: got }).toEqual({ status, code });
+  expect(res.headers["content-type"]).toMatch(/^application\/json/);
+  const parsed = errorBodySchema.parse(body);
+  expect(Object.keys(body as object)).toEqual(["error"]);
+  expect(parsed.error.message.length).toBeGreaterThan(0);
 }

@@ -1,0 +1,378 @@
+import { randomBytes } from "node:crypto";
+import {
+  ENDPOINTS,
+  type Endpoint,
+  type EndpointName,
+  type ErrorCode,
+  type Session,
+} from "@observer/protocol";
+import type { LightMyRequestResponse } from "fastify";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import {
+  buildSession,
+  buildUser,
+  expectApiError,
+  joinSession,
+  logIn,
+  refreshCookieOf,
+  type TestUser,
+} from "../factories.ts";
+import { startTestServer, type TestServer } from "../support.ts";
+
+/**
+ * Who may call what: every endpoint of the protocol (ENDPOINTS) against every kind of caller.
+ * The table below is the single source of the expected answers; one test per cell is
+ * generated from it, and an endpoint without a row fails the suite.
+ */
+
+const CALLERS = [
+  "anonymous",
+  "memberStudent",
+  "nonMemberStudent",
+  "sessionTeacher",
+  "otherTeacher",
+  "admin",
+] as const;
+type Caller = (typeof CALLERS)[number];
+
+type Expected = 200 | 201 | 204 | readonly [status: 401 | 403 | 404, code: ErrorCode];
+type Row = readonly [Expected, Expected, Expected, Expected, Expected, Expected];
+
+const ANON = [401, "not_authenticated"] as const;
+const NO_COOKIE = [401, "refresh_token_invalid"] as const;
+const FORBIDDEN = [403, "forbidden"] as const;
+const TEACHERS_ONLY = [403, "teachers_only"] as const;
+const STUDENTS_ONLY = [403, "students_only"] as const;
+const HIDDEN = [404, "not_found"] as const;
+/** Register and login are open to everyone and not about the caller: tested separately below. */
+const PUBLIC = "public, tested separately";
+
+// Columns follow CALLERS. For `:id` routes the id is a session whose teacher is
+// "sessionTeacher" and which "memberStudent" has joined (adminUpdateUser: a fresh student).
+// biome-ignore format: the matrix is easier to read aligned
+const MATRIX: Record<EndpointName, Row | typeof PUBLIC> = {
+  //                  anonymous   memberStudent  nonMemberStudent  sessionTeacher  otherTeacher   admin
+  health:            [200,        200,           200,              200,            200,           200],
+  config:            [200,        200,           200,              200,            200,           200],
+  register:          PUBLIC,
+  login:             PUBLIC,
+  refresh:           [NO_COOKIE,  200,           200,              200,            200,           200],
+  logout:            [ANON,       204,           204,              204,            204,           204],
+  me:                [ANON,       200,           200,              200,            200,           200],
+  createSession:     [ANON,       TEACHERS_ONLY, TEACHERS_ONLY,    201,            201,           201],
+  listSessions:      [ANON,       200,           200,              200,            200,           200],
+  joinSession:       [ANON,       200,           200,              200,            STUDENTS_ONLY, STUDENTS_ONLY],
+  getSession:        [ANON,       200,           HIDDEN,           200,            HIDDEN,        200],
+  endSession:        [ANON,       FORBIDDEN,     HIDDEN,           200,            HIDDEN,        200],
+  adminListUsers:    [ANON,       FORBIDDEN,     FORBIDDEN,        FORBIDDEN,      FORBIDDEN,     200],
+  adminUpdateUser:   [ANON,       FORBIDDEN,     FORBIDDEN,        FORBIDDEN,      FORBIDDEN,     200],
+  adminListSessions: [ANON,       FORBIDDEN,     FORBIDDEN,        FORBIDDEN,      FORBIDDEN,     200],
+};
+
+const describeExpected = (e: Expected) => (typeof e === "number" ? String(e) : `${e[0]} ${e[1]}`);
+
+interface World {
+  server: TestServer;
+  users: Record<Exclude<Caller, "anonymous">, TestUser>;
+  /** Taught by sessionTeacher, joined by memberStudent. */
+  session: Session;
+  /** Taught by otherTeacher, joined by nobody. */
+  otherSession: Session;
+}
+
+interface Prepared {
+  /** Defaults to the endpoint's path with `:id` = the world's session. */
+  url?: string;
+  body?: unknown;
+  /** Defaults to the caller's own access token and no cookie. */
+  token?: string;
+  refreshCookie?: string;
+  /** What the caller must see, or what must (not) have changed, given the reply. */
+  check?: (res: LightMyRequestResponse, ok: boolean) => Promise<void> | void;
+}
+
+type Fixture = (w: World, caller: Caller, user: TestUser | null) => Promise<Prepared>;
+
+const isStudent = (c: Caller) => c === "memberStudent" || c === "nonMemberStudent";
+
+async function sessionRow(w: World, id: string) {
+  return w.server.ctx.db.selectFrom("sessions").selectAll().where("id", "=", id).executeTakeFirstOrThrow();
+}
+
+async function participantIds(w: World, sessionId: string): Promise<string[]> {
+  const rows = await w.server.ctx.db
+    .selectFrom("participants")
+    .select("user_id")
+    .where("session_id", "=", sessionId)
+    .execute();
+  return rows.map((r) => r.user_id).sort();
+}
+
+/** A session of its own for a cell that changes it (join, end), with memberStudent in it. */
+async function freshSession(w: World): Promise<Session> {
+  const session = await buildSession(w.server, w.users.sessionTeacher, {
+    name: `Cell ${randomBytes(3).toString("hex")}`,
+  });
+  const joined = await joinSession(w.server, w.users.memberStudent, session.joinCode);
+  if (joined.statusCode !== 200) throw new Error(`join failed: ${joined.body}`);
+  return session;
+}
+
+/** How to call each endpoint in the matrix, and what a caller must then see. */
+const FIXTURES: Partial<Record<EndpointName, Fixture>> = {
+  health: async () => ({ check: (res) => expect(res.json()).toEqual({ status: "ok" }) }),
+
+  refresh: async (w, _caller, user) => {
+    // A login of its own, so the shared tokens of the caller stay valid.
+    const login = user ? await logIn(w.server, user) : null;
+    return {
+      token: login?.accessToken,
+      refreshCookie: login?.refreshToken,
+      check: async (res, ok) => {
+        if (!ok || !user || !login) return;
+        expect(refreshCookieOf(res)).not.toBe(login.refreshToken);
+        const me = await w.server.call("GET", "/api/auth/me", { token: res.json().accessToken });
+        expect(me.statusCode).toBe(200);
+        expect(me.json().user.id).toBe(user.id);
+      },
+    };
+  },
+
+  logout: async (w, _caller, user) => {
+    const login = user ? await logIn(w.server, user) : null;
+    return {
+      token: login?.accessToken,
+      refreshCookie: login?.refreshToken,
+      check: async (_res, ok) => {
+        if (!ok || !user || !login) return;
+        const me = await w.server.call("GET", "/api/auth/me", { token: login.accessToken });
+        expectApiError(me, 401, "token_invalid");
+        const refresh = await w.server.call("POST", "/api/auth/refresh", {
+          cookies: { observer_refresh: login.refreshToken },
+        });
+        expect(refresh.statusCode).toBe(401);
+        // Only that login ended: the caller's other login still works.
+        expect((await w.server.call("GET", "/api/auth/me", { token: user.accessToken })).statusCode).toBe(
+          200,
+        );
+      },
+    };
+  },
+
+  me: async (_w, _caller, user) => ({
+    check: (res, ok) => {
+      if (ok) expect(res.json().user).toMatchObject({ id: user?.id, email: user?.email });
+    },
+  }),
+
+  createSession: async (w, _caller, user) => {
+    const name = `Matrix ${randomBytes(4).toString("hex")}`;
+    return {
+      body: { name, language: "python" },
+      check: async (res, ok) => {
+        const stored = await w.server.ctx.db
+          .selectFrom("sessions")
+          .selectAll()
+          .where("name", "=", name)
+          .execute();
+        if (!ok) return expect(stored).toEqual([]);
+        expect(res.json().session).toMatchObject({ name, teacherId: user?.id, status: "active" });
+        expect(stored).toHaveLength(1);
+      },
+    };
+  },
+
+  listSessions: async (w, caller, user) => ({
+    check: async (res, ok) => {
+      if (!ok || !user) return;
+      const sessions: Session[] = res.json().sessions;
+      const ids = sessions.map((s) => s.id);
+      const sees = (s: Session) => ids.includes(s.id);
+      expect({ session: sees(w.session), otherSession: sees(w.otherSession) }).toEqual({
+        session: caller === "sessionTeacher" || caller === "memberStudent",
+        otherSession: caller === "otherTeacher",
+      });
+      for (const s of sessions) {
+        // Teachers see only what they teach, students only what they joined.
+        if (isStudent(caller)) expect(await participantIds(w, s.id)).toContain(user.id);
+        else expect(s.teacherId).toBe(user.id);
+      }
+    },
+  }),
+
+  joinSession: async (w, caller, user) => {
+    const session = await freshSession(w);
+    const before = await participantIds(w, session.id);
+    return {
+      body: { joinCode: session.joinCode },
+      check: async (res, ok) => {
+        const after = await participantIds(w, session.id);
+        if (ok && isStudent(caller)) {
+          expect(res.json().session.id).toBe(session.id);
+          expect(after).toEqual([...new Set([...before, user?.id as string])].sort());
+        } else {
+          // The teacher gets their session back without becoming a participant.
+          if (ok) expect(res.json().session.id).toBe(session.id);
+          expect(after).toEqual(before);
+        }
+      },
+    };
+  },
+
+  getSession: async (w, caller) => ({
+    check: (res, ok) => {
+      if (!ok) return;
+      const body = res.json();
+      expect(body.session.id).toBe(w.session.id);
+      if (caller === "memberStudent") {
+        expect(body).not.toHaveProperty("participants");
+      } else {
+        expect(body.participants.map((p: { userId: string }) => p.userId)).toEqual([
+          w.users.memberStudent.id,
+        ]);
+      }
+    },
+  }),
+
+  endSession: async (w) => {
+    const session = await freshSession(w);
+    return {
+      url: `/api/sessions/${session.id}/end`,
+      check: async (res, ok) => {
+        const row = await sessionRow(w, session.id);
+        if (!ok) return expect(row.status).toBe("active");
+        expect(res.json().session).toMatchObject({ id: session.id, status: "ended" });
+        expect(row.status).toBe("ended");
+      },
+    };
+  },
+
+  adminListUsers: async (w) => ({
+    check: (res, ok) => {
+      if (!ok) return;
+      const ids = res.json().users.map((u: { id: string }) => u.id);
+      for (const user of Object.values(w.users)) expect(ids).toContain(user.id);
+    },
+  }),
+
+  adminUpdateUser: async (w) => {
+    const target = await buildUser(w.server, { role: "student" });
+    return {
+      url: `/api/admin/users/${target.id}`,
+      body: { role: "teacher" },
+      check: async (_res, ok) => {
+        const row = await w.server.ctx.db
+          .selectFrom("users")
+          .select("role")
+          .where("id", "=", target.id)
+          .executeTakeFirstOrThrow();
+        expect(row.role).toBe(ok ? "teacher" : "student");
+      },
+    };
+  },
+
+  adminListSessions: async (w) => ({
+    check: (res, ok) => {
+      if (!ok) return;
+      const ids = res.json().sessions.map((s: Session) => s.id);
+      expect(ids).toEqual(expect.arrayContaining([w.session.id, w.otherSession.id]));
+    },
+  }),
+};
+
+describe("authorization matrix: every endpoint x every kind of caller", () => {
+  let w: World;
+  beforeAll(async () => {
+    const server = await startTestServer();
+    if (!server.admin) throw new Error("no admin");
+    const users = {
+      memberStudent: await buildUser(server, { role: "student", name: "Member" }),
+      nonMemberStudent: await buildUser(server, { role: "student", name: "Outsider" }),
+      sessionTeacher: await buildUser(server, { role: "teacher", name: "Teacher" }),
+      otherTeacher: await buildUser(server, { role: "teacher", name: "Other teacher" }),
+      admin: server.admin,
+    };
+    expect(users.admin.role).toBe("admin");
+    const session = await buildSession(server, users.sessionTeacher, { name: "Shared" });
+    expect((await joinSession(server, users.memberStudent, session.joinCode)).statusCode).toBe(200);
+    const otherSession = await buildSession(server, users.otherTeacher, { name: "Someone else's" });
+    w = { server, users, session, otherSession };
+  });
+  afterAll(() => w?.server.close());
+
+  for (const [name, endpoint] of Object.entries(ENDPOINTS) as [EndpointName, Endpoint][]) {
+    const row = MATRIX[name];
+    if (row === undefined) {
+      it(`${name} (${endpoint.method} ${endpoint.path}) has a row in the matrix`, () => {
+        expect.fail(`add ${name} to MATRIX in authorization-matrix.test.ts`);
+      });
+      continue;
+    }
+    if (row === PUBLIC) continue;
+
+    describe(`${name}: ${endpoint.method} ${endpoint.path}`, () => {
+      CALLERS.forEach((caller, i) => {
+        const expected = row[i] as Expected;
+        it(`${caller} -> ${describeExpected(expected)}`, async () => {
+          const user = caller === "anonymous" ? null : w.users[caller];
+          const fixture: Fixture = FIXTURES[name] ?? (async () => ({}));
+          const prepared = await fixture(w, caller, user);
+          const url = prepared.url ?? endpoint.path.replace(":id", w.session.id);
+          const token = "token" in prepared ? prepared.token : user?.accessToken;
+          const res = await w.server.call(endpoint.method, url, {
+            token,
+            ...(prepared.refreshCookie ? { cookies: { observer_refresh: prepared.refreshCookie } } : {}),
+            ...(prepared.body !== undefined ? { body: prepared.body } : {}),
+          });
+          if (typeof expected === "number") {
+            expect(res.statusCode, res.body).toBe(expected);
+            expect(expected).toBe(endpoint.status);
+            if (endpoint.reply) endpoint.reply.parse(res.json());
+          } else {
+            expectApiError(res, expected[0], expected[1]);
+          }
+          await prepared.check?.(res, typeof expected === "number");
+        });
+      });
+    });
+  }
+});
+
+describe("public and cookie-only endpoints", () => {
+  let server: TestServer;
+  beforeAll(async () => {
+    server = await startTestServer();
+  });
+  afterAll(() => server.close());
+
+  it("register is open to anonymous callers: 201 with the account and a refresh cookie", async () => {
+    const email = `public-${randomBytes(3).toString("hex")}@example.org`;
+    const res = await server.call("POST", "/api/auth/register", {
+      body: { email, password: "long enough pw", name: "Anon", role: "student" },
+    });
+    expect(res.statusCode).toBe(201);
+    ENDPOINTS.register.reply.parse(res.json());
+    expect(res.json().user).toMatchObject({ email, role: "student" });
+    expect(refreshCookieOf(res)).toBeTruthy();
+  });
+
+  it("login is open to anonymous callers: 200 with the right password, 401 invalid_credentials otherwise", async () => {
+    const user = await buildUser(server);
+    const ok = await server.call("POST", "/api/auth/login", {
+      body: { email: user.email, password: user.password },
+    });
+    expect(ok.statusCode).toBe(200);
+    ENDPOINTS.login.reply.parse(ok.json());
+    expect(ok.json().user.id).toBe(user.id);
+    const bad = await server.call("POST", "/api/auth/login", {
+      body: { email: user.email, password: `${user.password}!` },
+    });
+    expectApiError(bad, 401, "invalid_credentials");
+  });
+
+  it("refresh needs the refresh cookie: a valid access token alone gets 401", async () => {
+    const user = await buildUser(server);
+    const res = await server.call("POST", "/api/auth/refresh", { token: user.accessToken });
+    expectApiError(res, 401, "refresh_token_invalid");
+  });
+});
