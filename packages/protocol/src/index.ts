@@ -6,4 +6,5 @@ export * from "./health.ts";
 export * from "./languages.ts";
 export * from "./limits.ts";
 export * from "./sessions.ts";
+export * from "./text.ts";
 export * from "./users.ts";

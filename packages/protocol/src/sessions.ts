@@ -1,6 +1,7 @@
 import { z } from "zod";
 import { languageSchema } from "./languages.ts";
 import { LIMITS } from "./limits.ts";
+import { hasNoControlChars, hasNoNul, utf8Bytes } from "./text.ts";
 
 /** Join-code alphabet: no 0/O, 1/I/L, so a code read aloud or off a projector is unambiguous. */
 export const JOIN_CODE_ALPHABET = "23456789ABCDEFGHJKMNPQRSTUVWXYZ";
@@ -32,15 +33,13 @@ export const participantSchema = z.object({
 });
 export type Participant = z.infer<typeof participantSchema>;
 
-const utf8Bytes = (s: string) => new TextEncoder().encode(s).length;
-
 export const createSessionBodySchema = z.strictObject({
   name: z
     .string()
     .trim()
     .min(1, "Give the session a name.")
     .max(LIMITS.sessionNameChars, `Session name must be at most ${LIMITS.sessionNameChars} characters.`)
-    .refine((s) => !/[\u0000-\u001f\u007f]/.test(s), "Session name contains invalid characters."),
+    .refine(hasNoControlChars, "Session name contains invalid characters."),
   language: languageSchema,
   starterCode: z
     .string()
@@ -48,6 +47,7 @@ export const createSessionBodySchema = z.strictObject({
       (s) => utf8Bytes(s) <= LIMITS.codeBytes,
       `Starter code must be at most ${LIMITS.codeBytes / 1024} KB.`,
     )
+    .refine(hasNoNul, "Starter code cannot contain NUL characters.")
     .optional(),
 });
 export type CreateSessionBody = z.input<typeof createSessionBodySchema>;
@@ -58,7 +58,8 @@ export const joinSessionBodySchema = z.strictObject({
     .trim()
     .min(1, "Enter the join code.")
     .max(32, "A join code is at most 32 characters.")
-    .transform((c) => c.replace(/[\s-]/g, "").toUpperCase()),
+    .transform((c) => c.replace(/[\s-]/g, "").toUpperCase())
+    .pipe(z.string().regex(/^[A-Z0-9]+$/, "A join code has only letters and digits.")),
 });
 export type JoinSessionBody = z.input<typeof joinSessionBodySchema>;
 

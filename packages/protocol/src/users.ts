@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { LIMITS } from "./limits.ts";
+import { hasNoControlChars } from "./text.ts";
 
 export const ROLES = ["teacher", "student", "admin"] as const;
 export const roleSchema = z.enum(ROLES);
@@ -20,9 +21,6 @@ export const adminUserSchema = userSchema.extend({
 });
 export type AdminUser = z.infer<typeof adminUserSchema>;
 
-/** Printable characters only: no control characters (newlines, NUL, escapes) in names. */
-const noControlChars = (s: string) => !/[\u0000-\u001f\u007f]/.test(s);
-
 export const emailSchema = z
   .string()
   .trim()
@@ -35,7 +33,7 @@ export const personNameSchema = z
   .trim()
   .min(1, "Enter your name.")
   .max(LIMITS.nameChars, `Name must be at most ${LIMITS.nameChars} characters.`)
-  .refine(noControlChars, "Name contains invalid characters.");
+  .refine(hasNoControlChars, "Name contains invalid characters.");
 
 export const passwordSchema = z
   .string()

@@ -1,12 +1,33 @@
 import { randomBytes } from "node:crypto";
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import path from "node:path";
 import type { InjectOptions, LightMyRequestResponse } from "fastify";
 import pg from "pg";
 import { buildServer, type Server } from "../src/app.ts";
 import type { Config, DatabaseConfig } from "../src/config.ts";
 import { buildUser, type TestUser } from "./factories.ts";
 
+export interface TestDatabase {
+  database: DatabaseConfig;
+  drop: () => Promise<void>;
+}
+
+/**
+ * A database that outlives one server, for restart tests: PGlite in a temporary folder, or a
+ * fresh PostgreSQL schema. Servers started on it do not drop it; call drop() at the end.
+ */
+export function durableTestDatabase(): TestDatabase {
+  if (process.env.OBSERVER_TEST_DB === "postgres") return testDatabase();
+  const dir = mkdtempSync(path.join(tmpdir(), "observer-pglite-"));
+  return {
+    database: { kind: "pglite", dataDir: dir },
+    drop: async () => rmSync(dir, { recursive: true, force: true }),
+  };
+}
+
 /** The database the integration suite runs on: PGlite in memory, or a fresh schema in PostgreSQL. */
-function testDatabase(): { database: DatabaseConfig; drop: () => Promise<void> } {
+export function testDatabase(): TestDatabase {
   if (process.env.OBSERVER_TEST_DB !== "postgres") {
     return { database: { kind: "pglite", dataDir: null }, drop: async () => {} };
   }
@@ -64,9 +85,9 @@ export interface CallOptions {
 
 /** Starts a server on a fresh database; closes it and drops the database in close(). */
 export async function startTestServer(
-  options: { config?: Partial<Config>; seedAdmin?: boolean } = {},
+  options: { config?: Partial<Config>; seedAdmin?: boolean; database?: TestDatabase } = {},
 ): Promise<TestServer> {
-  const { database, drop } = testDatabase();
+  const { database, drop } = options.database ?? testDatabase();
   const config = testConfig(options.config, database);
   const server = await buildServer(config);
   const call: TestServer["call"] = (method, url, opts = {}) =>
@@ -96,7 +117,7 @@ export async function startTestServer(
     },
     async close() {
       await server.app.close();
-      await drop();
+      if (!options.database) await drop();
     },
   };
   if (options.seedAdmin !== false)

@@ -46,8 +46,9 @@ export async function authenticate(db: Db, tokens: AccessTokens, token: string):
     ])
     .where("users.id", "=", claims.sub)
     .executeTakeFirst();
-  if (!row || row.family_id === null || row.revoked_at !== null || row.denied) throw fail("token_invalid");
+  if (!row) throw fail("token_invalid");
   if (!row.active) throw fail("account_deactivated");
+  if (row.family_id === null || row.revoked_at !== null || row.denied) throw fail("token_invalid");
   return {
     id: row.id,
     email: row.email,

@@ -89,10 +89,10 @@ export async function rotateRefreshToken(
     .select(["refresh_families.user_id", "refresh_families.revoked_at", "users.active"])
     .where("refresh_families.id", "=", claimed.family_id)
     .executeTakeFirst();
+  if (family && !family.active) throw fail("account_deactivated");
   if (!family || family.revoked_at !== null || claimed.expires_at.getTime() <= Date.now()) {
     throw fail("refresh_token_invalid");
   }
-  if (!family.active) throw fail("account_deactivated");
   return {
     userId: family.user_id,
     familyId: claimed.family_id,

@@ -3,7 +3,7 @@ import { fail } from "../errors.ts";
 
 /** Validates input against a protocol schema; failures become 422 with one issue per field. */
 export function parseInput<S extends z.ZodType>(schema: S, value: unknown): z.output<S> {
-  const result = schema.safeParse(value);
+  const result = schema.safeParse(value, { reportInput: true });
   if (result.success) return result.data;
   const issues = result.error.issues.map((issue) => ({
     path: issue.path.join(".") || "(body)",

@@ -58,9 +58,7 @@ export function authRoutes(app: FastifyInstance, ctx: Ctx): void {
     const actor = bearerToken(request.headers.authorization)
       ? await requireActor(ctx, request).catch(() => null)
       : null;
-    const token = refreshCookie(request);
-    if (!actor && !token) throw fail("not_authenticated");
-    await loginRevoker(ctx, { actor, refreshToken: token });
+    await loginRevoker(ctx, { actor, refreshToken: refreshCookie(request) });
     clearRefreshCookie(reply);
     return undefined;
   });

@@ -1,0 +1,10 @@
+/** Text checks shared by the schemas. */
+
+/** No control characters (C0, DEL, C1: newlines, NUL, escapes) in a one-line name. */
+export const hasNoControlChars = (s: string) => !/\p{Cc}/u.test(s);
+
+/** Code may hold newlines and tabs, but not NUL, which no PostgreSQL text column can store. */
+export const hasNoNul = (s: string) => !s.includes("\u0000");
+
+/** Size of a string in UTF-8 bytes. */
+export const utf8Bytes = (s: string) => new TextEncoder().encode(s).length;
