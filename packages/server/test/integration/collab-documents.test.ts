@@ -137,7 +137,9 @@ describe("collab documents", () => {
     const { session, student, name } = await studentDoc("before\n");
     const mine = openDoc(url, { name, token: student.accessToken });
     await mine.synced;
-    const ended = await server.call("POST", `/api/sessions/${session.id}/end`, { token: teacher.accessToken });
+    const ended = await server.call("POST", `/api/sessions/${session.id}/end`, {
+      token: teacher.accessToken,
+    });
     expect(ended.statusCode).toBe(200);
     // The server drops connections to the session's documents; the provider reconnects read-only.
     await new Promise((r) => setTimeout(r, 300));
