@@ -35,8 +35,9 @@ export interface SpawnedServer {
 export async function spawnServer(
   env: Record<string, string> = {},
   dataDir?: string,
+  fixedPort?: number,
 ): Promise<SpawnedServer> {
-  const port = await freePort();
+  const port = fixedPort ?? (await freePort());
   const dir = dataDir ?? mkdtempSync(path.join(tmpdir(), "observer-proc-"));
   let output = "";
   const child = spawn(process.execPath, ["--import", "tsx", "packages/server/src/main.ts"], {
