@@ -8,9 +8,11 @@ const utf8Length = (text: string) => Buffer.byteLength(text, "utf8");
 
 /** Would the code still fit under the cap once this update is applied? */
 export function fitsUnderCap(doc: Y.Doc, update: Uint8Array, capBytes: number): boolean {
-  const current = doc.getText(DOC_CODE).toString();
-  // An update inserts at most as many UTF-8 bytes as it is long, so the common case needs no trial.
-  if (utf8Length(current) + update.byteLength <= capBytes) return true;
+  const text = doc.getText(DOC_CODE);
+  // A UTF-16 unit is at most 3 UTF-8 bytes, and an update inserts at most as many bytes as it
+  // is long: the common case is decided without reading the text or trying the update.
+  if (text.length * 3 + update.byteLength <= capBytes) return true;
+  if (utf8Length(text.toString()) + update.byteLength <= capBytes) return true;
   const trial = new Y.Doc({ gc: false });
   Y.applyUpdate(trial, Y.encodeStateAsUpdate(doc));
   Y.applyUpdate(trial, update);

@@ -1,0 +1,219 @@
+// `npm run bench:collab`: N simulated students each type 5 characters a second into their own
+// document while one simulated teacher is subscribed to all of them (one multiplexed socket).
+// Measures keystroke -> teacher latency, the server's event-loop delay, memory per student and
+// CPU, for Observer and for a bare Hocuspocus server (no auth, no persistence) under the same
+// load in the same script. Servers run in their own processes; the load runs here.
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import { HocuspocusProvider, HocuspocusProviderWebsocket } from "@hocuspocus/provider";
+import { studentDocumentName } from "@observer/protocol";
+import { WebSocket } from "ws";
+import * as Y from "yjs";
+import { classroomOver } from "../packages/server/test/http-client.ts";
+import { freePort } from "../packages/server/test/spawn-server.ts";
+import { BenchProcess, type ProbeSample, repoRoot, waitForHttp } from "./support/processes.ts";
+import { percentile, round } from "./support/stats.ts";
+
+const SIZES = (process.env.BENCH_SIZES ?? "60,300").split(",").map(Number);
+const WARMUP_MS = 3000;
+const MEASURE_MS = Number(process.env.BENCH_MEASURE_MS ?? 15_000);
+const KEYSTROKE_MS = 200; // 5 characters a second
+
+interface Target {
+  url: string;
+  docs: { name: string; studentToken: string | null }[];
+  teacherToken: string | null;
+  server: BenchProcess;
+}
+
+const socket = (url: string) =>
+  new HocuspocusProviderWebsocket({
+    url: `${url.replace("http", "ws")}/collab`,
+    WebSocketPolyfill: WebSocket,
+  });
+
+async function startObserver(students: number, probeFile: string, dataDir: string): Promise<Target> {
+  const port = await freePort();
+  const server = BenchProcess.start(
+    "packages/server/src/main.ts",
+    { PORT: String(port), HOST: "127.0.0.1", OBSERVER_DATA_DIR: dataDir, OBSERVER_RATE_LIMIT_AUTH: "100000" },
+    probeFile,
+  );
+  const url = `http://127.0.0.1:${port}`;
+  await waitForHttp(`${url}/api/health`);
+  const { teacher, session, students: list } = await classroomOver(url, students);
+  return {
+    url,
+    server,
+    teacherToken: teacher.accessToken,
+    docs: list.map((s) => ({ name: studentDocumentName(session.id, s.id), studentToken: s.accessToken })),
+  };
+}
+
+async function startBare(students: number, probeFile: string): Promise<Target> {
+  const port = await freePort();
+  const server = BenchProcess.start("bench/support/bare-hocuspocus.ts", { PORT: String(port) }, probeFile);
+  const url = `http://127.0.0.1:${port}`;
+  await waitForHttp(url);
+  const session = crypto.randomUUID();
+  return {
+    url,
+    server,
+    teacherToken: null,
+    docs: Array.from({ length: students }, () => ({
+      name: studentDocumentName(session, crypto.randomUUID()),
+      studentToken: null,
+    })),
+  };
+}
+
+function whenSynced(provider: HocuspocusProvider): Promise<void> {
+  return new Promise((resolve) => {
+    if (provider.isSynced) resolve();
+    else provider.on("synced", () => resolve());
+  });
+}
+
+/** Runs the load against one server; returns latencies (ms) and the probe's figures. */
+async function runLoad(target: Target) {
+  const idle = await target.server.sample();
+  const teacherSocket = socket(target.url);
+  const latencies: number[] = [];
+  let measuring = false;
+  const sentAt: number[][] = target.docs.map(() => []);
+  const teacherProviders = target.docs.map((doc, i) => {
+    const ydoc = new Y.Doc();
+    let seen = 0;
+    ydoc.getText("code").observe((event) => {
+      const text = event.target as Y.Text;
+      const now = performance.now();
+      for (let pos = seen; pos < text.length; pos++) {
+        const sent = sentAt[i]?.[pos];
+        if (measuring && sent !== undefined) latencies.push(now - sent);
+      }
+      seen = text.length;
+    });
+    const provider = new HocuspocusProvider({
+      websocketProvider: teacherSocket,
+      name: doc.name,
+      token: target.teacherToken,
+      document: ydoc,
+    });
+    provider.attach();
+    return provider;
+  });
+  const students = target.docs.map((doc) => {
+    const ydoc = new Y.Doc();
+    const ws = socket(target.url);
+    const provider = new HocuspocusProvider({
+      websocketProvider: ws,
+      name: doc.name,
+      token: doc.studentToken,
+      document: ydoc,
+    });
+    provider.attach();
+    return { ydoc, ws, provider };
+  });
+  await Promise.all([...teacherProviders, ...students.map((s) => s.provider)].map(whenSynced));
+  // Starter text may exist: positions count from the current length.
+  const timers = students.map((student, i) =>
+    setTimeout(() => {
+      const text = student.ydoc.getText("code");
+      const interval = setInterval(() => {
+        (sentAt[i] as number[])[text.length] = performance.now();
+        text.insert(text.length, "x");
+      }, KEYSTROKE_MS);
+      timers.push(interval);
+    }, Math.random() * KEYSTROKE_MS),
+  );
+  await new Promise((r) => setTimeout(r, WARMUP_MS));
+  await target.server.sample();
+  measuring = true;
+  const clientLoop = (await import("node:perf_hooks")).monitorEventLoopDelay({ resolution: 5 });
+  clientLoop.enable();
+  await new Promise((r) => setTimeout(r, MEASURE_MS));
+  measuring = false;
+  const busy = await target.server.sample();
+  clientLoop.disable();
+  for (const t of timers) clearInterval(t);
+  for (const s of students) {
+    s.provider.destroy();
+    s.ws.destroy();
+  }
+  for (const p of teacherProviders) p.destroy();
+  teacherSocket.destroy();
+  return { latencies, idle, busy, clientLoopP99Ms: clientLoop.percentile(99) / 1e6 };
+}
+
+interface Row {
+  server: string;
+  students: number;
+  keystrokes: number;
+  p50: number;
+  p95: number;
+  p99: number;
+  loopP99: number;
+  memoryPerStudentKiB: number;
+  cpuPercent: number;
+  clientLoopP99: number;
+}
+
+function row(name: string, n: number, r: Awaited<ReturnType<typeof runLoad>>): Row {
+  const s: ProbeSample = r.busy;
+  return {
+    server: name,
+    students: n,
+    keystrokes: r.latencies.length,
+    p50: round(percentile(r.latencies, 50)),
+    p95: round(percentile(r.latencies, 95)),
+    p99: round(percentile(r.latencies, 99)),
+    loopP99: round(s.loopP99Ms),
+    memoryPerStudentKiB: round((s.rssBytes - r.idle.rssBytes) / 1024 / n, 1),
+    cpuPercent: round(s.cpuPercent, 1),
+    clientLoopP99: round(r.clientLoopP99Ms),
+  };
+}
+
+const rows: Row[] = [];
+const work = mkdtempSync(path.join(tmpdir(), "observer-bench-"));
+try {
+  for (const n of SIZES) {
+    const bare = await startBare(n, path.join(work, `bare-${n}.json`));
+    rows.push(row("bare Hocuspocus", n, await runLoad(bare)));
+    await bare.server.stop();
+    const observer = await startObserver(
+      n,
+      path.join(work, `observer-${n}.json`),
+      path.join(work, `data-${n}`),
+    );
+    rows.push(row("Observer", n, await runLoad(observer)));
+    await observer.server.stop();
+  }
+} finally {
+  rmSync(work, { recursive: true, force: true });
+}
+
+const lines = [
+  "| server | students | keystrokes measured | p50 ms | p95 ms | p99 ms | server event-loop p99 ms | server memory / student KiB | server CPU % | load-process loop p99 ms |",
+  "|---|---|---|---|---|---|---|---|---|---|",
+  ...rows.map(
+    (r) =>
+      `| ${r.server} | ${r.students} | ${r.keystrokes} | ${r.p50} | ${r.p95} | ${r.p99} | ${r.loopP99} | ${r.memoryPerStudentKiB} | ${r.cpuPercent} | ${r.clientLoopP99} |`,
+  ),
+  "",
+  ...SIZES.map((n) => {
+    const bare = rows.find((r) => r.students === n && r.server !== "Observer");
+    const obs = rows.find((r) => r.students === n && r.server === "Observer");
+    return bare && obs
+      ? `- ${n} students: Observer p99 / bare p99 = ${round(obs.p99 / bare.p99)} (target ≤ 1.2); Observer event-loop p99 ${obs.loopP99} ms (target ≤ 10 ms)`
+      : "";
+  }),
+];
+const report = lines.join("\n");
+console.log(report);
+writeFileSync(
+  path.join(repoRoot, "bench/results/collab.json"),
+  `${JSON.stringify({ date: new Date().toISOString(), measureMs: MEASURE_MS, rows }, null, 2)}\n`,
+);
+process.exit(0);

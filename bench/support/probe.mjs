@@ -1,0 +1,31 @@
+// Preloaded into a server under benchmark (`node --import ./probe.mjs ...`): measures the
+// server's own event-loop delay and, on SIGUSR2, writes it with memory and CPU use to
+// $BENCH_PROBE_FILE, then starts a new measurement window. Same probe for every server.
+import { writeFileSync } from "node:fs";
+import { monitorEventLoopDelay } from "node:perf_hooks";
+
+const file = process.env.BENCH_PROBE_FILE;
+if (file) {
+  const histogram = monitorEventLoopDelay({ resolution: 5 });
+  histogram.enable();
+  let cpu = process.cpuUsage();
+  let since = performance.now();
+  process.on("SIGUSR2", () => {
+    const used = process.cpuUsage(cpu);
+    const elapsedMs = performance.now() - since;
+    writeFileSync(
+      file,
+      JSON.stringify({
+        loopP50Ms: histogram.percentile(50) / 1e6,
+        loopP99Ms: histogram.percentile(99) / 1e6,
+        loopMaxMs: histogram.max / 1e6,
+        rssBytes: process.memoryUsage().rss,
+        heapUsedBytes: process.memoryUsage().heapUsed,
+        cpuPercent: ((used.user + used.system) / 1000 / elapsedMs) * 100,
+      }),
+    );
+    histogram.reset();
+    cpu = process.cpuUsage();
+    since = performance.now();
+  });
+}
