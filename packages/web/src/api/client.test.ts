@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { ApiClient, fillPath, type RefreshLocks } from "./client.ts";
+import { ApiClient, fillPath, type RefreshLocks, tokenExpiresAt } from "./client.ts";
 import { ApiError } from "./errors.ts";
 
 const user = { id: "2f1c7a52-5b0c-4d7e-9a43-0d6f0b3b8a11", email: "a@b.test", name: "Ada", role: "student" };
@@ -138,5 +138,57 @@ describe("fillPath", () => {
   it("encodes path parameters and refuses missing ones", () => {
     expect(fillPath("/api/sessions/:id/end", { id: "a/b" })).toBe("/api/sessions/a%2Fb/end");
     expect(() => fillPath("/api/sessions/:id", {})).toThrow(/Missing path parameter/);
+  });
+});
+
+/** An unsigned JWT-shaped token expiring `inSeconds` from now (the client only reads `exp`). */
+function jwt(inSeconds: number): string {
+  const part = (value: unknown) =>
+    btoa(JSON.stringify(value)).replace(/=+$/, "").replace(/\+/g, "-").replace(/\//g, "_");
+  return `${part({ alg: "HS256" })}.${part({ sub: "u", exp: Math.floor(Date.now() / 1000) + inSeconds })}.sig`;
+}
+
+describe("freshAccessToken", () => {
+  it("keeps a token that is valid for longer than asked", async () => {
+    const server = fakeServer();
+    const client = new ApiClient({ fetch: server.fetch, locks: null });
+    const token = jwt(600);
+    client.setAccessToken(token);
+    expect(await client.freshAccessToken(60)).toBe(token);
+    expect(server.refreshes()).toBe(0);
+  });
+
+  it("refreshes a token that expires soon, is expired, unreadable or missing", async () => {
+    for (const current of [jwt(30), jwt(-5), "not-a-jwt", null]) {
+      const server = fakeServer();
+      const client = new ApiClient({ fetch: server.fetch, locks: null });
+      client.setAccessToken(current);
+      expect(await client.freshAccessToken(60)).toBe("t1");
+      expect(server.refreshes()).toBe(1);
+    }
+  });
+
+  it("shares one refresh among many sockets asking at once", async () => {
+    const server = fakeServer();
+    const client = new ApiClient({ fetch: server.fetch, locks: null });
+    const tokens = await Promise.all(Array.from({ length: 50 }, () => client.freshAccessToken()));
+    expect(new Set(tokens)).toEqual(new Set(["t1"]));
+    expect(server.refreshes()).toBe(1);
+  });
+
+  it("reports a lost login as null and tells the app", async () => {
+    const server = fakeServer({ refreshWorks: false });
+    const client = new ApiClient({ fetch: server.fetch, locks: null });
+    let expired = 0;
+    client.onExpired(() => expired++);
+    expect(await client.freshAccessToken()).toBeNull();
+    expect(expired).toBe(1);
+  });
+
+  it("reads exp from a JWT", () => {
+    const exp = tokenExpiresAt(jwt(100));
+    expect(exp).not.toBeNull();
+    expect(Math.abs((exp ?? 0) - (Date.now() + 100_000))).toBeLessThan(2000);
+    expect(tokenExpiresAt("a.b.c")).toBeNull();
   });
 });

@@ -55,6 +55,21 @@ export class ApiClient {
     this.#token = token;
   }
 
+  /**
+   * A token good for at least `minValidSeconds` more, for WebSockets that send it themselves
+   * (the collaboration provider re-sends it on every reconnect, the session channel on
+   * every connect). Refreshes when the current one is missing, expired or about to be;
+   * null (and `onExpired` told) when the login cannot be refreshed.
+   */
+  async freshAccessToken(minValidSeconds = 60): Promise<string | null> {
+    const current = this.#token;
+    const expiresAt = current ? tokenExpiresAt(current) : null;
+    if (current && expiresAt !== null && expiresAt - Date.now() > minValidSeconds * 1000) return current;
+    const fresh = await this.refresh();
+    if (!fresh) this.#expire();
+    return fresh;
+  }
+
   /** Calls `listener` whenever the login is lost and cannot be refreshed. Returns an unsubscribe. */
   onExpired(listener: () => void): () => void {
     this.#expiredListeners.add(listener);
@@ -147,6 +162,20 @@ export class ApiClient {
       throw new ApiError(response.status, "invalid_reply", "The server sent an unexpected reply.");
     }
     return parsed.data;
+  }
+}
+
+/** When a JWT expires (ms since the epoch), read from its `exp` claim; null if unreadable. */
+export function tokenExpiresAt(token: string): number | null {
+  const payload = token.split(".")[1];
+  if (!payload) return null;
+  try {
+    const base64 = payload.replace(/-/g, "+").replace(/_/g, "/");
+    const claims: unknown = JSON.parse(atob(base64.padEnd(Math.ceil(base64.length / 4) * 4, "=")));
+    const exp = (claims as { exp?: unknown } | null)?.exp;
+    return typeof exp === "number" ? exp * 1000 : null;
+  } catch {
+    return null;
   }
 }
 

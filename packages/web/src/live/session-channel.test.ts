@@ -1,0 +1,141 @@
+import type { ChannelServerMessage } from "@observer/protocol";
+import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
+import { reconnectDelay } from "./backoff.ts";
+import { type ChannelStatus, SessionChannel, type WebSocketLike } from "./session-channel.ts";
+
+const SESSION = "9c1d1e4e-0000-4000-8000-000000000001";
+
+/** A scripted stand-in for the browser's WebSocket. */
+class FakeSocket {
+  static all: FakeSocket[] = [];
+  readonly CONNECTING = 0;
+  readonly OPEN = 1;
+  readyState = 0;
+  sent: string[] = [];
+  closedWith: number | null = null;
+  onopen: (() => void) | null = null;
+  onmessage: ((event: { data: unknown }) => void) | null = null;
+  onclose: ((event: { code: number }) => void) | null = null;
+  constructor(readonly url: string) {
+    FakeSocket.all.push(this);
+  }
+  send(data: string) {
+    this.sent.push(data);
+  }
+  close(code: number) {
+    this.closedWith = code;
+  }
+  open() {
+    this.readyState = 1;
+    this.onopen?.();
+  }
+  serverSends(message: unknown) {
+    this.onmessage?.({ data: typeof message === "string" ? message : JSON.stringify(message) });
+  }
+  serverCloses(code: number) {
+    this.readyState = 3;
+    this.onclose?.({ code });
+  }
+}
+
+const latest = () => FakeSocket.all.at(-1) as FakeSocket;
+const flush = () => vi.advanceTimersByTimeAsync(0);
+
+function start(token: (force: boolean) => Promise<string | null> = async () => "t1") {
+  const messages: ChannelServerMessage[] = [];
+  const statuses: ChannelStatus[] = [];
+  const channel = new SessionChannel({
+    baseUrl: "ws://host",
+    sessionId: SESSION,
+    token,
+    onMessage: (m) => messages.push(m),
+    onStatus: (s) => statuses.push(s),
+    WebSocketImpl: FakeSocket as unknown as WebSocketLike,
+  });
+  return { channel, messages, statuses };
+}
+
+beforeEach(() => {
+  vi.useFakeTimers();
+  FakeSocket.all = [];
+});
+afterEach(() => vi.useRealTimers());
+
+describe("SessionChannel", () => {
+  it("authenticates first, then hands over valid messages only", async () => {
+    const { channel, messages, statuses } = start();
+    await flush();
+    expect(latest().url).toBe(`ws://host/api/sessions/${SESSION}/channel`);
+    latest().open();
+    expect(latest().sent.map((s) => JSON.parse(s))).toEqual([{ type: "auth", token: "t1" }]);
+    latest().serverSends({ type: "ready", role: "student", roster: [] });
+    latest().serverSends("not json");
+    latest().serverSends({ type: "presence", userId: "nope", online: true });
+    latest().serverSends({ type: "session_ended", endedAt: "2025-01-01T00:00:00Z" });
+    expect(messages.map((m) => m.type)).toEqual(["ready", "session_ended"]);
+    expect(statuses).toEqual(["open"]);
+    channel.dispose();
+    expect(latest().closedWith).toBe(1000);
+  });
+
+  it("reconnects with backoff after a drop, with a refreshed token after 4401", async () => {
+    const asked: boolean[] = [];
+    const { channel, statuses } = start(async (force) => {
+      asked.push(force);
+      return force ? "fresh" : "t1";
+    });
+    await flush();
+    latest().open();
+    latest().serverCloses(1006);
+    expect(statuses.at(-1)).toBe("offline");
+    await vi.advanceTimersByTimeAsync(reconnectDelay(0, { random: () => 1 }));
+    expect(FakeSocket.all).toHaveLength(2);
+    latest().open();
+    latest().serverCloses(4401);
+    await vi.advanceTimersByTimeAsync(reconnectDelay(1, { random: () => 1 }));
+    expect(FakeSocket.all).toHaveLength(3);
+    latest().open();
+    expect(JSON.parse(latest().sent[0] ?? "{}")).toEqual({ type: "auth", token: "fresh" });
+    expect(asked).toEqual([false, false, true]);
+    channel.dispose();
+  });
+
+  it("stops for good when refused (4403) or when the login is gone", async () => {
+    const refused = start();
+    await flush();
+    latest().open();
+    latest().serverCloses(4403);
+    await vi.advanceTimersByTimeAsync(60_000);
+    expect(FakeSocket.all).toHaveLength(1);
+    expect(refused.statuses.at(-1)).toBe("refused");
+    refused.channel.dispose();
+
+    const loggedOut = start(async () => null);
+    await flush();
+    expect(FakeSocket.all).toHaveLength(1);
+    expect(loggedOut.statuses.at(-1)).toBe("refused");
+    loggedOut.channel.dispose();
+  });
+
+  it("calls nothing back after dispose", async () => {
+    const { channel, messages } = start();
+    await flush();
+    latest().open();
+    channel.dispose();
+    latest().serverSends({ type: "ready", role: "student", roster: [] });
+    latest().serverCloses(1006);
+    await vi.advanceTimersByTimeAsync(60_000);
+    expect(messages).toEqual([]);
+    expect(FakeSocket.all).toHaveLength(1);
+  });
+});
+
+describe("reconnectDelay", () => {
+  it("grows exponentially up to the cap, with jitter between half and all of it", () => {
+    expect(reconnectDelay(0, { random: () => 0 })).toBe(250);
+    expect(reconnectDelay(0, { random: () => 1 })).toBe(500);
+    expect(reconnectDelay(3, { random: () => 1 })).toBe(4000);
+    expect(reconnectDelay(30, { random: () => 1 })).toBe(10_000);
+    expect(reconnectDelay(30, { random: () => 0 })).toBe(5000);
+  });
+});
