@@ -179,9 +179,11 @@ const rows: Row[] = [];
 const work = mkdtempSync(path.join(tmpdir(), "observer-bench-"));
 try {
   for (const n of SIZES) {
-    const bare = await startBare(n, path.join(work, `bare-${n}.json`));
-    rows.push(row("bare Hocuspocus", n, await runLoad(bare)));
-    await bare.server.stop();
+    if (process.env.BENCH_ONLY !== "observer") {
+      const bare = await startBare(n, path.join(work, `bare-${n}.json`));
+      rows.push(row("bare Hocuspocus", n, await runLoad(bare)));
+      await bare.server.stop();
+    }
     const observer = await startObserver(
       n,
       path.join(work, `observer-${n}.json`),

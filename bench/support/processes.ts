@@ -23,7 +23,9 @@ export class BenchProcess {
   ) {}
 
   static start(script: string, env: Record<string, string>, probeFile: string): BenchProcess {
-    const child = spawn(process.execPath, ["--import", probe, "--import", "tsx", script], {
+    // BENCH_NODE_ARGS adds flags for profiling, e.g. "--cpu-prof --cpu-prof-dir=/tmp/prof".
+    const extra = (process.env.BENCH_NODE_ARGS ?? "").split(" ").filter(Boolean);
+    const child = spawn(process.execPath, [...extra, "--import", probe, "--import", "tsx", script], {
       cwd: repoRoot,
       env: { PATH: process.env.PATH ?? "", LOG_LEVEL: "warn", BENCH_PROBE_FILE: probeFile, ...env },
       stdio: ["ignore", "inherit", "inherit"],

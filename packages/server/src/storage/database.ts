@@ -1,8 +1,8 @@
-import { PGlite } from "@electric-sql/pglite";
 import { Kysely, PostgresDialect } from "kysely";
 import pg from "pg";
 import type { DatabaseConfig } from "../config.ts";
 import { runMigrations, type ScriptRunner } from "./migrator.ts";
+import { PGliteWorkerClient } from "./pglite-client.ts";
 import { PGliteDialect } from "./pglite-dialect.ts";
 import type { Database } from "./schema.ts";
 
@@ -21,20 +21,31 @@ export interface OpenDatabase {
  */
 export async function openDatabase(config: DatabaseConfig): Promise<OpenDatabase> {
   if (config.kind === "pglite") {
-    const pglite = config.dataDir ? await PGlite.create(config.dataDir) : await PGlite.create();
+    const pglite = await PGliteWorkerClient.start(config.dataDir);
     const runner: ScriptRunner = {
       async transaction(fn) {
-        await pglite.transaction(async (tx) => {
+        await pglite.exec("begin");
+        try {
           await fn(async (sql, params) => {
-            if (params) return (await tx.query<Record<string, unknown>>(sql, params)).rows;
-            await tx.exec(sql);
+            if (params) return (await pglite.query<Record<string, unknown>>(sql, params)).rows;
+            await pglite.exec(sql);
             return [];
           });
-        });
+          await pglite.exec("commit");
+        } catch (err) {
+          await pglite.exec("rollback").catch(() => {});
+          throw err;
+        }
       },
     };
-    await runMigrations(runner);
-    const db = new Kysely<Database>({ dialect: new PGliteDialect(pglite) });
+    let db: Kysely<Database>;
+    try {
+      await runMigrations(runner);
+      db = new Kysely<Database>({ dialect: new PGliteDialect(pglite) });
+    } catch (err) {
+      await pglite.close();
+      throw err;
+    }
     return {
       db,
       kind: "pglite",

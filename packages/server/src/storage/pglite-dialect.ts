@@ -1,4 +1,3 @@
-import type { PGlite } from "@electric-sql/pglite";
 import {
   type CompiledQuery,
   type DatabaseConnection,
@@ -10,6 +9,7 @@ import {
   PostgresQueryCompiler,
   type QueryResult,
 } from "kysely";
+import type { PGliteQueryable } from "./pglite-client.ts";
 
 /**
  * A Kysely dialect over embedded PGlite. PGlite is a single connection, so the driver hands it
@@ -17,7 +17,7 @@ import {
  * and plain queries wait their turn. The SQL is the same PostgreSQL dialect as the server's.
  */
 export class PGliteDialect implements Dialect {
-  constructor(private readonly pglite: PGlite) {}
+  constructor(private readonly pglite: PGliteQueryable) {}
   createAdapter() {
     return new PostgresAdapter();
   }
@@ -37,7 +37,7 @@ class PGliteDriver implements Driver {
   private tail: Promise<void> = Promise.resolve();
   private release: (() => void) | null = null;
 
-  constructor(pglite: PGlite) {
+  constructor(pglite: PGliteQueryable) {
     this.connection = new PGliteConnection(pglite);
   }
 
@@ -74,7 +74,7 @@ class PGliteDriver implements Driver {
 }
 
 class PGliteConnection implements DatabaseConnection {
-  constructor(private readonly pglite: PGlite) {}
+  constructor(private readonly pglite: PGliteQueryable) {}
 
   async executeQuery<R>(query: CompiledQuery): Promise<QueryResult<R>> {
     const result = await this.pglite.query<R>(query.sql, query.parameters as unknown[]);

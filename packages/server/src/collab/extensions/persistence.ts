@@ -22,6 +22,10 @@ export class Persistence implements Extension {
   /** Changes not yet in the history, per document. */
   private readonly pending = new Map<string, Uint8Array[]>();
   private readonly lastEdit = new Map<string, Date>();
+  /** Set once the final save at shutdown is done: later debounced saves have nothing to add. */
+  private closed = false;
+  /** Saves under way, awaited at shutdown so none outlives the database. */
+  private readonly inFlight = new Set<Promise<void>>();
 
   constructor(private readonly ctx: Ctx) {}
 
@@ -56,11 +60,32 @@ export class Persistence implements Extension {
   }
 
   async onStoreDocument({ documentName, document }: onStoreDocumentPayload): Promise<void> {
+    if (this.closed) return;
     await this.save(documentName, document);
   }
 
+  /** Saves every given document now and stops saving (graceful shutdown). */
+  async saveAllAndClose(documents: Iterable<[string, Y.Doc]>): Promise<void> {
+    // From now on the debounced hook saves nothing; this final save and those already under way finish.
+    this.closed = true;
+    const results = await Promise.allSettled([
+      ...this.inFlight,
+      ...[...documents].map(([name, doc]) => this.save(name, doc)),
+    ]);
+    for (const result of results) {
+      if (result.status === "rejected")
+        this.ctx.log.error({ err: result.reason }, "saving a document at shutdown failed");
+    }
+  }
+
   /** Saves one document now (also used at shutdown). */
-  async save(documentName: string, document: Y.Doc): Promise<void> {
+  save(documentName: string, document: Y.Doc): Promise<void> {
+    const saving = this.write(documentName, document).finally(() => this.inFlight.delete(saving));
+    this.inFlight.add(saving);
+    return saving;
+  }
+
+  private async write(documentName: string, document: Y.Doc): Promise<void> {
     const changes = this.pending.get(documentName) ?? [];
     this.pending.delete(documentName);
     const lastEditAt = this.lastEdit.get(documentName) ?? null;
