@@ -62,7 +62,8 @@ export async function textOf(locator: Locator, pattern?: RegExp, timeoutMs = 15_
   while (Date.now() < deadline) {
     if ((await locator.count()) > 0) {
       // biome-ignore lint/performance/useDomNodeTextContent: the test reads what the user sees, as rendered.
-      last = (await locator.first().innerText()).trim();
+      // Monaco renders spaces as no-break spaces; compare what a reader sees.
+      last = (await locator.first().innerText()).replace(/\u00a0/g, " ").trim();
       if (!pattern || pattern.test(last)) return last;
     }
     await new Promise((resolve) => setTimeout(resolve, 100));

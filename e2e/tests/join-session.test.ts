@@ -107,7 +107,9 @@ describe("a teacher creates a session and a student joins it", () => {
     expect(await waitForPath(student, /^\/sessions\//)).toBe(sessionPath);
     await textOf(student.getByRole("heading", { level: 1 }), new RegExp(sessionName));
     await textOf(student.getByRole("main"), /Teacher: Grace Teacher/);
-    await textOf(student.getByRole("region", { name: "Editor" }), /Your editor will appear here/);
+    // The student's own editor opens with the session's starter code.
+    await textOf(student.getByTestId("save-state"), /Saved/);
+    await textOf(student.getByRole("region", { name: "Editor" }), /print\("hello", i\)/);
     expect(await student.getByTestId("join-code").count()).toBe(0);
     await screenshot(student, "student-session");
 
@@ -115,15 +117,14 @@ describe("a teacher creates a session and a student joins it", () => {
     await textOf(student.getByRole("list", { name: "Your sessions" }), /with Grace Teacher/);
   });
 
-  it("the teacher's participant list shows the student after Refresh", async () => {
-    const participants = teacher.getByRole("region", { name: /Participants/ });
-    expect(await textOf(participants)).toMatch(/No students yet/);
-    await participants.getByRole("button", { name: "Refresh" }).click();
-    const list = participants.getByRole("list", { name: "Participants" });
-    const row = await textOf(list, /Alan Student/);
-    expect(row).toContain(studentAccount.email);
-    expect(row).toMatch(/Joined/);
-    await textOf(participants.getByRole("heading"), /Participants \(1\)/);
+  it("the teacher's dashboard shows the student live, without a reload", async () => {
+    const tiles = teacher.getByRole("list", { name: "Students" });
+    const tile = tiles.getByRole("link", { name: "Alan Student" });
+    await tile.waitFor();
+    await textOf(tile, /Python/);
+    await textOf(tile.getByTestId("code-preview"), /print\("hello", i\)/);
+    await textOf(teacher.getByRole("main"), /1 student, 0 online/);
+    expect(await teacher.getByText("No students yet").count()).toBe(0);
     await screenshot(teacher, "teacher-session");
 
     // Following the system theme live: the page turns dark when the system does.

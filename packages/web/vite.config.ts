@@ -32,6 +32,32 @@ export default defineConfig({
     sourcemap: true,
     // Monaco is one large lazy chunk, loaded only on the pages with code.
     chunkSizeWarningLimit: 4096,
+    rolldownOptions: {
+      output: {
+        // Named vendor chunks: the app shell (React) up front; collaboration and the editor
+        // only on session pages.
+        codeSplitting: {
+          groups: [
+            {
+              // Vite's preload helper rides with React, so no lazy chunk becomes a dependency of the shell.
+              name: "react",
+              test: /node_modules[\\/](react|react-dom|react-router|scheduler|cookie|set-cookie-parser)[\\/]|preload-helper/,
+              priority: 3,
+            },
+            {
+              name: "collab",
+              test: /node_modules[\\/](yjs|y-protocols|lib0|@hocuspocus|@lifeomic)[\\/]/,
+              priority: 2,
+            },
+            {
+              name: "monaco",
+              test: /node_modules[\\/](monaco-editor|y-monaco|dompurify|marked)[\\/]/,
+              priority: 1,
+            },
+          ],
+        },
+      },
+    },
   },
   worker: { format: "es" },
 });

@@ -22,7 +22,7 @@ export function App() {
             <Route element={<RequireAuth />}>
               <Route index element={<HomeScene />} />
               <Route path="join/:code" element={<JoinScene />} />
-              <Route path="sessions/:id" element={<SessionScene />} />
+              <Route path="sessions/:id/*" element={<SessionScene />} />
             </Route>
             <Route element={<RequireAuth roles={["admin"]} />}>
               <Route path="admin" element={<AdminScene />} />

@@ -58,13 +58,15 @@ export class ApiClient {
   /**
    * A token good for at least `minValidSeconds` more, for WebSockets that send it themselves
    * (the collaboration provider re-sends it on every reconnect, the session channel on
-   * every connect). Refreshes when the current one is missing, expired or about to be;
-   * null (and `onExpired` told) when the login cannot be refreshed.
+   * every connect). Refreshes when the current one is missing, expired or about to be, or
+   * with `force` (the server refused it); null (and `onExpired` told) when the login cannot
+   * be refreshed.
    */
-  async freshAccessToken(minValidSeconds = 60): Promise<string | null> {
+  async freshAccessToken(minValidSeconds = 60, force = false): Promise<string | null> {
     const current = this.#token;
     const expiresAt = current ? tokenExpiresAt(current) : null;
-    if (current && expiresAt !== null && expiresAt - Date.now() > minValidSeconds * 1000) return current;
+    const valid = current && expiresAt !== null && expiresAt - Date.now() > minValidSeconds * 1000;
+    if (valid && !force) return current;
     const fresh = await this.refresh();
     if (!fresh) this.#expire();
     return fresh;

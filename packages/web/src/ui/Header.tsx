@@ -4,6 +4,7 @@ import { useAuth } from "../auth/auth-context.ts";
 import { ThemeToggle } from "../theme/ThemeToggle.tsx";
 import { RoleBadge } from "./Badge.tsx";
 import { buttonClasses } from "./Button.tsx";
+import { useColumnClass } from "./useWideLayout.ts";
 
 const navClass = ({ isActive }: { isActive: boolean }) =>
   `rounded-md px-2.5 py-1.5 text-sm font-medium ${
@@ -17,6 +18,7 @@ export function Header() {
   const { user, logout } = useAuth();
   const navigate = useNavigate();
   const [leaving, setLeaving] = useState(false);
+  const column = useColumnClass();
 
   const onLogout = async () => {
     setLeaving(true);
@@ -27,7 +29,7 @@ export function Header() {
 
   return (
     <header className="sticky top-0 z-10 border-b border-slate-200 bg-white/90 backdrop-blur dark:border-slate-800 dark:bg-slate-900/90">
-      <div className="mx-auto flex h-14 max-w-6xl items-center gap-2 px-3 sm:gap-4 sm:px-6">
+      <div className={`mx-auto flex h-14 ${column} items-center gap-2 px-3 sm:gap-4 sm:px-6`}>
         <Link
           to="/"
           className="flex shrink-0 items-center gap-2 rounded-md font-bold text-slate-900 dark:text-white"

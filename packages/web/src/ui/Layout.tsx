@@ -1,9 +1,12 @@
 import type { ReactNode } from "react";
 import { Outlet } from "react-router";
 import { Header } from "./Header.tsx";
+import { useColumnClass, useMainPaddingClass } from "./useWideLayout.ts";
 
 /** Every page: a skip link, the header, and the page in a centred column. */
 export function Layout() {
+  const column = useColumnClass();
+  const padding = useMainPaddingClass();
   return (
     <>
       <a
@@ -13,7 +16,7 @@ export function Layout() {
         Skip to content
       </a>
       <Header />
-      <main id="main" className="mx-auto w-full max-w-6xl px-4 py-6 sm:px-6 sm:py-10">
+      <main id="main" className={`mx-auto w-full ${column} px-4 sm:px-6 ${padding}`}>
         <Outlet />
       </main>
     </>

@@ -25,3 +25,13 @@ export function formatAgo(iso: string, now = Date.now()): string {
   if (abs < 86_400) return relative.format(Math.round(seconds / 3600), "hour");
   return relative.format(Math.round(seconds / 86_400), "day");
 }
+
+/** "just now", "40 s ago", "3 min ago", "2 h ago", "3 d ago": short, for a ticking label. */
+export function formatSince(at: number, now = Date.now()): string {
+  const seconds = Math.max(0, Math.floor((now - at) / 1000));
+  if (seconds < 10) return "just now";
+  if (seconds < 60) return `${seconds} s ago`;
+  if (seconds < 3600) return `${Math.floor(seconds / 60)} min ago`;
+  if (seconds < 86_400) return `${Math.floor(seconds / 3600)} h ago`;
+  return `${Math.floor(seconds / 86_400)} d ago`;
+}

@@ -1,4 +1,4 @@
-import { LANGUAGE_INFO, type Session } from "@observer/protocol";
+import type { Session } from "@observer/protocol";
 import type { ReactNode } from "react";
 import { Alert } from "../../ui/Alert.tsx";
 import { StatusBadge } from "../../ui/Badge.tsx";
@@ -9,33 +9,32 @@ export function SessionHeading({
   session,
   details,
   actions,
+  endedNote = "Nobody can join it any more.",
 }: {
   session: Session;
   details: ReactNode;
   actions?: ReactNode;
+  /** What the ended banner adds after the date. */
+  endedNote?: string;
 }) {
   return (
-    <div className="mb-6 space-y-4 sm:mb-8">
-      <div className="flex flex-wrap items-start justify-between gap-4">
+    <div className="mb-5 space-y-4">
+      <div className="flex flex-wrap items-start justify-between gap-x-4 gap-y-3">
         <div className="min-w-0">
           <div className="flex flex-wrap items-center gap-3">
-            <h1 className="text-2xl font-bold tracking-tight break-words text-slate-900 sm:text-3xl dark:text-white">
+            <h1 className="text-2xl font-bold tracking-tight break-words text-slate-900 dark:text-white">
               {session.name}
             </h1>
             <StatusBadge status={session.status} />
           </div>
-          <p className="mt-1 text-slate-600 dark:text-slate-400">
-            {details}
-            {" · "}
-            <span>{LANGUAGE_INFO[session.language].label}</span>
-          </p>
+          <p className="mt-1 text-sm text-slate-600 dark:text-slate-400">{details}</p>
         </div>
-        {actions}
+        {actions && <div className="flex flex-wrap items-center gap-2">{actions}</div>}
       </div>
       {session.status === "ended" && (
         <Alert tone="warning" title="This session has ended">
           {session.endedAt ? `It ended on ${formatDateTime(session.endedAt)}. ` : ""}
-          Nobody can join it any more.
+          {endedNote}
         </Alert>
       )}
     </div>

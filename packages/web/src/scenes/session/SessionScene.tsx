@@ -1,24 +1,31 @@
+import { lazy, Suspense } from "react";
 import { useParams } from "react-router";
 import { api } from "../../api/client.ts";
 import { ApiError, errorMessage } from "../../api/errors.ts";
 import { useQuery } from "../../api/useQuery.ts";
+import { useAuth } from "../../auth/auth-context.ts";
 import { Alert } from "../../ui/Alert.tsx";
 import { ButtonLink } from "../../ui/Button.tsx";
 import { Loading } from "../../ui/Spinner.tsx";
 import { useTitle } from "../../ui/useTitle.ts";
-import { StudentSessionView } from "./StudentSessionView.tsx";
-import { TeacherSessionView } from "./TeacherSessionView.tsx";
+import { NotFoundScene } from "../NotFoundScene.tsx";
+
+// The live parts (Yjs, the collaboration provider, Monaco) load only here.
+const LiveClassroom = lazy(() => import("./teacher/LiveClassroom.tsx"));
+const StudentWorkspace = lazy(() => import("./student/StudentWorkspace.tsx"));
 
 /**
- * `/sessions/:id`: the session's teacher (and admins) get the join code, participants and
- * controls; a student gets the session and the place where the editor goes.
+ * `/sessions/:id/*`: the session's teacher (and admins) get the live class — the dashboard
+ * at `/sessions/:id` and a student's editor at `/sessions/:id/students/:studentId`; a
+ * student gets their own workspace at `/sessions/:id`.
  */
 export function SessionScene() {
-  const { id = "" } = useParams();
+  const { id = "", "*": rest = "" } = useParams();
+  const { user } = useAuth();
   const detail = useQuery(`session:${id}`, () => api.call("getSession", { params: { id } }));
   useTitle(detail.data?.session.name ?? "Session");
 
-  if (detail.data === undefined) {
+  if (detail.data === undefined || !user) {
     if (detail.error === null) return <Loading label="Loading the session…" />;
     const missing = detail.error instanceof ApiError && [403, 404].includes(detail.error.status);
     return (
@@ -34,14 +41,15 @@ export function SessionScene() {
   const { session, participants } = detail.data;
   if (participants !== undefined) {
     return (
-      <TeacherSessionView
-        session={session}
-        participants={participants}
-        refreshing={detail.loading}
-        error={detail.error}
-        onRefresh={detail.reload}
-      />
+      <Suspense fallback={<Loading label="Opening the live class…" />}>
+        <LiveClassroom session={session} participants={participants} user={user} onReload={detail.reload} />
+      </Suspense>
     );
   }
-  return <StudentSessionView session={session} />;
+  if (rest !== "") return <NotFoundScene />;
+  return (
+    <Suspense fallback={<Loading label="Opening your editor…" />}>
+      <StudentWorkspace session={session} user={user} onReload={detail.reload} />
+    </Suspense>
+  );
 }

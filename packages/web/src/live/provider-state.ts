@@ -1,0 +1,93 @@
+import type { HocuspocusProvider } from "@hocuspocus/provider";
+
+/** What a document connection looks like from the outside, as plain data. */
+export interface ProviderState {
+  socket: "connecting" | "connected" | "disconnected";
+  /** Synced with the server now (false again while reconnecting). */
+  synced: boolean;
+  /** Was synced at least once: the document holds the server's content. */
+  everSynced: boolean;
+  /** Changes sent but not yet acknowledged by the server. */
+  unsyncedChanges: number;
+  /** "readonly" once the server said so (an ended session). */
+  scope: "read-write" | "readonly" | null;
+  /** Why the server refused the document ("Unauthorized", "Forbidden"), if it did. */
+  refused: string | null;
+}
+
+/** The one-word state a person sees beside an editor. */
+export type SaveState = "connecting" | "saved" | "saving" | "offline" | "refused";
+
+/**
+ * Connecting until the first sync; then Saved / Saving… while connected; Offline while
+ * the connection is down (edits stay in the document and merge when it is back).
+ */
+export function saveStateOf(state: ProviderState): SaveState {
+  if (state.refused) return "refused";
+  if (!state.everSynced) return state.socket === "disconnected" ? "offline" : "connecting";
+  if (state.socket !== "connected" || !state.synced) return "offline";
+  return state.unsyncedChanges > 0 ? "saving" : "saved";
+}
+
+/**
+ * Follows a provider's events into a ProviderState snapshot (a new object on each change,
+ * for React's useSyncExternalStore). `dispose()` stops listening.
+ */
+export class ProviderWatcher {
+  private state: ProviderState;
+  private readonly listeners = new Set<() => void>();
+
+  constructor(private readonly provider: HocuspocusProvider) {
+    const socketStatus = provider.configuration.websocketProvider.status as ProviderState["socket"];
+    this.state = {
+      socket: socketStatus,
+      synced: provider.synced,
+      everSynced: provider.synced,
+      unsyncedChanges: provider.unsyncedChanges,
+      scope: provider.authorizedScope ?? null,
+      refused: null,
+    };
+    provider.on("status", this.onStatus);
+    provider.on("synced", this.onSynced);
+    provider.on("unsyncedChanges", this.onUnsynced);
+    provider.on("authenticated", this.onAuthenticated);
+    provider.on("authenticationFailed", this.onRefused);
+    provider.on("close", this.onClose);
+  }
+
+  private set(patch: Partial<ProviderState>): void {
+    const next = { ...this.state, ...patch };
+    if (Object.entries(patch).every(([key, value]) => this.state[key as keyof ProviderState] === value))
+      return;
+    this.state = next;
+    for (const listener of this.listeners) listener();
+  }
+
+  private readonly onStatus = ({ status }: { status: string }) =>
+    this.set({ socket: status as ProviderState["socket"] });
+  private readonly onSynced = ({ state }: { state: boolean }) =>
+    this.set({ synced: state, everSynced: this.state.everSynced || state });
+  private readonly onUnsynced = ({ number }: { number: number }) => this.set({ unsyncedChanges: number });
+  private readonly onAuthenticated = ({ scope }: { scope: ProviderState["scope"] }) =>
+    this.set({ scope, refused: null });
+  private readonly onRefused = ({ reason }: { reason: string }) =>
+    this.set({ refused: reason || "Forbidden" });
+  private readonly onClose = () => this.set({ synced: false });
+
+  readonly getSnapshot = (): ProviderState => this.state;
+
+  readonly subscribe = (listener: () => void): (() => void) => {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  };
+
+  dispose(): void {
+    this.provider.off("status", this.onStatus);
+    this.provider.off("synced", this.onSynced);
+    this.provider.off("unsyncedChanges", this.onUnsynced);
+    this.provider.off("authenticated", this.onAuthenticated);
+    this.provider.off("authenticationFailed", this.onRefused);
+    this.provider.off("close", this.onClose);
+    this.listeners.clear();
+  }
+}

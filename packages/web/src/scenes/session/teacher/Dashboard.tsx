@@ -1,0 +1,82 @@
+import { useMemo, useSyncExternalStore } from "react";
+import { Button } from "../../../ui/Button.tsx";
+import { Card } from "../../../ui/Card.tsx";
+import { JoinCodePanel } from "../../../ui/JoinCodePanel.tsx";
+import { useNow } from "../../../ui/useNow.ts";
+import { SessionHeading } from "../SessionHeading.tsx";
+import { arrange, NO_FILTER } from "./arrange.ts";
+import { useClassroom } from "./classroom-context.ts";
+import { DashboardToolbar } from "./DashboardToolbar.tsx";
+import { EndSessionButton } from "./EndSessionButton.tsx";
+import { JoinStrip } from "./JoinStrip.tsx";
+import { StudentTile } from "./StudentTile.tsx";
+
+/**
+ * The teacher's dashboard: a tile per student with their live code, sorted and filtered.
+ * The list re-renders for joins, presence and (at most once a second) edits; each tile
+ * follows its own student.
+ */
+export function Dashboard() {
+  const { classroom, session, view, setView, reload } = useClassroom();
+  const feeds = useSyncExternalStore(classroom.subscribe, classroom.students);
+  const timeMatters = view.filter.idleMinutes !== null;
+  const now = useNow(timeMatters ? 5000 : 60_000);
+  const arranged = useMemo(
+    () =>
+      arrange(
+        feeds.map((f) => f.snapshot),
+        view.sort,
+        view.filter,
+        now,
+      ),
+    [feeds, view, now],
+  );
+  const online = feeds.filter((f) => f.snapshot.online).length;
+  const active = session.status === "active";
+
+  return (
+    <>
+      <SessionHeading
+        session={session}
+        details={`${feeds.length} ${feeds.length === 1 ? "student" : "students"}, ${online} online`}
+        actions={active && <EndSessionButton session={session} onEnded={reload} />}
+      />
+      {feeds.length === 0 ? (
+        <Card title={active ? "No students yet — share the code" : "No students joined"}>
+          {active ? (
+            <JoinCodePanel code={session.joinCode} />
+          ) : (
+            <p className="text-slate-600 dark:text-slate-400">Nobody joined this session before it ended.</p>
+          )}
+        </Card>
+      ) : (
+        <div className="space-y-3">
+          <JoinStrip session={session} />
+          <DashboardToolbar view={view} onChange={setView} shown={arranged.length} total={feeds.length} />
+          {arranged.length === 0 ? (
+            <div className="rounded-xl border-2 border-dashed border-slate-300 p-10 text-center dark:border-slate-700">
+              <p className="text-slate-600 dark:text-slate-400">No students match these filters.</p>
+              <Button
+                variant="secondary"
+                className="mt-4"
+                onClick={() => setView({ ...view, filter: NO_FILTER })}
+              >
+                Clear filters
+              </Button>
+            </div>
+          ) : (
+            <ul
+              aria-label="Students"
+              className="grid grid-cols-[repeat(auto-fill,minmax(min(100%,17rem),1fr))] gap-3"
+            >
+              {arranged.map((student) => {
+                const feed = classroom.feed(student.id);
+                return feed ? <StudentTile key={student.id} feed={feed} /> : null;
+              })}
+            </ul>
+          )}
+        </div>
+      )}
+    </>
+  );
+}

@@ -1,0 +1,204 @@
+import { LANGUAGE_INFO } from "@observer/protocol";
+import { useEffect, useMemo, useRef, useSyncExternalStore } from "react";
+import { Link, useNavigate, useParams } from "react-router";
+import { CodeEditor } from "../../../editor/CodeEditor.tsx";
+import { switchLanguage } from "../../../editor/code-document.ts";
+import { LANGUAGE_SWITCH_ORIGIN } from "../../../editor/collab-editor.ts";
+import { LanguageSelect } from "../../../editor/LanguageSelect.tsx";
+import { SaveStateBadge } from "../../../editor/SaveStateBadge.tsx";
+import { colorFor } from "../../../live/colors.ts";
+import { saveStateOf } from "../../../live/provider-state.ts";
+import type { StudentFeed } from "../../../live/student-feed.ts";
+import { useProviderState } from "../../../live/useLive.ts";
+import { Alert } from "../../../ui/Alert.tsx";
+import { ButtonLink, buttonClasses } from "../../../ui/Button.tsx";
+import { Loading } from "../../../ui/Spinner.tsx";
+import { useTitle } from "../../../ui/useTitle.ts";
+import { EditedAgo } from "./Ago.tsx";
+import { arrange, NO_FILTER } from "./arrange.ts";
+import { useClassroom } from "./classroom-context.ts";
+import { OnlineDot } from "./StudentTile.tsx";
+
+/** The teacher counts as typing this long after their last keystroke. */
+const TYPING_MS = 3000;
+
+/**
+ * `/sessions/:id/students/:studentId`: one student's editor, full Monaco, co-edited live.
+ * The student sees the teacher's cursor (named, coloured) and "viewing" / "typing".
+ * Previous / next follow the dashboard's order (Alt+PageUp / Alt+PageDown).
+ */
+export default function FocusView() {
+  const { studentId = "" } = useParams();
+  const { classroom, view } = useClassroom();
+  const navigate = useNavigate();
+  const feeds = useSyncExternalStore(classroom.subscribe, classroom.students);
+  const feed = classroom.feed(studentId);
+
+  // Neighbours in the dashboard's order (or everyone by name if this student is filtered out).
+  const { previous, next } = useMemo(() => {
+    const now = Date.now();
+    const snapshots = feeds.map((f) => f.snapshot);
+    let order = arrange(snapshots, view.sort, view.filter, now);
+    if (!order.some((s) => s.id === studentId)) order = arrange(snapshots, view.sort, NO_FILTER, now);
+    const index = order.findIndex((s) => s.id === studentId);
+    const at = (i: number) =>
+      index < 0 || order.length < 2 ? null : (order[(i + order.length) % order.length]?.id ?? null);
+    return { previous: at(index - 1), next: at(index + 1) };
+  }, [feeds, view, studentId]);
+
+  useEffect(() => {
+    const onKey = (event: KeyboardEvent) => {
+      if (!event.altKey || (event.key !== "PageDown" && event.key !== "PageUp")) return;
+      const target = event.key === "PageDown" ? next : previous;
+      if (!target) return;
+      event.preventDefault();
+      event.stopPropagation();
+      navigate(`../students/${target}`, { relative: "path" });
+    };
+    window.addEventListener("keydown", onKey, true);
+    return () => window.removeEventListener("keydown", onKey, true);
+  }, [navigate, next, previous]);
+
+  if (!feed) {
+    return (
+      <div className="mx-auto max-w-lg space-y-6">
+        {classroom.channelStatus === "connecting" ? (
+          <Loading label="Loading the class…" />
+        ) : (
+          <Alert tone="error" title="Student not found">
+            This student is not part of the session.
+          </Alert>
+        )}
+        <ButtonLink to=".." relative="path" variant="secondary">
+          Back to all students
+        </ButtonLink>
+      </div>
+    );
+  }
+  return <Focus key={feed.id} feed={feed} previous={previous} next={next} />;
+}
+
+function Focus({
+  feed,
+  previous,
+  next,
+}: {
+  feed: StudentFeed;
+  previous: string | null;
+  next: string | null;
+}) {
+  const { session, user } = useClassroom();
+  const student = useSyncExternalStore(feed.subscribe, feed.getSnapshot);
+  const connection = useProviderState(feed.watcher);
+  const language = student.language ?? session.language;
+  const readOnly = session.status === "ended" || connection.scope === "readonly" || !connection.everSynced;
+  const typingTimer = useRef<ReturnType<typeof setTimeout> | null>(null);
+  useTitle(`${student.name} · ${session.name}`);
+
+  // The student sees who is here and whether they are typing; nothing once the teacher leaves.
+  useEffect(() => {
+    const awareness = feed.awareness;
+    awareness.setLocalState({
+      user: { id: user.id, name: user.name, role: user.role, color: colorFor(user.id) },
+      activity: "viewing",
+    });
+    return () => {
+      if (typingTimer.current) clearTimeout(typingTimer.current);
+      awareness.setLocalState(null);
+    };
+  }, [feed, user]);
+
+  const typing = () => {
+    if (feed.awareness.getLocalState()?.activity !== "typing")
+      feed.awareness.setLocalStateField("activity", "typing");
+    if (typingTimer.current) clearTimeout(typingTimer.current);
+    typingTimer.current = setTimeout(() => {
+      if (feed.awareness.getLocalState()) feed.awareness.setLocalStateField("activity", "viewing");
+    }, TYPING_MS);
+  };
+
+  const navClass = buttonClasses("secondary", "px-3");
+  return (
+    <div className="space-y-3">
+      <nav aria-label="Students" className="flex flex-wrap items-center gap-2">
+        <Link to=".." relative="path" className={buttonClasses("ghost", "px-2")}>
+          <span aria-hidden="true">←</span> All students
+        </Link>
+        <div className="ml-auto flex gap-2">
+          {previous && (
+            <Link
+              to={`../students/${previous}`}
+              relative="path"
+              className={navClass}
+              aria-keyshortcuts="Alt+PageUp"
+              title="Previous student (Alt+Page Up)"
+            >
+              <span aria-hidden="true">‹</span> Previous
+            </Link>
+          )}
+          {next && (
+            <Link
+              to={`../students/${next}`}
+              relative="path"
+              className={navClass}
+              aria-keyshortcuts="Alt+PageDown"
+              title="Next student (Alt+Page Down)"
+            >
+              Next <span aria-hidden="true">›</span>
+            </Link>
+          )}
+        </div>
+      </nav>
+      <div className="flex flex-wrap items-center gap-x-4 gap-y-2">
+        <div className="flex min-w-0 items-center gap-2.5">
+          <OnlineDot online={student.online} />
+          <h1 className="truncate text-2xl font-bold tracking-tight text-slate-900 dark:text-white">
+            {student.name}
+          </h1>
+        </div>
+        <p className="text-sm text-slate-500 dark:text-slate-400">
+          {student.online ? "Online" : "Offline"} · <EditedAgo at={student.lastEditAt} /> · {session.name}
+        </p>
+        <div className="ml-auto flex flex-wrap items-center gap-3">
+          <LanguageSelect
+            value={language}
+            disabled={readOnly}
+            onChange={(l) => switchLanguage(feed.doc, l, LANGUAGE_SWITCH_ORIGIN)}
+          />
+          <SaveStateBadge state={saveStateOf(connection)} />
+        </div>
+      </div>
+      {session.status === "ended" && (
+        <Alert tone="warning">This session has ended: the code is read-only.</Alert>
+      )}
+      {connection.refused && (
+        <Alert tone="error" title="This code could not be opened">
+          The server refused it ({connection.refused}). Only the session’s teacher can open students’ code.
+        </Alert>
+      )}
+      <section
+        aria-label={`${student.name}’s code`}
+        className="h-[calc(100dvh-14rem)] min-h-[22rem] overflow-hidden rounded-xl border border-slate-200 bg-white shadow-sm dark:border-slate-800 dark:bg-[#1e1e1e]"
+      >
+        {connection.everSynced ? (
+          <CodeEditor
+            className="h-full"
+            doc={feed.doc}
+            awareness={feed.awareness}
+            remoteOrigin={feed.provider}
+            userId={user.id}
+            language={language}
+            readOnly={readOnly}
+            ariaLabel={`${student.name}’s ${LANGUAGE_INFO[language].label} code`}
+            onLocalEdit={typing}
+            focusOnMount
+          />
+        ) : (
+          <div className="flex h-full items-center justify-center">
+            <Loading label="Opening the code…" />
+          </div>
+        )}
+      </section>
+    </div>
+  );
+}

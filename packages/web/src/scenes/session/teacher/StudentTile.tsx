@@ -1,0 +1,67 @@
+import { LANGUAGE_INFO } from "@observer/protocol";
+import { memo, useId, useSyncExternalStore } from "react";
+import { Link } from "react-router";
+import type { StudentFeed } from "../../../live/student-feed.ts";
+import { EditedAgo } from "./Ago.tsx";
+import { CodePreview } from "./CodePreview.tsx";
+
+/** A green dot for online, a grey ring for offline. */
+export function OnlineDot({ online }: { online: boolean }) {
+  return (
+    <span
+      aria-hidden="true"
+      className={`size-2.5 shrink-0 rounded-full ${
+        online
+          ? "bg-emerald-500 ring-4 ring-emerald-500/20"
+          : "border-2 border-slate-300 dark:border-slate-600"
+      }`}
+    />
+  );
+}
+
+/**
+ * One student on the dashboard: name, online state, language, time since the last edit and
+ * the live code; the whole tile is a link to the student's editor. Re-renders only for its
+ * own student's changes.
+ */
+export const StudentTile = memo(function StudentTile({ feed }: { feed: StudentFeed }) {
+  const student = useSyncExternalStore(feed.subscribe, feed.getSnapshot);
+  const metaId = useId();
+  return (
+    <li className="[contain-intrinsic-size:auto_15rem] [content-visibility:auto]">
+      <Link
+        to={`students/${student.id}`}
+        aria-label={student.name}
+        aria-describedby={metaId}
+        data-testid="student-tile"
+        data-student-id={student.id}
+        data-online={student.online}
+        className="group block overflow-hidden rounded-xl border border-slate-200 bg-white shadow-sm transition hover:border-indigo-400 hover:shadow-md dark:border-slate-800 dark:bg-slate-900 dark:hover:border-indigo-500"
+      >
+        <div className="flex items-center gap-2 px-3 pt-2.5">
+          <OnlineDot online={student.online} />
+          <span
+            data-testid="tile-name"
+            className="min-w-0 flex-1 truncate text-sm font-semibold text-slate-900 group-hover:text-indigo-700 dark:text-white dark:group-hover:text-indigo-300"
+          >
+            {student.name}
+          </span>
+          {student.language && (
+            <span className="shrink-0 rounded-md bg-slate-100 px-1.5 py-0.5 text-[11px] font-medium text-slate-600 dark:bg-slate-800 dark:text-slate-300">
+              {LANGUAGE_INFO[student.language].label}
+            </span>
+          )}
+        </div>
+        <p id={metaId} className="truncate px-3 pt-0.5 pb-2 text-xs text-slate-500 dark:text-slate-400">
+          <span className={student.online ? "text-emerald-700 dark:text-emerald-400" : ""}>
+            {student.online ? "Online" : "Offline"}
+          </span>
+          {" · "}
+          <EditedAgo at={student.lastEditAt} />
+          {student.documentState === "refused" && " · code unavailable"}
+        </p>
+        <CodePreview feed={feed} language={student.language} />
+      </Link>
+    </li>
+  );
+});
