@@ -77,7 +77,6 @@ function whenSynced(provider: HocuspocusProvider): Promise<void> {
 
 /** Runs the load against one server; returns latencies (ms) and the probe's figures. */
 async function runLoad(target: Target) {
-  const idle = await target.server.sample();
   const teacherSocket = socket(target.url);
   const latencies: number[] = [];
   let measuring = false;
@@ -143,7 +142,10 @@ async function runLoad(target: Target) {
   }
   for (const p of teacherProviders) p.destroy();
   teacherSocket.destroy();
-  return { latencies, idle, busy, clientLoopP99Ms: clientLoop.percentile(99) / 1e6 };
+  // Memory per student: the server's live heap with the class connected minus after it left.
+  await new Promise((r) => setTimeout(r, 3000));
+  const after = await target.server.sample();
+  return { latencies, busy, after, clientLoopP99Ms: clientLoop.percentile(99) / 1e6 };
 }
 
 interface Row {
@@ -169,7 +171,7 @@ function row(name: string, n: number, r: Awaited<ReturnType<typeof runLoad>>): R
     p95: round(percentile(r.latencies, 95)),
     p99: round(percentile(r.latencies, 99)),
     loopP99: round(s.loopP99Ms),
-    memoryPerStudentKiB: round((s.rssBytes - r.idle.rssBytes) / 1024 / n, 1),
+    memoryPerStudentKiB: round((s.heapUsedBytes - r.after.heapUsedBytes) / 1024 / n, 1),
     cpuPercent: round(s.cpuPercent, 1),
     clientLoopP99: round(r.clientLoopP99Ms),
   };
@@ -197,7 +199,7 @@ try {
 }
 
 const lines = [
-  "| server | students | keystrokes measured | p50 ms | p95 ms | p99 ms | server event-loop p99 ms | server memory / student KiB | server CPU % | load-process loop p99 ms |",
+  "| server | students | keystrokes measured | p50 ms | p95 ms | p99 ms | server event-loop p99 ms | server heap / student KiB | server CPU % | load-process loop p99 ms |",
   "|---|---|---|---|---|---|---|---|---|---|",
   ...rows.map(
     (r) =>

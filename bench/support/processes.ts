@@ -25,11 +25,15 @@ export class BenchProcess {
   static start(script: string, env: Record<string, string>, probeFile: string): BenchProcess {
     // BENCH_NODE_ARGS adds flags for profiling, e.g. "--cpu-prof --cpu-prof-dir=/tmp/prof".
     const extra = (process.env.BENCH_NODE_ARGS ?? "").split(" ").filter(Boolean);
-    const child = spawn(process.execPath, [...extra, "--import", probe, "--import", "tsx", script], {
-      cwd: repoRoot,
-      env: { PATH: process.env.PATH ?? "", LOG_LEVEL: "warn", BENCH_PROBE_FILE: probeFile, ...env },
-      stdio: ["ignore", "inherit", "inherit"],
-    });
+    const child = spawn(
+      process.execPath,
+      [...extra, "--expose-gc", "--import", probe, "--import", "tsx", script],
+      {
+        cwd: repoRoot,
+        env: { PATH: process.env.PATH ?? "", LOG_LEVEL: "warn", BENCH_PROBE_FILE: probeFile, ...env },
+        stdio: ["ignore", "inherit", "inherit"],
+      },
+    );
     return new BenchProcess(child, probeFile);
   }
 
