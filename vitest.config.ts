@@ -5,12 +5,13 @@ import { defineConfig } from "vitest/config";
  * - unit: tests beside the code (`packages/*\/src/**\/*.test.ts`).
  * - integration-pglite: the server through real HTTP/WebSockets on embedded PGlite.
  * - integration-postgres: the same suite against PostgreSQL, only when TEST_DATABASE_URL is set.
- * - integration-redis: several instances sharing Redis, only when TEST_REDIS_URL is set.
+ * - integration-redis: several instances sharing PostgreSQL and Redis, when both test URLs are set.
  * - e2e: Debian's Chromium driven by playwright-core against a started server.
  */
 const integration = ["packages/server/test/**/*.test.ts"];
 const withPostgres = Boolean(process.env.TEST_DATABASE_URL);
-const withRedis = Boolean(process.env.TEST_REDIS_URL);
+// Several instances share one PostgreSQL and one Redis: both are needed.
+const withRedis = Boolean(process.env.TEST_REDIS_URL) && withPostgres;
 const redisSuite = ["packages/server/test/integration/redis.test.ts"];
 
 export default defineConfig({
@@ -53,7 +54,7 @@ export default defineConfig({
               test: {
                 name: "integration-redis",
                 include: redisSuite,
-                env: { OBSERVER_TEST_DB: withPostgres ? "postgres" : "pglite" },
+                env: { OBSERVER_TEST_DB: "postgres" },
                 testTimeout: 30_000,
                 hookTimeout: 60_000,
               },

@@ -1,5 +1,12 @@
 import type { IncomingMessage } from "node:http";
-import { Hocuspocus, type onAuthenticatePayload } from "@hocuspocus/server";
+import { Redis as RedisExtension } from "@hocuspocus/extension-redis";
+
+type ExtensionRedis = ReturnType<
+  NonNullable<ConstructorParameters<typeof RedisExtension>[0]["createClient"]>
+>;
+
+import { type Extension, Hocuspocus, type onAuthenticatePayload } from "@hocuspocus/server";
+import { Redis } from "ioredis";
 import type { WebSocket } from "ws";
 import type { Ctx } from "../context.ts";
 import type { CloseReason } from "./context.ts";
@@ -35,6 +42,7 @@ export class CollabServer {
       extensions: [
         new Authentication(ctx, (payload, reason) => this.refused(payload, reason)),
         new Limits(),
+        ...this.scaleOut(),
         this.persistence,
         new Activity(ctx),
         {
@@ -45,6 +53,21 @@ export class CollabServer {
         },
       ],
     });
+  }
+
+  /**
+   * With REDIS_URL, documents open on several instances stay in sync through Redis (updates and
+   * awareness are relayed; one instance at a time saves a document, under a Redis lock).
+   */
+  private scaleOut(): Extension[] {
+    const url = this.ctx.config.redisUrl;
+    if (!url) return [];
+    const extension = new RedisExtension({
+      // The extension bundles its own (older) ioredis types; our client is API-compatible.
+      createClient: () => new Redis(url, { maxRetriesPerRequest: null }) as unknown as ExtensionRedis,
+      prefix: `${this.ctx.config.redisPrefix}collab`,
+    });
+    return [extension as unknown as Extension];
   }
 
   /** Hands an upgraded WebSocket to Hocuspocus, wiring its messages and close ourselves. */

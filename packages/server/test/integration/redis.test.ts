@@ -1,9 +1,14 @@
+import { studentDocumentName } from "@observer/protocol";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { startTestServer, type TestServer } from "../support.ts";
+import { openChannel } from "../channel-client.ts";
+import { openDoc } from "../collab-client.ts";
+import { buildSession, buildUser, joinSession } from "../factories.ts";
+import { durableTestDatabase, retryableAssertion, startTestServer, type TestServer } from "../support.ts";
 
 /**
- * Runs only in the integration-redis project (TEST_REDIS_URL set): two server instances
- * sharing one Redis count rate limits and failed logins together.
+ * Runs only in the integration-redis project (TEST_REDIS_URL and TEST_DATABASE_URL set): server
+ * instances sharing one Redis count rate limits and failed logins together, and instances
+ * sharing PostgreSQL and Redis serve the same documents and session events.
  */
 const redisUrl = process.env.TEST_REDIS_URL ?? "redis://127.0.0.1:6379";
 
@@ -59,5 +64,54 @@ describe("two instances sharing Redis", () => {
       "login_throttled",
       "login_throttled",
     ]);
+  });
+});
+
+describe("two instances sharing PostgreSQL and Redis", () => {
+  const database = durableTestDatabase();
+  let a: TestServer;
+  let b: TestServer;
+  beforeAll(async () => {
+    a = await startTestServer({ database, config: { redisUrl } });
+    b = await startTestServer({
+      database,
+      seedAdmin: false,
+      config: { redisUrl, redisPrefix: a.config.redisPrefix },
+    });
+  });
+  afterAll(async () => {
+    await a?.close();
+    await b?.close();
+    await database.drop();
+  });
+
+  it("syncs a student typing on one instance to the teacher on the other, and relays session events", async () => {
+    const [urlA, urlB] = [await a.listen(), await b.listen()];
+    const teacher = await buildUser(a, { role: "teacher" });
+    const session = await buildSession(a, teacher, { starterCode: "# start\n" });
+    const channel = await openChannel(urlB, session.id, teacher.accessToken);
+    await channel.next((m) => m.type === "ready");
+    const student = await buildUser(b);
+    await joinSession(a, student, session.joinCode);
+    await channel.next((m) => m.type === "participant_joined");
+
+    const name = studentDocumentName(session.id, student.id);
+    const mine = openDoc(urlA, { name, token: student.accessToken });
+    const theirs = openDoc(urlB, { name, token: teacher.accessToken });
+    try {
+      await Promise.all([mine.synced, theirs.synced]);
+      expect(theirs.code.toString()).toBe("# start\n");
+      mine.code.insert(mine.code.length, "print('from A')\n");
+      await retryableAssertion(() => expect(theirs.code.toString()).toBe("# start\nprint('from A')\n"));
+      theirs.code.insert(0, "# teacher on B\n");
+      await retryableAssertion(() =>
+        expect(mine.code.toString()).toBe("# teacher on B\n# start\nprint('from A')\n"),
+      );
+      await channel.next((m) => m.type === "edited" && m.userId === student.id);
+    } finally {
+      mine.destroy();
+      theirs.destroy();
+      channel.close();
+    }
   });
 });

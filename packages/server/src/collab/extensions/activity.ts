@@ -1,9 +1,10 @@
-import type {
-  beforeHandleAwarenessPayload,
-  connectedPayload,
-  Extension,
-  onChangePayload,
-  onDisconnectPayload,
+import {
+  type beforeHandleAwarenessPayload,
+  type connectedPayload,
+  type Extension,
+  isTransactionOrigin,
+  type onChangePayload,
+  type onDisconnectPayload,
 } from "@hocuspocus/server";
 import { publishSessionEvent } from "../../bus/session-events.ts";
 import type { Ctx } from "../../context.ts";
@@ -45,8 +46,14 @@ export class Activity implements Extension {
     }
   }
 
-  async onChange({ documentName, context }: onChangePayload<CollabContext>): Promise<void> {
+  async onChange({
+    documentName,
+    context,
+    transactionOrigin,
+  }: onChangePayload<CollabContext>): Promise<void> {
     if (!context?.sessionId) return;
+    // The instance that received the edit announces it.
+    if (isTransactionOrigin(transactionOrigin) && transactionOrigin.source === "redis") return;
     const now = Date.now();
     if (now - (this.lastEditedEvent.get(documentName) ?? 0) < EDITED_EVENT_INTERVAL_MS) return;
     this.lastEditedEvent.set(documentName, now);

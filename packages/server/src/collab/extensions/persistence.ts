@@ -1,8 +1,9 @@
-import type {
-  Extension,
-  onChangePayload,
-  onLoadDocumentPayload,
-  onStoreDocumentPayload,
+import {
+  type Extension,
+  isTransactionOrigin,
+  type onChangePayload,
+  type onLoadDocumentPayload,
+  type onStoreDocumentPayload,
 } from "@hocuspocus/server";
 import { parseStudentDocumentName } from "@observer/protocol";
 import * as Y from "yjs";
@@ -49,7 +50,9 @@ export class Persistence implements Extension {
     Y.applyUpdate(document, stored.state);
   }
 
-  async onChange({ documentName, update }: onChangePayload): Promise<void> {
+  async onChange({ documentName, update, transactionOrigin }: onChangePayload): Promise<void> {
+    // Updates relayed from another instance are in that instance's history already.
+    if (isTransactionOrigin(transactionOrigin) && transactionOrigin.source === "redis") return;
     let list = this.pending.get(documentName);
     if (!list) {
       list = [];
