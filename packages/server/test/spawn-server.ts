@@ -92,3 +92,9 @@ export async function waitHealthy(server: SpawnedServer, timeoutMs = 60_000): Pr
   }
   throw new Error(`server not healthy after ${timeoutMs} ms: ${server.output()}`);
 }
+
+/** Environment that points a spawned server at the suite's database (PostgreSQL in that project). */
+export const spawnedDatabaseEnv: Record<string, string> =
+  process.env.OBSERVER_TEST_DB === "postgres" && process.env.TEST_DATABASE_URL
+    ? { DATABASE_URL: process.env.TEST_DATABASE_URL }
+    : {};

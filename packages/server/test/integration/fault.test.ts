@@ -3,14 +3,17 @@ import { studentDocumentName } from "@observer/protocol";
 import { afterAll, describe, expect, it } from "vitest";
 import { type DocClient, openDoc } from "../collab-client.ts";
 import { classroomOver } from "../http-client.ts";
-import { freePort, type SpawnedServer, spawnServer, waitHealthy } from "../spawn-server.ts";
+import {
+  freePort,
+  type SpawnedServer,
+  spawnedDatabaseEnv,
+  spawnServer,
+  waitHealthy,
+} from "../spawn-server.ts";
 import { retryableAssertion } from "../support.ts";
 
 const STUDENTS = 30;
-const databaseEnv: Record<string, string> =
-  process.env.OBSERVER_TEST_DB === "postgres" && process.env.TEST_DATABASE_URL
-    ? { DATABASE_URL: process.env.TEST_DATABASE_URL }
-    : {};
+const databaseEnv = spawnedDatabaseEnv;
 
 /**
  * The fault test of the live-code issue: 30 students type continuously, the server is killed

@@ -3,12 +3,9 @@ import { request } from "node:http";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
-import { spawnServer, waitHealthy } from "../spawn-server.ts";
+import { spawnedDatabaseEnv, spawnServer, waitHealthy } from "../spawn-server.ts";
 
-const databaseEnv: Record<string, string> =
-  process.env.OBSERVER_TEST_DB === "postgres" && process.env.TEST_DATABASE_URL
-    ? { DATABASE_URL: process.env.TEST_DATABASE_URL }
-    : {};
+const databaseEnv = spawnedDatabaseEnv;
 
 describe("the server process (main.ts)", () => {
   const dirs: string[] = [];
