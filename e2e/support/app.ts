@@ -31,6 +31,18 @@ export async function createSessionByApi(
   return sessionReplySchema.parse(await post(url, "/api/sessions", body, token)).session;
 }
 
+/** Joins a session as a student through the API. */
+export async function joinSessionByApi(url: string, token: string, joinCode: string): Promise<Session> {
+  return sessionReplySchema.parse(await post(url, "/api/sessions/join", { joinCode }, token)).session;
+}
+
+/** Logs in through the UI at /login and waits for the home page. */
+export async function logInAt(page: Page, who: { email: string; password: string }): Promise<void> {
+  await page.goto("/login");
+  await logInInUi(page, who);
+  await page.waitForURL((url) => url.pathname === "/");
+}
+
 /** Fills and submits /register (the page must be open). */
 export async function signUpInUi(page: Page, who: RegisterBody): Promise<void> {
   await page.getByLabel("Name", { exact: true }).fill(who.name);
@@ -61,8 +73,8 @@ export async function textOf(locator: Locator, pattern?: RegExp, timeoutMs = 15_
   let last = "";
   while (Date.now() < deadline) {
     if ((await locator.count()) > 0) {
-      // biome-ignore lint/performance/useDomNodeTextContent: the test reads what the user sees, as rendered.
       // Monaco renders spaces as no-break spaces; compare what a reader sees.
+      // biome-ignore lint/performance/useDomNodeTextContent: the test reads what the user sees, as rendered.
       last = (await locator.first().innerText()).replace(/\u00a0/g, " ").trim();
       if (!pattern || pattern.test(last)) return last;
     }

@@ -29,7 +29,8 @@ const TYPING_MS = 3000;
  */
 export default function FocusView() {
   const { studentId = "" } = useParams();
-  const { classroom, view } = useClassroom();
+  const { classroom, view, session } = useClassroom();
+  const base = `/sessions/${session.id}`;
   const navigate = useNavigate();
   const feeds = useSyncExternalStore(classroom.subscribe, classroom.students);
   const feed = classroom.feed(studentId);
@@ -53,11 +54,11 @@ export default function FocusView() {
       if (!target) return;
       event.preventDefault();
       event.stopPropagation();
-      navigate(`../students/${target}`, { relative: "path" });
+      navigate(`${base}/students/${target}`);
     };
     window.addEventListener("keydown", onKey, true);
     return () => window.removeEventListener("keydown", onKey, true);
-  }, [navigate, next, previous]);
+  }, [navigate, next, previous, base]);
 
   if (!feed) {
     return (
@@ -69,7 +70,7 @@ export default function FocusView() {
             This student is not part of the session.
           </Alert>
         )}
-        <ButtonLink to=".." relative="path" variant="secondary">
+        <ButtonLink to={base} variant="secondary">
           Back to all students
         </ButtonLink>
       </div>
@@ -98,13 +99,13 @@ function Focus({
   // The student sees who is here and whether they are typing; nothing once the teacher leaves.
   useEffect(() => {
     const awareness = feed.awareness;
-    awareness.setLocalState({
-      user: { id: user.id, name: user.name, role: user.role, color: colorFor(user.id) },
-      activity: "viewing",
-    });
+    const me = { id: user.id, name: user.name, role: user.role, color: colorFor(user.id) };
+    awareness.setLocalState({ user: me, activity: "viewing" });
     return () => {
       if (typingTimer.current) clearTimeout(typingTimer.current);
-      awareness.setLocalState(null);
+      // Not null: Hocuspocus 4.7 drops awareness removals on the server, so the student would
+      // keep seeing "viewing" for 30 s. A state without activity or cursor clears it at once.
+      awareness.setLocalState({ user: me });
     };
   }, [feed, user]);
 
@@ -118,17 +119,17 @@ function Focus({
   };
 
   const navClass = buttonClasses("secondary", "px-3");
+  const base = `/sessions/${session.id}`;
   return (
     <div className="space-y-3">
       <nav aria-label="Students" className="flex flex-wrap items-center gap-2">
-        <Link to=".." relative="path" className={buttonClasses("ghost", "px-2")}>
+        <Link to={base} className={buttonClasses("ghost", "px-2")}>
           <span aria-hidden="true">←</span> All students
         </Link>
         <div className="ml-auto flex gap-2">
           {previous && (
             <Link
-              to={`../students/${previous}`}
-              relative="path"
+              to={`${base}/students/${previous}`}
               className={navClass}
               aria-keyshortcuts="Alt+PageUp"
               title="Previous student (Alt+Page Up)"
@@ -138,8 +139,7 @@ function Focus({
           )}
           {next && (
             <Link
-              to={`../students/${next}`}
-              relative="path"
+              to={`${base}/students/${next}`}
               className={navClass}
               aria-keyshortcuts="Alt+PageDown"
               title="Next student (Alt+Page Down)"
