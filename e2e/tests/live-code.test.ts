@@ -129,6 +129,18 @@ describe("live code between a teacher and two students", () => {
     await screenshot(ada, "student-workspace", false);
     await screenshot(teacher, "focus-view", false);
 
+    // Monaco follows the app's theme: vs-dark when the page turns dark.
+    await ada.emulateMedia({ colorScheme: "dark" });
+    await ada.waitForFunction(() => document.documentElement.classList.contains("dark"));
+    const background = () =>
+      ada.evaluate(
+        () => getComputedStyle(document.querySelector(".monaco-editor") as Element).backgroundColor,
+      );
+    await expect.poll(background).toBe("rgb(30, 30, 30)");
+    await screenshot(ada, "student-workspace-dark", false);
+    await ada.emulateMedia({ colorScheme: "light" });
+    await expect.poll(background).toBe("rgb(255, 255, 254)");
+
     // Once the teacher stops typing, "typing" goes back to "viewing".
     await textOf(ada.getByTestId("teacher-presence"), /Grace Teacher is viewing your code/, 8000);
 
@@ -188,6 +200,23 @@ describe("live code between a teacher and two students", () => {
     expect(await editorText(ada)).toMatch(/total = 41 \+ 1/);
   });
 
+  it("an edit that would take the code past 256 KB is refused, with a message", async () => {
+    const before = await editorText(ada);
+    await ada.context().grantPermissions(["clipboard-read", "clipboard-write"], { origin: server.url });
+    await ada.evaluate(() => navigator.clipboard.writeText("x".repeat(260 * 1024)));
+    await focusEditorEnd(ada);
+    await ada.keyboard.press("Control+v");
+    await textOf(ada.getByText(/reached the 256 KB limit/), /that change was not made/);
+    expect(await editorTextMatching(ada, /^(?![\s\S]*xxxx)/)).toBe(before);
+    await textOf(ada.getByTestId("save-state"), /Saved/);
+    // Nothing reached the server: the teacher's tile has no trace of it.
+    await ada.waitForTimeout(300);
+    expect(await textOf(tile("Ada Lovelace").getByTestId("code-preview"))).not.toMatch(/xxxx/);
+    // A normal edit still goes through.
+    await ada.keyboard.type(" # ok");
+    await textOf(tile("Ada Lovelace").getByTestId("code-preview"), /# ok/);
+  });
+
   it("ending the session makes the students' editors read-only", async () => {
     await teacher.getByRole("button", { name: "End session" }).click();
     await teacher
@@ -195,6 +224,8 @@ describe("live code between a teacher and two students", () => {
       .getByRole("button", { name: "End session" })
       .click();
     await textOf(ada.getByRole("main"), /This session has ended/);
+    // The server closed the document; it reopens (read-only) and reads as saved again.
+    await textOf(ada.getByTestId("save-state"), /Saved/);
     const before = await editorText(ada);
     await monacoIn(ada).locator(".view-lines").click();
     await ada.keyboard.type("more");

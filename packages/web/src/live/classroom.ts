@@ -56,6 +56,9 @@ export class Classroom {
   constructor(private readonly options: ClassroomOptions) {
     this.socket = new HocuspocusProviderWebsocket({
       url: `${options.baseUrl}${COLLAB_PATH}`,
+      // Connected once the first documents are attached (else each attach() restarts it, and
+      // a socket with no document would be closed by the server as idle).
+      autoConnect: false,
       delay: 500,
       minDelay: 500,
       maxDelay: 10_000,
@@ -77,6 +80,8 @@ export class Classroom {
     });
     this.keepalive = setInterval(() => this.ping(), KEEPALIVE_MS);
   }
+
+  private socketStarted = false;
 
   private add(entry: RosterEntry): boolean {
     const existing = this.feeds.get(entry.userId);
@@ -100,6 +105,10 @@ export class Classroom {
       }),
     );
     this.feeds.set(entry.userId, feed);
+    if (!this.socketStarted) {
+      this.socketStarted = true;
+      queueMicrotask(() => void this.socket.connect());
+    }
     return true;
   }
 

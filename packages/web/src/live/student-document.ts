@@ -29,6 +29,8 @@ export class StudentDocument {
     this.awareness.setLocalState({ user: options.user });
     this.socket = new HocuspocusProviderWebsocket({
       url: `${options.baseUrl}${COLLAB_PATH}`,
+      // Connected below, once the provider is attached (else attach() starts a second attempt).
+      autoConnect: false,
       delay: 500,
       minDelay: 500,
       maxDelay: 10_000,
@@ -44,6 +46,7 @@ export class StudentDocument {
     this.watcher = new ProviderWatcher(this.provider);
     this.stopReopening = reopenWhenClosed(this.provider);
     this.provider.attach();
+    void this.socket.connect();
     if (typeof window !== "undefined") window.addEventListener("online", this.reconnectNow);
   }
 

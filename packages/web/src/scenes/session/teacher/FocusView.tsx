@@ -150,7 +150,7 @@ function Focus({
         </div>
       </nav>
       <div className="flex flex-wrap items-center gap-x-4 gap-y-2">
-        <div className="flex min-w-0 items-center gap-2.5">
+        <div className="flex min-w-0 items-center gap-2.5 pl-1">
           <OnlineDot online={student.online} />
           <h1 className="truncate text-2xl font-bold tracking-tight text-slate-900 dark:text-white">
             {student.name}
