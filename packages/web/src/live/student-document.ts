@@ -18,6 +18,7 @@ export class StudentDocument {
   readonly provider: HocuspocusProvider;
   readonly watcher: ProviderWatcher;
   private readonly stopReopening: () => void;
+  private localPending = false;
 
   constructor(options: {
     baseUrl: string;
@@ -45,9 +46,27 @@ export class StudentDocument {
     });
     this.watcher = new ProviderWatcher(this.provider);
     this.stopReopening = reopenWhenClosed(this.provider);
+    this.doc.on("update", this.onUpdate);
+    this.provider.on("unsyncedChanges", this.onUnsynced);
     this.provider.attach();
     void this.socket.connect();
     if (typeof window !== "undefined") window.addEventListener("online", this.reconnectNow);
+  }
+
+  private readonly onUpdate = (_update: Uint8Array, origin: unknown): void => {
+    if (origin !== this.provider) this.localPending = true;
+  };
+
+  private readonly onUnsynced = ({ number }: { number: number }): void => {
+    if (number === 0) this.localPending = false;
+  };
+
+  /**
+   * True while an edit made here has not been acknowledged by the server (not merely while
+   * the handshake of a (re)connection is under way): closing the page now would lose it.
+   */
+  get hasUnsavedEdits(): boolean {
+    return this.localPending;
   }
 
   /** The browser is back online: try at once instead of waiting for the next backoff step. */
@@ -58,6 +77,7 @@ export class StudentDocument {
   dispose(): void {
     if (typeof window !== "undefined") window.removeEventListener("online", this.reconnectNow);
     this.stopReopening();
+    this.doc.off("update", this.onUpdate);
     this.watcher.dispose();
     this.provider.destroy();
     this.socket.destroy();

@@ -6,6 +6,9 @@ import { codeOf, languageOf, metaOf } from "../editor/code-document.ts";
 import { ProviderWatcher } from "./provider-state.ts";
 import { reopenWhenClosed } from "./reopen.ts";
 
+/** Edits closer together than this count as one for "last edit". */
+const EDIT_RESOLUTION_MS = 1000;
+
 /** What a tile shows about a student, apart from the code itself. */
 export interface StudentSnapshot {
   id: string;
@@ -109,9 +112,14 @@ export class StudentFeed {
     for (const listener of this.codeListeners) listener();
   };
 
-  /** Records an edit at `at` (ms) if it is newer than the last one known. */
+  /**
+   * Records an edit at `at` (ms) if it is newer than the last one known. Within a second of
+   * the last one it is not worth a re-render ("edited just now" either way), so a student
+   * typing wakes the tile's header at most once a second.
+   */
   noteEdit(at: number): void {
-    if (this.current.lastEditAt === null || at > this.current.lastEditAt) this.patch({ lastEditAt: at });
+    const last = this.current.lastEditAt;
+    if (last === null || at - last >= EDIT_RESOLUTION_MS) this.patch({ lastEditAt: at });
   }
 
   /** Applies what the roster says (name, online, last edit). */

@@ -96,7 +96,7 @@ function Workspace({ session, user, live }: { session: Session; user: User; live
   // Closing the tab with changes the server has not acknowledged yet: ask first.
   useEffect(() => {
     const warn = (event: BeforeUnloadEvent) => {
-      if (live.provider.hasUnsyncedChanges) event.preventDefault();
+      if (live.hasUnsavedEdits) event.preventDefault();
     };
     window.addEventListener("beforeunload", warn);
     return () => window.removeEventListener("beforeunload", warn);

@@ -1,5 +1,5 @@
 import type { Language } from "@observer/protocol";
-import { useEffect, useRef, useState } from "react";
+import { memo, useEffect, useRef, useState } from "react";
 import type { Span, TokenKind } from "../../../editor/highlight.ts";
 import type { StudentFeed } from "../../../live/student-feed.ts";
 import { useInView } from "../../../ui/useInView.ts";
@@ -26,7 +26,13 @@ const KIND_CLASSES: Record<TokenKind, string> = {
  * to its own document only while it is in (or near) the viewport, and redraws at most every
  * MIN_INTERVAL_MS, so a class of hundreds stays smooth.
  */
-export function CodePreview({ feed, language }: { feed: StudentFeed; language: Language | null }) {
+export const CodePreview = memo(function CodePreview({
+  feed,
+  language,
+}: {
+  feed: StudentFeed;
+  language: Language | null;
+}) {
   const ref = useRef<HTMLDivElement>(null);
   const visible = useInView(ref);
   const highlighter = useHighlighter();
@@ -98,4 +104,4 @@ export function CodePreview({ feed, language }: { feed: StudentFeed; language: L
       )}
     </div>
   );
-}
+});
