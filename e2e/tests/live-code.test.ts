@@ -217,6 +217,17 @@ describe("live code between a teacher and two students", () => {
     await textOf(tile("Ada Lovelace").getByTestId("code-preview"), /# ok/);
   });
 
+  it("a student who loses the network keeps typing; the edits merge when it is back", async () => {
+    await bob.context().setOffline(true);
+    await textOf(bob.getByTestId("save-state"), /Offline — changes kept/, 5000);
+    await focusEditorEnd(bob);
+    await bob.keyboard.type("written_offline = True");
+    await editorTextMatching(bob, /written_offline = True/);
+    await bob.context().setOffline(false);
+    await textOf(bob.getByTestId("save-state"), /Saved/, 40_000);
+    await textOf(tile("Bob Boole").getByTestId("code-preview"), /written_offline = True/);
+  });
+
   it("ending the session makes the students' editors read-only", async () => {
     await teacher.getByRole("button", { name: "End session" }).click();
     await teacher

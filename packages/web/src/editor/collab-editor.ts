@@ -104,7 +104,14 @@ export class CollabEditor {
     let binding: MonacoBinding | null = null;
     const guarded: typeof model.onDidChangeContent = (listener) =>
       original.call(model, (event) => {
-        if (binding && !this.isRemoteApply(binding) && !fitsCap(model.getValue(), LIMITS.codeBytes)) {
+        // Cheap first: a model of n UTF-16 units holds at most 3n bytes of UTF-8.
+        const maybeTooLarge = model.getValueLength() * 3 > LIMITS.codeBytes;
+        if (
+          maybeTooLarge &&
+          binding &&
+          !this.isRemoteApply(binding) &&
+          !fitsCap(model.getValue(), LIMITS.codeBytes)
+        ) {
           this.restoreFromText(binding);
           return;
         }

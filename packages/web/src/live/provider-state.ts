@@ -13,6 +13,8 @@ export interface ProviderState {
   scope: "read-write" | "readonly" | null;
   /** Why the server refused the document ("Unauthorized", "Forbidden"), if it did. */
   refused: string | null;
+  /** The browser's own idea of the network (`navigator.onLine`): a dead socket can take 30 s to notice. */
+  browserOnline: boolean;
 }
 
 /** The one-word state a person sees beside an editor. */
@@ -24,6 +26,7 @@ export type SaveState = "connecting" | "saved" | "saving" | "offline" | "refused
  */
 export function saveStateOf(state: ProviderState): SaveState {
   if (state.refused) return "refused";
+  if (!state.browserOnline) return "offline";
   if (!state.everSynced) return state.socket === "disconnected" ? "offline" : "connecting";
   if (state.socket !== "connected" || !state.synced) return "offline";
   return state.unsyncedChanges > 0 ? "saving" : "saved";
@@ -46,6 +49,7 @@ export class ProviderWatcher {
       unsyncedChanges: provider.unsyncedChanges,
       scope: provider.authorizedScope ?? null,
       refused: null,
+      browserOnline: typeof navigator === "undefined" || navigator.onLine !== false,
     };
     provider.on("status", this.onStatus);
     provider.on("synced", this.onSynced);
@@ -53,6 +57,10 @@ export class ProviderWatcher {
     provider.on("authenticated", this.onAuthenticated);
     provider.on("authenticationFailed", this.onRefused);
     provider.on("close", this.onClose);
+    if (typeof window !== "undefined") {
+      window.addEventListener("online", this.onNetwork);
+      window.addEventListener("offline", this.onNetwork);
+    }
   }
 
   private set(patch: Partial<ProviderState>): void {
@@ -73,6 +81,7 @@ export class ProviderWatcher {
   private readonly onRefused = ({ reason }: { reason: string }) =>
     this.set({ refused: reason || "Forbidden" });
   private readonly onClose = () => this.set({ synced: false });
+  private readonly onNetwork = () => this.set({ browserOnline: navigator.onLine !== false });
 
   readonly getSnapshot = (): ProviderState => this.state;
 
@@ -88,6 +97,10 @@ export class ProviderWatcher {
     this.provider.off("authenticated", this.onAuthenticated);
     this.provider.off("authenticationFailed", this.onRefused);
     this.provider.off("close", this.onClose);
+    if (typeof window !== "undefined") {
+      window.removeEventListener("online", this.onNetwork);
+      window.removeEventListener("offline", this.onNetwork);
+    }
     this.listeners.clear();
   }
 }
