@@ -49,7 +49,7 @@ export function SessionScene() {
   if (rest !== "") return <NotFoundScene />;
   return (
     <Suspense fallback={<Loading label="Opening your editor…" />}>
-      <StudentWorkspace session={session} user={user} onReload={detail.reload} />
+      <StudentWorkspace session={session} user={user} />
     </Suspense>
   );
 }

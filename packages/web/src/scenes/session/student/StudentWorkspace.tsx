@@ -28,14 +28,7 @@ const TOO_LARGE = `Your code has reached the ${LIMITS.codeBytes / 1024} KB limit
  * the language switch, the save state, the teacher's presence and Download. Read-only once
  * the session has ended.
  */
-export default function StudentWorkspace({
-  session: loaded,
-  user,
-}: {
-  session: Session;
-  user: User;
-  onReload: () => Promise<void>;
-}) {
+export default function StudentWorkspace({ session: loaded, user }: { session: Session; user: User }) {
   const [endedAt, setEndedAt] = useState<string | null>(null);
   const session: Session =
     endedAt && loaded.status === "active" ? { ...loaded, status: "ended", endedAt } : loaded;
