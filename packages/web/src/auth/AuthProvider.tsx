@@ -1,5 +1,5 @@
 import type { LoginBody, RegisterBody, User } from "@observer/protocol";
-import { type ReactNode, useCallback, useEffect, useMemo, useState } from "react";
+import { type ReactNode, useCallback, useEffect, useMemo, useRef, useState } from "react";
 import { api } from "../api/client.ts";
 import { ApiError, errorMessage } from "../api/errors.ts";
 import { AuthContext, type AuthStatus, type AuthValue } from "./auth-context.ts";
@@ -43,7 +43,16 @@ export function AuthProvider({ children }: { children: ReactNode }) {
     };
   }, [attempt]);
 
-  useEffect(() => api.onExpired(() => setStatus({ kind: "anonymous" })), []);
+  // A logout under way revokes the login, so open sockets may find it gone before the logout
+  // call returns: that is still the logout (no page to return to), not an expired login.
+  const loggingOut = useRef(false);
+  useEffect(
+    () =>
+      api.onExpired(() =>
+        setStatus((s) => (s.kind === "anonymous" ? s : { kind: "anonymous", loggedOut: loggingOut.current })),
+      ),
+    [],
+  );
 
   useEffect(() => {
     const channel = openChannel();
@@ -51,7 +60,8 @@ export function AuthProvider({ children }: { children: ReactNode }) {
     channel.onmessage = (event: MessageEvent) => {
       if (event.data === "logout") {
         api.setAccessToken(null);
-        setStatus({ kind: "anonymous" });
+        // This tab's own logout reaches this listener too (another channel object): keep its status.
+        setStatus((s) => (s.kind === "anonymous" ? s : { kind: "anonymous" }));
       }
     };
     return () => channel.close();
@@ -80,13 +90,16 @@ export function AuthProvider({ children }: { children: ReactNode }) {
   );
 
   const logout = useCallback(async () => {
+    loggingOut.current = true;
     try {
       await api.call("logout");
     } catch {
       // The login is forgotten here whatever the server says; an expired one is gone anyway.
+    } finally {
+      loggingOut.current = false;
     }
     api.setAccessToken(null);
-    setStatus({ kind: "anonymous" });
+    setStatus({ kind: "anonymous", loggedOut: true });
     const channel = openChannel();
     channel?.postMessage("logout");
     channel?.close();

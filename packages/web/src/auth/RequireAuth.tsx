@@ -18,6 +18,8 @@ export function RequireAuth({ roles }: { roles?: readonly Role[] }) {
     return <FullPageStatus message={status.message} action={{ label: "Try again", onClick: retry }} />;
   }
   if (status.kind === "anonymous") {
+    // After "Log out" the login page starts afresh; a lost login brings the user back here.
+    if (status.loggedOut) return <Navigate to="/login" replace />;
     const next = location.pathname + location.search;
     return <Navigate to={authPath("/login", next)} replace />;
   }

@@ -4,7 +4,11 @@ import { createContext, useContext } from "react";
 /** Where the login stands: restoring it at start-up, none, a user, or the server unreachable. */
 export type AuthStatus =
   | { kind: "restoring" }
-  | { kind: "anonymous" }
+  | {
+      kind: "anonymous";
+      /** The user logged out here (so the login page has no page to return to). */
+      loggedOut?: boolean;
+    }
   | { kind: "authenticated"; user: User }
   | { kind: "unreachable"; message: string };
 
