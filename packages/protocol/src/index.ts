@@ -5,6 +5,7 @@ export * from "./errors.ts";
 export * from "./health.ts";
 export * from "./languages.ts";
 export * from "./limits.ts";
+export * from "./runs.ts";
 export * from "./sessions.ts";
 export * from "./text.ts";
 export * from "./users.ts";

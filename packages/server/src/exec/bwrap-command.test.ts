@@ -1,0 +1,182 @@
+import { execFileSync } from "node:child_process";
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import { describe, expect, it } from "vitest";
+import {
+  type BwrapOptions,
+  buildBwrapArgs,
+  dropPrivilegesArgs,
+  launchArgs,
+  sandboxEnv,
+} from "./bwrap-command.ts";
+
+const base: BwrapOptions = {
+  readOnly: [
+    { src: "/usr", dest: "/usr" },
+    { src: "/etc/ld.so.cache", dest: "/etc/ld.so.cache" },
+    { src: "/srv/runner/etc/passwd", dest: "/etc/passwd" },
+  ],
+  symlinks: [{ target: "usr/bin", dest: "/bin" }],
+  work: {
+    kind: "tmpfs",
+    sizeBytes: 64 * 1024 * 1024,
+    entries: [{ host: "/srv/runner/r1/main.py", name: "main.py" }],
+  },
+  tmpSizeBytes: 8 * 1024 * 1024,
+  uid: 65534,
+  gid: 65534,
+  env: sandboxEnv(),
+  command: ["/usr/bin/python3", "-u", "main.py"],
+};
+
+/** The values following each occurrence of `flag`. */
+function after(args: string[], flag: string, count = 1): string[][] {
+  const out: string[][] = [];
+  args.forEach((a, i) => {
+    if (a === flag) out.push(args.slice(i + 1, i + 1 + count));
+  });
+  return out;
+}
+
+describe("buildBwrapArgs", () => {
+  const args = buildBwrapArgs(base);
+  const options = args.slice(0, args.indexOf("--"));
+
+  it("unshares every namespace (no network at all), drops capabilities and nested user namespaces", () => {
+    for (const flag of [
+      "--unshare-all",
+      "--unshare-user",
+      "--unshare-cgroup",
+      "--disable-userns",
+      "--die-with-parent",
+      "--new-session",
+    ]) {
+      expect(options).toContain(flag);
+    }
+    expect(after(options, "--cap-drop")).toEqual([["ALL"]]);
+    expect(options).not.toContain("--share-net");
+    expect(after(options, "--uid")).toEqual([["65534"]]);
+    expect(after(options, "--gid")).toEqual([["65534"]]);
+  });
+
+  it("binds only the given paths, read-only, never all of /etc or the host root", () => {
+    expect(after(options, "--ro-bind", 2)).toEqual([
+      ["/usr", "/usr"],
+      ["/etc/ld.so.cache", "/etc/ld.so.cache"],
+      ["/srv/runner/etc/passwd", "/etc/passwd"],
+      ["/srv/runner/r1/main.py", "/work/main.py"],
+    ]);
+    expect(after(options, "--bind", 2)).toEqual([]);
+    const sources = [...after(options, "--ro-bind", 2), ...after(options, "--bind", 2)].map(([src]) => src);
+    expect(sources.some((src) => src === "/etc" || src === "/")).toBe(false);
+    expect(after(options, "--symlink", 2)).toEqual([["usr/bin", "/bin"]]);
+  });
+
+  it("gives a fresh /proc, a minimal /dev, size-capped /tmp, /dev/shm and /work, then makes / and /dev read-only", () => {
+    expect(after(options, "--proc")).toEqual([["/proc"]]);
+    expect(after(options, "--dev")).toEqual([["/dev"]]);
+    expect(after(options, "--tmpfs")).toEqual([["/dev/shm"], ["/tmp"], ["/work"]]);
+    expect(after(options, "--size")).toEqual([
+      [String(8 * 1024 * 1024)],
+      [String(8 * 1024 * 1024)],
+      [String(64 * 1024 * 1024)],
+    ]);
+    // --size applies to the --tmpfs right after it.
+    for (const i of options.flatMap((a, i) => (a === "--size" ? [i] : [])))
+      expect(options[i + 2]).toBe("--tmpfs");
+    expect(after(options, "--remount-ro")).toEqual([["/dev"], ["/"]]);
+    expect(options.indexOf("--remount-ro")).toBeGreaterThan(options.lastIndexOf("--ro-bind"));
+    expect(after(options, "--chdir")).toEqual([["/work"]]);
+  });
+
+  it("clears the environment and sets only PATH, HOME, LANG and TERM", () => {
+    expect(options).toContain("--clearenv");
+    expect(options.indexOf("--clearenv")).toBeLessThan(options.indexOf("--setenv"));
+    expect(after(options, "--setenv", 2)).toEqual([
+      ["PATH", "/usr/bin:/bin"],
+      ["HOME", "/work"],
+      ["LANG", "C.UTF-8"],
+      ["TERM", "xterm-256color"],
+    ]);
+  });
+
+  it("ends with -- and the command, untouched", () => {
+    expect(args.slice(args.indexOf("--") + 1)).toEqual(["/usr/bin/python3", "-u", "main.py"]);
+  });
+
+  it("binds the run dir read-write at /work for compile steps", () => {
+    const compile = buildBwrapArgs({ ...base, work: { kind: "bind", hostDir: "/srv/runner/r1" } });
+    expect(after(compile, "--bind", 2)).toEqual([["/srv/runner/r1", "/work"]]);
+    expect(after(compile, "--tmpfs")).toEqual([["/dev/shm"], ["/tmp"]]);
+  });
+
+  it("refuses work entries that would escape /work", () => {
+    for (const name of ["../etc/x", "a/b", "..", "."]) {
+      expect(() =>
+        buildBwrapArgs({ ...base, work: { kind: "tmpfs", sizeBytes: 1, entries: [{ host: "/x", name }] } }),
+      ).toThrow(/invalid work entry/);
+    }
+  });
+
+  it("is pure: the same options give the same argv", () => {
+    expect(buildBwrapArgs(base)).toEqual(args);
+  });
+});
+
+describe("dropPrivilegesArgs", () => {
+  it("switches real and effective ids, clears groups and every capability set", () => {
+    expect(dropPrivilegesArgs(65534, 65533)).toEqual([
+      "--reuid=65534",
+      "--regid=65533",
+      "--clear-groups",
+      "--inh-caps=-all",
+      "--bounding-set=-all",
+    ]);
+  });
+});
+
+describe("the launch script", () => {
+  it("closes inherited descriptors, joins the cgroups and runs the command with an empty environment", () => {
+    const dir = mkdtempSync(path.join(tmpdir(), "observer-launch-"));
+    try {
+      const procs = [path.join(dir, "memory.procs"), path.join(dir, "pids.procs")];
+      for (const p of procs) writeFileSync(p, "");
+      const script = "import os; print(sorted(os.listdir('/proc/self/fd'))); print(os.getpid())";
+      // Descriptor 3 is open in the launcher, as node-pty's fork leaves other terminals' open.
+      const out = execFileSync(
+        "/bin/bash",
+        [
+          "-c",
+          'exec 3</dev/null 7</dev/null; exec "$@"',
+          "bash",
+          "/bin/bash",
+          ...launchArgs(procs, ["/usr/bin/python3", "-c", script]),
+        ],
+        { env: { SECRET_IN_SERVER: "x", PATH: "/usr/bin" }, encoding: "utf8" },
+      ).split("\n");
+      expect(out[0]).toBe("['0', '1', '2', '3']");
+      for (const p of procs) expect(readFileSync(p, "utf8").trim()).toBe(out[1]);
+      const env = execFileSync("/bin/bash", launchArgs([], ["/usr/bin/env"]), {
+        env: { SECRET_IN_SERVER: "x", PATH: "/usr/bin" },
+        encoding: "utf8",
+      });
+      expect(env).toBe("");
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it("fails with status 125 when it cannot join a cgroup", () => {
+    let status = 0;
+    try {
+      execFileSync("/bin/bash", launchArgs(["/nonexistent/cgroup.procs"], ["/bin/true"]), {
+        env: {},
+        stdio: "ignore",
+      });
+    } catch (err) {
+      status = (err as { status: number }).status;
+    }
+    expect(status).toBe(125);
+  });
+});

@@ -1,0 +1,143 @@
+/** A host path shown read-only at `dest` inside the sandbox. */
+export interface ReadOnlyBind {
+  src: string;
+  dest: string;
+}
+
+/** A symlink inside the sandbox, e.g. /bin -> usr/bin on a merged-/usr host. */
+export interface Symlink {
+  target: string;
+  dest: string;
+}
+
+/**
+ * The sandbox's /work: the host's run dir bound read-write (compile steps, whose output the
+ * run needs), or a size-capped tmpfs holding read-only binds of the given host entries
+ * (programs: they may write, but never to the host's disk).
+ */
+export type WorkMount =
+  | { kind: "bind"; hostDir: string }
+  | { kind: "tmpfs"; sizeBytes: number; entries: { host: string; name: string }[] };
+
+export interface BwrapOptions {
+  /** Toolchain paths and single files (/usr, /etc/ld.so.cache, the synthetic /etc/passwd...). */
+  readOnly: ReadOnlyBind[];
+  symlinks: Symlink[];
+  work: WorkMount;
+  /** Size cap of /tmp and of /dev/shm. */
+  tmpSizeBytes: number;
+  /** The unprivileged ids the program has inside. */
+  uid: number;
+  gid: number;
+  /** The program's whole environment (everything else is cleared). */
+  env: Record<string, string>;
+  command: string[];
+}
+
+/** The minimal environment of every sandboxed program. */
+export function sandboxEnv(extra: Record<string, string> = {}): Record<string, string> {
+  return { PATH: "/usr/bin:/bin", HOME: "/work", LANG: "C.UTF-8", TERM: "xterm-256color", ...extra };
+}
+
+/**
+ * The bubblewrap arguments (without the `bwrap` binary itself) for one sandboxed command:
+ * every namespace unshared (user, pid, net — no network, not even loopback —, ipc, uts,
+ * cgroup), no capabilities, no nested user namespaces, an unprivileged uid, only the listed
+ * paths bound read-only, a fresh /proc and minimal /dev, size-capped /tmp and /dev/shm, a
+ * read-only root and /dev, and a cleared environment. Pure: the same options give the same argv.
+ */
+export function buildBwrapArgs(options: BwrapOptions): string[] {
+  const args = [
+    "--unshare-all",
+    "--unshare-user",
+    "--unshare-cgroup",
+    "--disable-userns",
+    "--die-with-parent",
+    "--new-session",
+    "--cap-drop",
+    "ALL",
+    "--uid",
+    String(options.uid),
+    "--gid",
+    String(options.gid),
+    "--hostname",
+    "sandbox",
+  ];
+  for (const bind of options.readOnly) args.push("--ro-bind", bind.src, bind.dest);
+  for (const link of options.symlinks) args.push("--symlink", link.target, link.dest);
+  args.push("--proc", "/proc", "--dev", "/dev");
+  args.push("--size", String(options.tmpSizeBytes), "--tmpfs", "/dev/shm");
+  args.push("--size", String(options.tmpSizeBytes), "--tmpfs", "/tmp");
+  const work = options.work;
+  if (work.kind === "bind") {
+    args.push("--bind", work.hostDir, "/work");
+  } else {
+    args.push("--size", String(work.sizeBytes), "--tmpfs", "/work");
+    for (const entry of work.entries) {
+      if (entry.name.includes("/") || entry.name === "." || entry.name === "..") {
+        throw new Error(`invalid work entry name: ${entry.name}`);
+      }
+      args.push("--ro-bind", entry.host, `/work/${entry.name}`);
+    }
+  }
+  args.push("--remount-ro", "/dev", "--remount-ro", "/", "--chdir", "/work", "--clearenv");
+  for (const [key, value] of Object.entries(options.env)) args.push("--setenv", key, value);
+  args.push("--", ...options.command);
+  return args;
+}
+
+/**
+ * The `setpriv` arguments that drop a root server to the sandbox's host uid before bwrap
+ * runs, so that nothing inside maps to the host's root (ending with the command that follows).
+ */
+export function dropPrivilegesArgs(uid: number, gid: number): string[] {
+  return [`--reuid=${uid}`, `--regid=${gid}`, "--clear-groups", "--inh-caps=-all", "--bounding-set=-all"];
+}
+
+/**
+ * A bash script run first in the pseudo-terminal, before anything of the student's: it closes
+ * every inherited descriptor but stdio (node-pty's fork keeps other terminals' descriptors
+ * open), joins the run's cgroups (each `cgroup.procs` path given before `--`), then executes
+ * its command with an empty environment. The command is the rest of its arguments, or, when
+ * a FIFO is given, what the server writes there later (NUL-separated): so a launcher can be
+ * started and put in its cgroups before a run is asked for (see launcher.ts). Nothing written
+ * (EOF) ends it.
+ */
+export const LAUNCH_SCRIPT = [
+  // biome-ignore lint/suspicious/noTemplateCurlyInString: bash parameter expansion, not a JS template
+  'for f in /proc/$$/fd/*; do f=${f##*/}; [ "$f" -gt 2 ] && eval "exec $f>&-"; done',
+  "fifo=$1",
+  "shift",
+  'while [ "$1" != -- ]; do echo $$ > "$1" || exit 125; shift; done',
+  "shift",
+  // biome-ignore lint/suspicious/noTemplateCurlyInString: bash array expansion, not a JS template
+  'if [ "$fifo" != - ]; then mapfile -d "" -t args < "$fifo" || exit 125; set -- "${args[@]}"; fi',
+  "[ $# -gt 0 ] || exit 0",
+  'exec -c "$@"',
+].join("\n");
+
+/** Exit status of the launch script when it cannot join a cgroup or read its command. */
+export const LAUNCH_FAILED_EXIT = 125;
+
+/**
+ * The argv (after `/bin/bash`) of the launch script: join `cgroupProcsFiles`, then run
+ * `command`, or (command null) wait for the command on `fifo`.
+ */
+export function launchArgs(cgroupProcsFiles: string[], command: string[] | null, fifo?: string): string[] {
+  if (command === null && !fifo) throw new Error("launchArgs: a command or a FIFO is needed");
+  return [
+    "-c",
+    LAUNCH_SCRIPT,
+    "observer-launch",
+    command === null ? (fifo as string) : "-",
+    ...cgroupProcsFiles,
+    "--",
+    ...(command ?? []),
+  ];
+}
+
+/** The command as the launcher reads it from its FIFO: each argument NUL-terminated. */
+export function encodeCommand(command: string[]): Buffer {
+  for (const arg of command) if (arg.includes("\0")) throw new Error("a command argument contains NUL");
+  return Buffer.from(command.map((a) => `${a}\0`).join(""));
+}

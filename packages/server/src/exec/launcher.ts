@@ -1,0 +1,157 @@
+import { execFile } from "node:child_process";
+import { constants } from "node:fs";
+import { open, rm } from "node:fs/promises";
+import path from "node:path";
+import { setTimeout as sleep } from "node:timers/promises";
+import { promisify } from "node:util";
+import { type IPty, spawn } from "node-pty";
+import { encodeCommand, launchArgs } from "./bwrap-command.ts";
+import type { CgroupLimits, CgroupManager, RunCgroup } from "./cgroups.ts";
+
+const execFileAsync = promisify(execFile);
+
+let launcherCount = 0;
+
+/**
+ * A pseudo-terminal with a bash launcher in it that has closed its inherited descriptors and
+ * joined its own cgroups, and now waits on a FIFO for the command to execute. Starting one
+ * (fork, bash, moving into cgroups: slow on cgroup v1) happens before a run asks for it, so a
+ * run only pays for writing its command. Used once.
+ */
+export class Launcher {
+  private dead = false;
+  private used = false;
+
+  private constructor(
+    readonly pty: IPty,
+    readonly cgroup: RunCgroup | null,
+    private readonly fifo: string,
+  ) {
+    pty.onExit(() => {
+      this.dead = true;
+    });
+  }
+
+  /**
+   * Starts a launcher: a cgroup (when there are cgroups) with the likely limits already set, a
+   * FIFO in `dir`, and bash under a new pty.
+   */
+  static async start(dir: string, cgroups: CgroupManager | null, likely: CgroupLimits): Promise<Launcher> {
+    const name = `l${process.pid}-${++launcherCount}`;
+    const fifo = path.join(dir, `${name}.fifo`);
+    await execFileAsync("/usr/bin/mkfifo", ["-m", "600", fifo], { env: {} });
+    let cgroup: RunCgroup | null = null;
+    try {
+      cgroup = cgroups ? await cgroups.create(name) : null;
+      await cgroup?.limit(likely);
+      const pty = spawn("/bin/bash", launchArgs(cgroup?.procsFiles ?? [], null, fifo), {
+        name: "xterm-256color",
+        cols: 80,
+        rows: 24,
+        cwd: "/",
+        env: {},
+      });
+      return new Launcher(pty, cgroup, fifo);
+    } catch (err) {
+      await rm(fifo, { force: true });
+      await cgroup?.remove();
+      throw err;
+    }
+  }
+
+  /** Whether it can still be used (not used yet, not exited). */
+  get usable(): boolean {
+    return !this.dead && !this.used;
+  }
+
+  /**
+   * Sets the cgroup limits (if not already those), then hands the command over: the launcher executes it at once.
+   * Waits (briefly) for a launcher that has not opened its FIFO yet.
+   */
+  async exec(command: string[], limits: CgroupLimits): Promise<void> {
+    if (!this.usable) throw new Error("launcher already used or gone");
+    this.used = true;
+    await this.cgroup?.limit(limits);
+    const data = encodeCommand(command);
+    for (let attempt = 0; ; attempt++) {
+      if (this.dead) throw new Error("launcher exited before it was used");
+      try {
+        // Non-blocking: fails at once (ENXIO) while no reader has the FIFO open, instead of hanging.
+        const handle = await open(this.fifo, constants.O_WRONLY | constants.O_NONBLOCK);
+        try {
+          await handle.write(data);
+        } finally {
+          await handle.close();
+        }
+        break;
+      } catch (err) {
+        if ((err as NodeJS.ErrnoException).code !== "ENXIO" || attempt > 2000) throw err;
+        await sleep(attempt < 20 ? 1 : 5);
+      }
+    }
+    await rm(this.fifo, { force: true });
+  }
+
+  /** Ends an unused launcher and removes its FIFO and cgroup. */
+  async discard(): Promise<void> {
+    this.used = true;
+    try {
+      process.kill(this.pty.pid, "SIGKILL");
+    } catch {
+      // already gone
+    }
+    await rm(this.fifo, { force: true });
+    await this.cgroup?.remove();
+  }
+}
+
+/**
+ * Keeps `size` launchers started ahead of demand. `take` returns a ready one, or starts one
+ * when none is ready (a burst); each take starts a replacement in the background.
+ */
+export class LauncherPool {
+  private readonly idle: Launcher[] = [];
+  private filling = false;
+  private disposed = false;
+
+  constructor(
+    private readonly startOne: () => Promise<Launcher>,
+    private readonly size: number,
+    private readonly onError: (err: unknown) => void,
+  ) {
+    this.fill();
+  }
+
+  async take(): Promise<Launcher> {
+    setImmediate(() => this.fill());
+    for (let launcher = this.idle.shift(); launcher; launcher = this.idle.shift()) {
+      if (launcher.usable) return launcher;
+      void launcher.discard();
+    }
+    return this.startOne();
+  }
+
+  private fill(): void {
+    if (this.filling || this.disposed || this.size === 0) return;
+    this.filling = true;
+    void (async () => {
+      try {
+        while (!this.disposed && this.idle.filter((l) => l.usable).length < this.size) {
+          const launcher = await this.startOne();
+          if (this.disposed) await launcher.discard();
+          else this.idle.push(launcher);
+        }
+      } catch (err) {
+        this.onError(err);
+      } finally {
+        this.filling = false;
+      }
+    })();
+  }
+
+  async dispose(): Promise<void> {
+    this.disposed = true;
+    while (this.filling) await sleep(5);
+    await Promise.all(this.idle.splice(0).map((l) => l.discard()));
+  }
+}

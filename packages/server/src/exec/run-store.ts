@@ -1,0 +1,175 @@
+import { createHash } from "node:crypto";
+import type { Language, Run, RunResult, RunStatus } from "@observer/protocol";
+import type { Db } from "../storage/database.ts";
+import type { RunRow, RunsTable } from "./run-table.ts";
+import type { RunHandle } from "./runner.ts";
+
+/** Most output stored per run, in bytes of UTF-8. */
+export const STORED_OUTPUT_BYTES = 1024 * 1024;
+
+/** The database with the runs table, until storage/schema.ts lists it. */
+const runsDb = (db: Db) => db.withTables<{ runs: RunsTable }>();
+
+/** SHA-256 of the code, hex. */
+export function codeHash(code: string): string {
+  return createHash("sha256").update(code, "utf8").digest("hex");
+}
+
+/** Output as stored: NUL removed (PostgreSQL text cannot hold it), cut to STORED_OUTPUT_BYTES. */
+export function storableOutput(output: string): { text: string; cut: boolean } {
+  const clean = output.includes("\u0000") ? output.replaceAll("\u0000", "") : output;
+  if (Buffer.byteLength(clean) <= STORED_OUTPUT_BYTES) return { text: clean, cut: false };
+  const text = Buffer.from(clean)
+    .subarray(0, STORED_OUTPUT_BYTES)
+    .toString("utf8")
+    .replace(/\uFFFD$/, "");
+  return { text, cut: true };
+}
+
+export interface NewRun {
+  id: string;
+  sessionId: string;
+  /** The student the run is for. */
+  userId: string;
+  /** Who pressed Run (the student, or the teacher). */
+  startedBy: string;
+  language: Language;
+  code: string;
+}
+
+/** Records a run as queued. */
+export async function insertRun(db: Db, run: NewRun): Promise<void> {
+  await runsDb(db)
+    .insertInto("runs")
+    .values({
+      id: run.id,
+      session_id: run.sessionId,
+      user_id: run.userId,
+      started_by: run.startedBy,
+      language: run.language,
+      code_hash: codeHash(run.code),
+      started_at: null,
+      finished_at: null,
+      duration_ms: null,
+      exit_code: null,
+      signal: null,
+      killed_for: null,
+      phase: null,
+    })
+    .execute();
+}
+
+/** Records a live state; the first state past `queued` sets started_at. */
+export async function updateRunStatus(db: Db, id: string, status: RunStatus, at = new Date()): Promise<void> {
+  const rdb = runsDb(db);
+  await rdb
+    .updateTable("runs")
+    .set((eb) => ({
+      status,
+      started_at: status === "queued" ? eb.ref("started_at") : eb.fn.coalesce("started_at", eb.val(at)),
+    }))
+    .where("id", "=", id)
+    .where("status", "not in", ["finished", "failed"])
+    .execute();
+}
+
+/** Records how a run ended, with its output (capped). */
+export async function finishRun(
+  db: Db,
+  id: string,
+  result: RunResult,
+  output: string,
+  status: "finished" | "failed" = "finished",
+  at = new Date(),
+): Promise<void> {
+  const stored = storableOutput(output);
+  await runsDb(db)
+    .updateTable("runs")
+    .set((eb) => ({
+      status,
+      started_at: eb.fn.coalesce("started_at", eb.val(at)),
+      finished_at: at,
+      duration_ms: result.durationMs,
+      exit_code: result.exitCode,
+      signal: result.signal,
+      timed_out: result.timedOut,
+      output_truncated: result.outputTruncated || stored.cut,
+      killed_for: result.killedFor,
+      phase: result.phase,
+      output: stored.text,
+    }))
+    .where("id", "=", id)
+    .execute();
+}
+
+export async function findRun(db: Db, id: string): Promise<RunRow | undefined> {
+  return runsDb(db).selectFrom("runs").selectAll().where("id", "=", id).executeTakeFirst();
+}
+
+/** The latest run of each student of a session (the dashboard's tiles), newest first. */
+export async function latestRunsOfSession(db: Db, sessionId: string): Promise<RunRow[]> {
+  const rows = await runsDb(db)
+    .selectFrom("runs")
+    .selectAll()
+    .distinctOn("user_id")
+    .where("session_id", "=", sessionId)
+    .orderBy("user_id")
+    .orderBy("queued_at", "desc")
+    .execute();
+  return rows.sort((a, b) => b.queued_at.getTime() - a.queued_at.getTime());
+}
+
+/** The API's view of a stored run. */
+export function presentRun(row: RunRow): Run {
+  return {
+    id: row.id,
+    sessionId: row.session_id,
+    userId: row.user_id,
+    language: row.language,
+    status: row.status,
+    exitCode: row.exit_code,
+    signal: row.signal,
+    timedOut: row.timed_out,
+    output: row.output,
+    outputTruncated: row.output_truncated,
+    durationMs: row.duration_ms,
+    killedFor: row.killed_for,
+    phase: row.phase,
+    queuedAt: row.queued_at.toISOString(),
+    startedAt: row.started_at ? row.started_at.toISOString() : null,
+    finishedAt: row.finished_at ? row.finished_at.toISOString() : null,
+  };
+}
+
+export interface RecordRunLog {
+  error(message: string): void;
+}
+
+/**
+ * Records a run from submission to its end: inserts it (queued), follows its states, and
+ * stores its result and output. Database writes are applied in order; a failed write is
+ * logged and never disturbs the run. Resolves once the final row is written.
+ */
+export async function recordRun(
+  db: Db,
+  handle: RunHandle,
+  meta: Omit<NewRun, "id">,
+  log?: RecordRunLog,
+): Promise<void> {
+  let chain: Promise<void> = Promise.resolve();
+  const enqueue = (write: () => Promise<void>) => {
+    chain = chain
+      .then(write)
+      .catch((err: unknown) => log?.error(`runs: cannot record run ${handle.id}: ${String(err)}`));
+    return chain;
+  };
+  const inserted = enqueue(() => insertRun(db, { ...meta, id: handle.id }));
+  const onStatus = (event: { status: RunStatus }) =>
+    void enqueue(() => updateRunStatus(db, handle.id, event.status));
+  handle.on("status", onStatus);
+  await inserted;
+  if (handle.status !== "queued" && handle.status !== "finished") onStatus({ status: handle.status });
+  const result = await handle.result;
+  handle.off("status", onStatus);
+  await enqueue(() => finishRun(db, handle.id, result, handle.transcript));
+}
