@@ -150,7 +150,9 @@ export class RunCgroup {
     const writes = cgroupLimitWrites(this.version, { ...limits, cpus: this.cpus }, this.withCpu);
     // v1 keeps memory <= memory+swap: raising both needs the memory+swap limit raised first.
     const memory = this.dirs.get("memory");
-    const previous = memory ? Number(this.written.get(path.join(memory, "memory.limit_in_bytes")) ?? Infinity) : Infinity;
+    const previous = memory
+      ? Number(this.written.get(path.join(memory, "memory.limit_in_bytes")) ?? Infinity)
+      : Infinity;
     if (this.version === "v1" && limits.memoryBytes > previous) {
       const swapIndex = writes.findIndex((w) => w.file === "memory.memsw.limit_in_bytes");
       const [swap] = writes.splice(swapIndex, 1);

@@ -58,7 +58,8 @@ export function containTestProcess(): Containment {
   const pidsDir = moves.find((m) => m.to.includes("/pids/"))?.to ?? moves[0]?.to ?? "";
   return {
     release: undo,
-    strayProcesses: () => processesUnder(pidsDir).filter((pid) => pid !== process.pid && !isIdleLauncher(pid)),
+    strayProcesses: () =>
+      processesUnder(pidsDir).filter((pid) => pid !== process.pid && !isIdleLauncher(pid)),
   };
 }
 
