@@ -1,5 +1,5 @@
 import { existsSync, readdirSync, readFileSync } from "node:fs";
-import { mkdir, readFile, rmdir, writeFile } from "node:fs/promises";
+import { mkdir, rmdir, writeFile } from "node:fs/promises";
 import path from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
 
@@ -89,18 +89,23 @@ function isAlive(pid: number): boolean {
   }
 }
 
-async function readPids(procsFile: string): Promise<number[]> {
+/** A small control file's text, or "" when it cannot be read. Control files read in microseconds. */
+function readSync(file: string): string {
   try {
-    return (await readFile(procsFile, "utf8")).split("\n").filter(Boolean).map(Number);
+    return readFileSync(file, "utf8");
   } catch {
-    return [];
+    return "";
   }
+}
+
+function readPidsSync(procsFile: string): number[] {
+  return readSync(procsFile).split("\n").filter(Boolean).map(Number);
 }
 
 /** SIGKILLs every process listed in `procsFile` until none is left (a fork bomb refills it for a while). */
 async function killUntilEmpty(procsFile: string, killFile: string | null): Promise<boolean> {
   for (let attempt = 0; attempt < 200; attempt++) {
-    const pids = await readPids(procsFile);
+    const pids = readPidsSync(procsFile);
     if (pids.length === 0) return true;
     if (killFile) {
       await writeFile(killFile, "1").catch(() => {});
@@ -181,9 +186,9 @@ export class RunCgroup {
   }
 
   /** Process ids in the cgroup now. */
-  async pids(): Promise<number[]> {
+  pids(): number[] {
     const dir = this.dir("pids");
-    return dir ? readPids(path.join(dir, "cgroup.procs")) : [];
+    return dir ? readPidsSync(path.join(dir, "cgroup.procs")) : [];
   }
 
   /** Kills every process of the run (daemons and orphans too) and waits until the cgroup is empty. */
@@ -194,28 +199,31 @@ export class RunCgroup {
       this.version === "v2" && existsSync(path.join(dir, "cgroup.kill"))
         ? path.join(dir, "cgroup.kill")
         : null;
+    // Usually empty already (the sandbox's PID namespace ended with its first process): one read.
     let empty = await killUntilEmpty(path.join(dir, "cgroup.procs"), killFile);
-    // v1: a process may sit in one controller's cgroup and not another's only while it moves in.
+    // v1: each controller has its own hierarchy; check the others too.
     for (const [controller, other] of this.dirs) {
-      if (controller !== "pids" && controller !== "")
-        empty = (await killUntilEmpty(path.join(other, "cgroup.procs"), null)) && empty;
+      if (controller === "pids" || controller === "") continue;
+      const procs = path.join(other, "cgroup.procs");
+      if (readPidsSync(procs).length > 0) empty = (await killUntilEmpty(procs, null)) && empty;
     }
     return empty;
   }
 
   /** How many processes the kernel's OOM killer killed in this cgroup. */
-  async oomKills(): Promise<number> {
+  oomKills(): number {
     const dir = this.dir("memory");
     if (!dir) return 0;
-    const file = this.version === "v2" ? "memory.events" : "memory.oom_control";
-    return readCounter(await readFile(path.join(dir, file), "utf8").catch(() => ""), "oom_kill");
+    return readCounter(
+      readSync(path.join(dir, this.version === "v2" ? "memory.events" : "memory.oom_control")),
+      "oom_kill",
+    );
   }
 
   /** Whether a fork or thread creation was refused by the process limit. */
-  async processLimitHit(): Promise<boolean> {
+  processLimitHit(): boolean {
     const dir = this.dir("pids");
-    if (!dir) return false;
-    return readCounter(await readFile(path.join(dir, "pids.events"), "utf8").catch(() => ""), "max") > 0;
+    return dir ? readCounter(readSync(path.join(dir, "pids.events")), "max") > 0 : false;
   }
 
   /** Kills what is left and removes the directories. */

@@ -1,6 +1,6 @@
 import { execFile } from "node:child_process";
-import { constants } from "node:fs";
-import { open, rm } from "node:fs/promises";
+import { closeSync, constants, openSync, writeSync } from "node:fs";
+import { rm } from "node:fs/promises";
 import path from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
 import { promisify } from "node:util";
@@ -11,6 +11,19 @@ import type { CgroupLimits, CgroupManager, RunCgroup } from "./cgroups.ts";
 const execFileAsync = promisify(execFile);
 
 let launcherCount = 0;
+
+/** Writes all of `data` to a non-blocking descriptor, waiting while the pipe is full. */
+async function writeAll(fd: number, data: Buffer): Promise<void> {
+  let offset = 0;
+  while (offset < data.length) {
+    try {
+      offset += writeSync(fd, data, offset);
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code !== "EAGAIN") throw err;
+      await sleep(1);
+    }
+  }
+}
 
 /**
  * A pseudo-terminal with a bash launcher in it that has closed its inherited descriptors and
@@ -76,12 +89,13 @@ export class Launcher {
     for (let attempt = 0; ; attempt++) {
       if (this.dead) throw new Error("launcher exited before it was used");
       try {
-        // Non-blocking: fails at once (ENXIO) while no reader has the FIFO open, instead of hanging.
-        const handle = await open(this.fifo, constants.O_WRONLY | constants.O_NONBLOCK);
+        // Non-blocking (so synchronous is fine): fails at once (ENXIO) while no reader has the
+        // FIFO open, instead of hanging; the command (a few KB) fits the pipe's buffer.
+        const fd = openSync(this.fifo, constants.O_WRONLY | constants.O_NONBLOCK);
         try {
-          await handle.write(data);
+          await writeAll(fd, data);
         } finally {
-          await handle.close();
+          closeSync(fd);
         }
         break;
       } catch (err) {
@@ -89,7 +103,6 @@ export class Launcher {
         await sleep(attempt < 20 ? 1 : 5);
       }
     }
-    await rm(this.fifo, { force: true });
   }
 
   /** Ends an unused launcher and removes its FIFO and cgroup. */

@@ -1,5 +1,6 @@
 import { randomUUID } from "node:crypto";
-import { chown, mkdir, readdir, rm, writeFile } from "node:fs/promises";
+import { chownSync, mkdirSync, readdirSync, rmSync, writeFileSync } from "node:fs";
+import { rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import type { LanguageAvailability } from "@observer/protocol";
@@ -57,6 +58,9 @@ export interface LocalRunnerOptions {
   warmLaunchers?: number;
   log?: RunnerLog;
 }
+
+/** Most files a compile step may leave for the program (each is one bind mount). */
+const MAX_WORK_ENTRIES = 512;
 
 const consoleLog: RunnerLog = {
   info: (m) => console.info(m),
@@ -276,11 +280,12 @@ export class LocalBwrapRunner implements Runner {
     let phase: RunPhase = plan.compile ? "compile" : "run";
     let result: RunResult | null = null;
     try {
-      await mkdir(ctx.hostDir, { mode: 0o700 });
-      await writeFile(path.join(ctx.hostDir, plan.sourceFile), code, { mode: 0o600 });
+      // Small synchronous steps on the way to the program's first output (no thread-pool hops).
+      mkdirSync(ctx.hostDir, { mode: 0o700 });
+      writeFileSync(path.join(ctx.hostDir, plan.sourceFile), code, { mode: 0o600 });
       if (this.ids.dropPrivileges) {
-        await chown(ctx.hostDir, this.ids.uid, this.ids.gid);
-        await chown(path.join(ctx.hostDir, plan.sourceFile), this.ids.uid, this.ids.gid);
+        chownSync(ctx.hostDir, this.ids.uid, this.ids.gid);
+        chownSync(path.join(ctx.hostDir, plan.sourceFile), this.ids.uid, this.ids.gid);
       }
       if (plan.compile && !ctx.killed) {
         const work: WorkMount = { kind: "bind", hostDir: ctx.hostDir };
@@ -293,7 +298,9 @@ export class LocalBwrapRunner implements Runner {
         }
       }
       if (phase === "run" && !ctx.killed) {
-        const entries = (await readdir(ctx.hostDir)).map((name) => ({
+        const names = readdirSync(ctx.hostDir);
+        if (names.length > MAX_WORK_ENTRIES) throw new Error(`the compiler wrote ${names.length} files`);
+        const entries = names.map((name) => ({
           host: path.join(ctx.hostDir, name),
           name,
         }));
@@ -305,7 +312,12 @@ export class LocalBwrapRunner implements Runner {
       ctx.run.pushOutput("\r\n\x1b[31m[The server could not run this program. Try again.]\x1b[0m\r\n");
       result = emptyResult(phase, null, ctx.meter.truncated);
     }
-    await rm(ctx.hostDir, { recursive: true, force: true }).catch(() => {});
+    try {
+      // Only the source and what the compiler wrote: programs write to their own tmpfs.
+      rmSync(ctx.hostDir, { recursive: true, force: true });
+    } catch (err) {
+      this.log.error(`Code runner: cannot remove ${ctx.hostDir}: ${String(err)}`);
+    }
     // Stopped before (or between) its processes: nothing ran, or the rest did not.
     result ??= emptyResult(phase, "user", ctx.meter.truncated);
     if (ctx.killed && result.killedFor === null) result = { ...result, killedFor: "user" };

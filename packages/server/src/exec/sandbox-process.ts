@@ -132,8 +132,8 @@ export class SandboxProcess {
     const cgroup = this.cgroup;
     if (cgroup) await cgroup.killAll();
     if (this.launchError) throw this.launchError;
-    const oomKills = cgroup ? await cgroup.oomKills() : 0;
-    const processLimitHit = cgroup ? await cgroup.processLimitHit() : false;
+    const oomKills = cgroup ? cgroup.oomKills() : 0;
+    const processLimitHit = cgroup ? cgroup.processLimitHit() : false;
     let exitCode: number | null = code;
     let signal: string | null = null;
     if (signalNumber > 0) {
