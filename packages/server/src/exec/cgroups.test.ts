@@ -1,5 +1,8 @@
-import { describe, expect, it } from "vitest";
-import { cgroupLimitWrites, parseProcCgroup, readCounter } from "./cgroups.ts";
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { CgroupManager, cgroupLimitWrites, parseProcCgroup, readCounter } from "./cgroups.ts";
 
 describe("parseProcCgroup", () => {
   it("reads cgroup v1 controllers, including co-mounted ones, skipping named hierarchies", () => {
@@ -58,5 +61,71 @@ describe("readCounter", () => {
     expect(readCounter("low 0\nhigh 0\nmax 5\noom 1\noom_kill 1\noom_group_kill 0\n", "oom_kill")).toBe(1);
     expect(readCounter("max 0\n", "oom_kill")).toBe(0);
     expect(readCounter("max 17\n", "max")).toBe(17);
+  });
+});
+
+describe("CgroupManager on a stand-in cgroup tree", () => {
+  let root: string;
+  beforeEach(() => {
+    root = mkdtempSync(path.join(tmpdir(), "observer-cgroupfs-"));
+  });
+  afterEach(() => rmSync(root, { recursive: true, force: true }));
+  const read = (...parts: string[]) => readFileSync(path.join(root, ...parts), "utf8");
+
+  it("v2: enables memory, pids and cpu below the server's cgroup and writes each run's limits", async () => {
+    mkdirSync(path.join(root, "svc"));
+    writeFileSync(path.join(root, "cgroup.controllers"), "cpuset cpu io memory pids\n");
+    writeFileSync(path.join(root, "svc", "cgroup.controllers"), "cpu memory pids\n");
+    const manager = await CgroupManager.open({ root, procCgroup: "0::/svc\n", cpus: 1 });
+    if (!(manager instanceof CgroupManager)) throw new Error(manager.error);
+    expect(manager.version).toBe("v2");
+    expect(read("svc", "cgroup.subtree_control")).toBe("+memory +pids +cpu");
+    const base = readdirSync(path.join(root, "svc")).find((d) => d.startsWith("observer-runs-")) as string;
+    expect(read("svc", base, "cgroup.subtree_control")).toBe("+memory +pids +cpu");
+    const cgroup = await manager.create("l1");
+    await cgroup.limit({ memoryBytes: 1 << 28, processes: 64 });
+    expect(cgroup.procsFiles).toEqual([path.join(root, "svc", base, "l1", "cgroup.procs")]);
+    expect(read("svc", base, "l1", "memory.max")).toBe(String(1 << 28));
+    expect(read("svc", base, "l1", "memory.swap.max")).toBe("0");
+    expect(read("svc", base, "l1", "pids.max")).toBe("64");
+    expect(read("svc", base, "l1", "cpu.max")).toBe("100000 100000");
+    writeFileSync(path.join(root, "svc", base, "l1", "memory.events"), "oom 1\noom_kill 1\n");
+    writeFileSync(path.join(root, "svc", base, "l1", "pids.events"), "max 3\n");
+    expect(cgroup.oomKills()).toBe(1);
+    expect(cgroup.processLimitHit()).toBe(true);
+  });
+
+  it("v2: refuses a cgroup without the memory controller delegated", async () => {
+    writeFileSync(path.join(root, "cgroup.controllers"), "cpu pids\n");
+    const result = await CgroupManager.open({ root, procCgroup: "0::/\n" });
+    expect(result).toEqual({ error: expect.stringMatching(/controller memory is not delegated/) });
+  });
+
+  it("v1: one directory per controller, nested where the server is in each hierarchy", async () => {
+    for (const c of ["memory", "pids"]) {
+      mkdirSync(path.join(root, c, "srv"), { recursive: true });
+      writeFileSync(path.join(root, c, "cgroup.procs"), "");
+    }
+    const manager = await CgroupManager.open({ root, procCgroup: "4:memory:/srv\n8:pids:/\n0::/\n" });
+    if (!(manager instanceof CgroupManager)) throw new Error(manager.error);
+    expect(manager.version).toBe("v1");
+    const cgroup = await manager.create("l2");
+    await cgroup.limit({ memoryBytes: 1 << 27, processes: 32 });
+    const [memoryProcs, pidsProcs] = cgroup.procsFiles;
+    expect(memoryProcs).toMatch(new RegExp(`^${root}/memory/srv/observer-runs-\\d+-\\d+/l2/cgroup.procs$`));
+    expect(pidsProcs).toMatch(new RegExp(`^${root}/pids/observer-runs-\\d+-\\d+/l2/cgroup.procs$`));
+    const memoryDir = path.dirname(memoryProcs as string);
+    expect(readFileSync(path.join(memoryDir, "memory.limit_in_bytes"), "utf8")).toBe(String(1 << 27));
+    expect(readFileSync(path.join(path.dirname(pidsProcs as string), "pids.max"), "utf8")).toBe("32");
+    // Raising memory later raises memory+swap too (v1 keeps memory <= memory+swap).
+    await cgroup.limit({ memoryBytes: 1 << 29, processes: 32 });
+    expect(readFileSync(path.join(memoryDir, "memory.memsw.limit_in_bytes"), "utf8")).toBe(String(1 << 29));
+  });
+
+  it("v1: refuses when the pids hierarchy is missing", async () => {
+    mkdirSync(path.join(root, "memory"));
+    writeFileSync(path.join(root, "memory", "cgroup.procs"), "");
+    const result = await CgroupManager.open({ root, procCgroup: "4:memory:/\n" });
+    expect(result).toEqual({ error: expect.stringMatching(/v1 pids hierarchy not mounted/) });
   });
 });

@@ -238,6 +238,8 @@ export interface CgroupManagerOptions {
   root?: string;
   /** Which process's cgroup the runs' cgroups nest under; this one. */
   pid?: number;
+  /** The text of /proc/<pid>/cgroup, when given (tests). */
+  procCgroup?: string;
   /** Cap each run at this many cores of CPU time per second; unset = no cap. */
   cpus?: number;
 }
@@ -264,7 +266,7 @@ export class CgroupManager {
     const pid = options.pid ?? process.pid;
     let own: Map<string, string>;
     try {
-      own = parseProcCgroup(readFileSync(`/proc/${pid}/cgroup`, "utf8"));
+      own = parseProcCgroup(options.procCgroup ?? readFileSync(`/proc/${pid}/cgroup`, "utf8"));
     } catch (err) {
       return { error: `cannot read /proc/${pid}/cgroup: ${(err as Error).message}` };
     }

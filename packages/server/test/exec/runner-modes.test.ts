@@ -73,3 +73,60 @@ describe("OBSERVER_SANDBOX=none", () => {
     }
   });
 });
+
+describe("without cgroups (per-language limits)", () => {
+  it("still starts Node and the JVM, and bounds memory and processes with rlimits and heap flags", async () => {
+    const runner = await LocalBwrapRunner.create({
+      cgroups: false,
+      log: { info() {}, warn() {}, error() {} },
+    });
+    try {
+      expect(runner.sandboxStatus()).toMatchObject({ ok: true, limiter: "rlimits" });
+      const limits = { memoryBytes: 128 * 1024 * 1024, wallTimeMs: 10_000 };
+      const node = runner.start({ language: "javascript", code: 'console.log("node up")', limits });
+      const java = runner.start({
+        language: "java",
+        code: 'public class Main { public static void main(String[] a) { System.out.println("jvm up"); } }',
+        limits,
+      });
+      expect(await node.result).toMatchObject({ exitCode: 0 });
+      expect(await java.result).toMatchObject({ exitCode: 0 });
+      expect(node.transcript).toContain("node up");
+      expect(java.transcript).toContain("jvm up");
+
+      const pyBomb = runner.start({
+        language: "python",
+        code: "a = []\nwhile True:\n    a.append(bytearray(10**7))",
+        limits,
+      });
+      expect(await pyBomb.result).toMatchObject({ exitCode: 1 });
+      expect(pyBomb.transcript).toContain("MemoryError");
+      const jsBomb = runner.start({
+        language: "javascript",
+        code: "const a = [];\nfor (;;) a.push(new Array(1e6).fill(1));",
+        limits,
+      });
+      expect((await jsBomb.result).exitCode).not.toBe(0);
+      expect(jsBomb.transcript).toMatch(/heap out of memory/i);
+      const javaBomb = runner.start({
+        language: "java",
+        code: "import java.util.*;\npublic class Main { public static void main(String[] a) { List<long[]> l = new ArrayList<>(); for (;;) l.add(new long[1 << 20]); } }",
+        limits,
+      });
+      expect(await javaBomb.result).toMatchObject({ exitCode: 1 });
+      expect(javaBomb.transcript).toContain("OutOfMemoryError");
+
+      const forkBomb = runner.start({
+        language: "c",
+        code: '#include <stdio.h>\n#include <unistd.h>\nint main(void) { int n = 0; while (n < 1000) { int p = fork(); if (p < 0) break; if (p == 0) { pause(); } n++; } printf("forked %d\\n", n); return 0; }',
+        limits: { processes: 32, wallTimeMs: 10_000 },
+      });
+      expect(await forkBomb.result).toMatchObject({ exitCode: 0 });
+      const forked = Number(/forked (\d+)/.exec(forkBomb.transcript)?.[1]);
+      expect(forked).toBeLessThan(32);
+      expect(containment.strayProcesses()).toEqual([]);
+    } finally {
+      await runner.dispose();
+    }
+  });
+});
