@@ -90,7 +90,7 @@ export class Launcher {
       if (this.dead) throw new Error("launcher exited before it was used");
       try {
         // Non-blocking (so synchronous is fine): fails at once (ENXIO) while no reader has the
-        // FIFO open, instead of hanging; the command (a few KB) fits the pipe's buffer.
+        // FIFO open, instead of hanging.
         const fd = openSync(this.fifo, constants.O_WRONLY | constants.O_NONBLOCK);
         try {
           await writeAll(fd, data);
@@ -105,16 +105,25 @@ export class Launcher {
     }
   }
 
-  /** Ends an unused launcher and removes its FIFO and cgroup. */
+  /**
+   * Kills what is left of it (through its cgroup when there is one: a process id alone may
+   * have been reused once reaped) and removes its FIFO and cgroup.
+   */
   async discard(): Promise<void> {
     this.used = true;
+    if (!this.cgroup) this.killLeader();
+    await rm(this.fifo, { force: true });
+    await this.cgroup?.remove();
+  }
+
+  /** SIGKILLs the pty's first process (bash, then what it executed) if it has not exited. */
+  killLeader(group = false): void {
+    if (this.dead) return;
     try {
-      process.kill(this.pty.pid, "SIGKILL");
+      process.kill(group ? -this.pty.pid : this.pty.pid, "SIGKILL");
     } catch {
       // already gone
     }
-    await rm(this.fifo, { force: true });
-    await this.cgroup?.remove();
   }
 }
 

@@ -97,7 +97,7 @@ export class SandboxProcess {
   private exited = false;
 
   constructor(
-    launcher: Launcher,
+    private readonly launcher: Launcher,
     private readonly options: SandboxProcessOptions,
   ) {
     const started = performance.now();
@@ -120,6 +120,7 @@ export class SandboxProcess {
       });
     });
     launcher.exec(options.command, options.cgroupLimits).catch((err: unknown) => {
+      if (this.killedFor) return; // stopped before it started: not a failure
       this.launchError = err instanceof Error ? err : new Error(String(err));
       this.kill("user");
     });
@@ -173,13 +174,10 @@ export class SandboxProcess {
   kill(reason: NonNullable<KilledFor>): void {
     if (this.exited) return;
     this.killedFor ??= reason;
-    try {
-      // The launcher became bwrap: killing it makes the kernel kill the whole sandbox
-      // (--die-with-parent, then the end of its PID namespace). Without bwrap, kill the group.
-      process.kill(this.options.exitStatusEncodesSignal ? this.pty.pid : -this.pty.pid, "SIGKILL");
-    } catch {
-      // already gone
-    }
-    void this.cgroup?.killAll();
+    // Killing bwrap makes the kernel kill the whole sandbox (--die-with-parent, then the end of
+    // its PID namespace). With a cgroup, kill every process listed there; without one, the
+    // launcher's process (or, without bwrap, its process group).
+    if (this.cgroup) void this.cgroup.killAll();
+    else this.launcher.killLeader(!this.options.exitStatusEncodesSignal);
   }
 }

@@ -59,7 +59,9 @@ export function containTestProcess(): Containment {
   return {
     release: undo,
     strayProcesses: () =>
-      processesUnder(pidsDir).filter((pid) => pid !== process.pid && !isIdleLauncher(pid)),
+      processesUnder(pidsDir)
+        .filter((pid) => pid !== process.pid && !isIdleLauncher(pid) && !isZombie(pid))
+        .map((pid) => `${pid} ${commandLine(pid)}`),
   };
 }
 
@@ -67,10 +69,11 @@ export interface Containment {
   /** Moves the test process back and removes its cgroups. */
   release(): void;
   /**
-   * Processes in the test's cgroup and below (every run's cgroups) other than the test process
-   * and the runner's idle launchers (bash waiting on its FIFO for a run that has not come).
+   * Live processes in the test's cgroup and below (every run's cgroups) other than the test
+   * process and the runner's idle launchers (bash waiting on its FIFO for a run that has not
+   * come), as "pid command line".
    */
-  strayProcesses(): number[];
+  strayProcesses(): string[];
 }
 
 function processesUnder(dir: string): number[] {
@@ -79,6 +82,23 @@ function processesUnder(dir: string): number[] {
     if (entry.isDirectory()) pids.push(...processesUnder(path.join(dir, entry.name)));
   }
   return pids;
+}
+
+/** Exited, not yet reaped by its parent (e.g. the runner's mkfifo, reaped on the next event-loop turn). */
+function isZombie(pid: number): boolean {
+  try {
+    return / Z /.test(readFileSync(`/proc/${pid}/stat`, "utf8").replace(/\(.*\)/s, ""));
+  } catch {
+    return true; // gone meanwhile
+  }
+}
+
+function commandLine(pid: number): string {
+  try {
+    return readFileSync(`/proc/${pid}/cmdline`, "utf8").split("\0").join(" ").slice(0, 200);
+  } catch {
+    return "(gone)";
+  }
 }
 
 function isIdleLauncher(pid: number): boolean {

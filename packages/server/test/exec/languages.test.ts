@@ -225,4 +225,22 @@ describe("the terminal", () => {
       timedOut: false,
     });
   });
+
+  it("Stop right after Run ends the run cleanly, before anything started", async () => {
+    const run = submit("python", 'print("never")');
+    run.kill();
+    const result = await run.result;
+    expect(result).toMatchObject({ killedFor: "user", exitCode: null });
+    expect(run.transcript).not.toContain("never");
+    expect(run.transcript).not.toContain("could not run");
+  });
+
+  it("Stop during a compile ends the run in phase compile", async () => {
+    const run = submit("java", PROGRAMS.java.hello);
+    await new Promise<void>((resolve) => run.on("status", (e) => e.status === "compiling" && resolve()));
+    await new Promise((r) => setTimeout(r, 150));
+    run.kill();
+    expect(await run.result).toMatchObject({ killedFor: "user", phase: "compile", exitCode: null });
+    expect(run.transcript).not.toContain("could not run");
+  });
 });
