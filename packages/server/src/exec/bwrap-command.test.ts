@@ -1,4 +1,4 @@
-import { execFileSync } from "node:child_process";
+import { execFile, execFileSync } from "node:child_process";
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
@@ -7,6 +7,7 @@ import {
   type BwrapOptions,
   buildBwrapArgs,
   dropPrivilegesArgs,
+  encodeCommand,
   launchArgs,
   sandboxEnv,
 } from "./bwrap-command.ts";
@@ -178,5 +179,48 @@ describe("the launch script", () => {
       status = (err as { status: number }).status;
     }
     expect(status).toBe(125);
+  });
+
+  it("waits for its command on a FIFO, sets the rlimits given there, then runs it", async () => {
+    const dir = mkdtempSync(path.join(tmpdir(), "observer-launch-"));
+    try {
+      const fifo = path.join(dir, "l.fifo");
+      execFileSync("/usr/bin/mkfifo", [fifo]);
+      const script =
+        "import resource as r; print([r.getrlimit(x) for x in (r.RLIMIT_CPU, r.RLIMIT_FSIZE, r.RLIMIT_NOFILE, r.RLIMIT_CORE)])";
+      const output = new Promise<string>((resolve, reject) =>
+        execFile("/bin/bash", launchArgs([], null, fifo), { env: {}, encoding: "utf8" }, (err, stdout) =>
+          err ? reject(err) : resolve(stdout),
+        ),
+      );
+      writeFileSync(
+        fifo,
+        encodeCommand("-t=8 -St=7 -f=2048 -n=100 -c=0", ["/usr/bin/python3", "-c", script]),
+      );
+      expect((await output).trim()).toBe("[(7, 8), (2097152, 2097152), (100, 100), (0, 0)]");
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it("ends quietly when the FIFO is closed with no command", async () => {
+    const dir = mkdtempSync(path.join(tmpdir(), "observer-launch-"));
+    try {
+      const fifo = path.join(dir, "l.fifo");
+      execFileSync("/usr/bin/mkfifo", [fifo]);
+      const done = new Promise<number | null>((resolve) =>
+        execFile("/bin/bash", launchArgs([], null, fifo), { env: {} }, (err) =>
+          resolve(err ? (err.code as number) : 0),
+        ),
+      );
+      writeFileSync(fifo, "");
+      expect(await done).toBe(0);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it("refuses NUL inside an argument (it separates arguments)", () => {
+    expect(() => encodeCommand("", ["a\0b"])).toThrow(/NUL/);
   });
 });

@@ -99,9 +99,10 @@ export function dropPrivilegesArgs(uid: number, gid: number): string[] {
  * every inherited descriptor but stdio (node-pty's fork keeps other terminals' descriptors
  * open), joins the run's cgroups (each `cgroup.procs` path given before `--`), then executes
  * its command with an empty environment. The command is the rest of its arguments, or, when
- * a FIFO is given, what the server writes there later (NUL-separated): so a launcher can be
- * started and put in its cgroups before a run is asked for (see launcher.ts). Nothing written
- * (EOF) ends it.
+ * a FIFO is given, what the server writes there later (NUL-separated, see encodeCommand): so
+ * a launcher can be started and put in its cgroups before a run is asked for (launcher.ts).
+ * From the FIFO, the first word list holds the rlimits to set with `ulimit` (limits.ts,
+ * ulimitSpec). Nothing written (EOF) ends it.
  */
 export const LAUNCH_SCRIPT = [
   // biome-ignore lint/suspicious/noTemplateCurlyInString: bash parameter expansion, not a JS template
@@ -110,8 +111,13 @@ export const LAUNCH_SCRIPT = [
   "shift",
   'while [ "$1" != -- ]; do echo $$ > "$1" || exit 125; shift; done',
   "shift",
+  'if [ "$fifo" != - ]; then',
+  '  mapfile -d "" -t args < "$fifo" || exit 125',
+  // biome-ignore lint/suspicious/noTemplateCurlyInString: bash parameter expansion, not a JS template
+  '  for l in ${args[0]}; do ulimit "${l%%=*}" "${l#*=}" || exit 125; done',
   // biome-ignore lint/suspicious/noTemplateCurlyInString: bash array expansion, not a JS template
-  'if [ "$fifo" != - ]; then mapfile -d "" -t args < "$fifo" || exit 125; set -- "${args[@]}"; fi',
+  '  set -- "${args[@]:1}"',
+  "fi",
   "[ $# -gt 0 ] || exit 0",
   'exec -c "$@"',
 ].join("\n");
@@ -126,6 +132,9 @@ export const LAUNCH_FAILED_EXIT = 125;
 export function launchArgs(cgroupProcsFiles: string[], command: string[] | null, fifo?: string): string[] {
   if (command === null && !fifo) throw new Error("launchArgs: a command or a FIFO is needed");
   return [
+    // bash reads ~/.bashrc when its stdin is a socket (it takes that for sshd): --norc.
+    "--norc",
+    "--noprofile",
     "-c",
     LAUNCH_SCRIPT,
     "observer-launch",
@@ -136,8 +145,9 @@ export function launchArgs(cgroupProcsFiles: string[], command: string[] | null,
   ];
 }
 
-/** The command as the launcher reads it from its FIFO: each argument NUL-terminated. */
-export function encodeCommand(command: string[]): Buffer {
-  for (const arg of command) if (arg.includes("\0")) throw new Error("a command argument contains NUL");
-  return Buffer.from(command.map((a) => `${a}\0`).join(""));
+/** What the launcher reads from its FIFO: the rlimit words, then the command, each NUL-terminated. */
+export function encodeCommand(ulimits: string, command: string[]): Buffer {
+  const parts = [ulimits, ...command];
+  for (const part of parts) if (part.includes("\0")) throw new Error("a command argument contains NUL");
+  return Buffer.from(parts.map((a) => `${a}\0`).join(""));
 }

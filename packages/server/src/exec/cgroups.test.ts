@@ -82,6 +82,7 @@ describe("CgroupManager on a stand-in cgroup tree", () => {
     expect(read("svc", "cgroup.subtree_control")).toBe("+memory +pids +cpu");
     const base = readdirSync(path.join(root, "svc")).find((d) => d.startsWith("observer-runs-")) as string;
     expect(read("svc", base, "cgroup.subtree_control")).toBe("+memory +pids +cpu");
+    expect(read("svc", base, "cpu.weight")).toBe("50");
     const cgroup = await manager.create("l1");
     await cgroup.limit({ memoryBytes: 1 << 28, processes: 64 });
     expect(cgroup.procsFiles).toEqual([path.join(root, "svc", base, "l1", "cgroup.procs")]);

@@ -24,6 +24,14 @@ export interface CgroupWrite {
 const CPU_PERIOD_US = 100_000;
 let managerCount = 0;
 
+/**
+ * CPU weight of all runs together against the server (v1 cpu.shares, default 1024; v2
+ * cpu.weight, default 100): under contention the server keeps about two thirds of the CPU,
+ * otherwise runs use every core (javac and the JVM's JIT run several threads).
+ */
+const RUNS_CPU_SHARES = 512;
+const RUNS_CPU_WEIGHT = 50;
+
 /** The control-file writes that apply `limits` to a fresh cgroup, in order. Pure. */
 export function cgroupLimitWrites(
   version: CgroupVersion,
@@ -240,7 +248,7 @@ export interface CgroupManagerOptions {
   pid?: number;
   /** The text of /proc/<pid>/cgroup, when given (tests). */
   procCgroup?: string;
-  /** Cap each run at this many cores of CPU time per second; unset = no cap. */
+  /** Cap each run at this many cores of CPU time per second (a hard quota); unset = no cap, only the runs' shared weight. */
   cpus?: number;
 }
 
@@ -298,6 +306,8 @@ export class CgroupManager {
       await removeStale(parent);
       const base = path.join(parent, baseName);
       await mkdir(base, { recursive: true });
+      if (controller === "cpu")
+        await writeFile(path.join(base, "cpu.shares"), String(RUNS_CPU_SHARES)).catch(() => {});
       bases.set(controller, base);
     }
     return new CgroupManager("v1", bases, cpus, bases.has("cpu"));
@@ -329,6 +339,9 @@ export class CgroupManager {
     parent = path.join(parent, baseName);
     await mkdir(parent, { recursive: true });
     await writeFile(path.join(parent, "cgroup.subtree_control"), controllers);
+    if (controllers.includes("cpu")) {
+      await writeFile(path.join(parent, "cpu.weight"), String(RUNS_CPU_WEIGHT)).catch(() => {});
+    }
     return new CgroupManager("v2", new Map([["", parent]]), cpus, controllers.includes("cpu"));
   }
 

@@ -78,14 +78,15 @@ export class Launcher {
   }
 
   /**
-   * Sets the cgroup limits (if not already those), then hands the command over: the launcher executes it at once.
+   * Sets the cgroup limits (if not already those), then hands the rlimits (ulimitSpec) and the
+   * command over: the launcher applies them and executes the command at once.
    * Waits (briefly) for a launcher that has not opened its FIFO yet.
    */
-  async exec(command: string[], limits: CgroupLimits): Promise<void> {
+  async exec(ulimits: string, command: string[], limits: CgroupLimits): Promise<void> {
     if (!this.usable) throw new Error("launcher already used or gone");
     this.used = true;
     await this.cgroup?.limit(limits);
-    const data = encodeCommand(command);
+    const data = encodeCommand(ulimits, command);
     for (let attempt = 0; ; attempt++) {
       if (this.dead) throw new Error("launcher exited before it was used");
       try {

@@ -1,11 +1,12 @@
 import { describe, expect, it } from "vitest";
 import {
   DEFAULT_RUN_LIMITS,
+  nprocArgs,
   parseBytes,
   parseDuration,
   parseLimitSettings,
-  prlimitArgs,
   resolveLimits,
+  ulimitSpec,
 } from "./limits.ts";
 
 describe("parseBytes", () => {
@@ -90,21 +91,25 @@ describe("resolveLimits", () => {
   });
 });
 
-describe("prlimitArgs", () => {
-  it("sets CPU (whole seconds, hard one above soft), file size, open files, processes and no core dumps", () => {
-    const limits = { ...DEFAULT_RUN_LIMITS, cpuTimeMs: 2500 };
-    expect(prlimitArgs(limits)).toEqual([
-      "--cpu=3:4",
-      `--fsize=${limits.fileSizeBytes}`,
-      `--nofile=${limits.openFiles}`,
-      `--nproc=${limits.processes}`,
-      "--core=0",
-      "--",
-    ]);
+describe("ulimitSpec", () => {
+  it("sets CPU (whole seconds, hard one above soft), file size in KiB, open files and no core dumps", () => {
+    const limits = {
+      ...DEFAULT_RUN_LIMITS,
+      cpuTimeMs: 2500,
+      fileSizeBytes: 16 * 1024 * 1024,
+      openFiles: 256,
+    };
+    expect(ulimitSpec(limits)).toBe("-t=4 -St=3 -f=16384 -n=256 -c=0");
   });
 
-  it("adds an address-space limit only when asked", () => {
-    expect(prlimitArgs(DEFAULT_RUN_LIMITS, 1 << 28)).toContain(`--as=${1 << 28}`);
-    expect(prlimitArgs(DEFAULT_RUN_LIMITS).some((a) => a.startsWith("--as"))).toBe(false);
+  it("adds an address-space limit (KiB) only when asked", () => {
+    expect(ulimitSpec(DEFAULT_RUN_LIMITS, 1 << 28)).toMatch(/ -v=262144$/);
+    expect(ulimitSpec(DEFAULT_RUN_LIMITS)).not.toContain("-v=");
+  });
+});
+
+describe("nprocArgs", () => {
+  it("sets RLIMIT_NPROC for prlimit inside the sandbox", () => {
+    expect(nprocArgs({ ...DEFAULT_RUN_LIMITS, processes: 64 })).toEqual(["--nproc=64", "--"]);
   });
 });

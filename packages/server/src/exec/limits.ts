@@ -170,20 +170,30 @@ export function parseLimitSettings(settings: LimitSettings): Partial<RunLimits> 
 }
 
 /**
- * The `prlimit` options that apply a phase's per-process limits, ending with "--" (the
- * command follows). `addressSpaceBytes` sets RLIMIT_AS: only for C, C++ and Python without a
- * memory cgroup, since a small address space stops Node and the JVM from starting.
+ * The per-process limits of a phase as the launcher applies them with bash's `ulimit` before
+ * it executes bwrap (no extra process): "option=value" words; CPU time set soft and hard one
+ * second above, then soft lowered (SIGXCPU at the soft limit, SIGKILL a second later); sizes in KiB. `addressSpaceBytes`
+ * sets RLIMIT_AS: only for C, C++ and Python without a memory cgroup, since a small address
+ * space stops Node and the JVM from starting. The process count is not here: see nprocArgs.
  */
-export function prlimitArgs(limits: RunLimits, addressSpaceBytes?: number): string[] {
+export function ulimitSpec(limits: RunLimits, addressSpaceBytes?: number): string {
   const cpuSoft = Math.max(1, Math.ceil(limits.cpuTimeMs / 1000));
-  const args = [
-    `--cpu=${cpuSoft}:${cpuSoft + 1}`,
-    `--fsize=${limits.fileSizeBytes}`,
-    `--nofile=${limits.openFiles}`,
-    `--nproc=${limits.processes}`,
-    "--core=0",
+  const words = [
+    `-t=${cpuSoft + 1}`,
+    `-St=${cpuSoft}`,
+    `-f=${Math.max(1, Math.floor(limits.fileSizeBytes / 1024))}`,
+    `-n=${limits.openFiles}`,
+    "-c=0",
   ];
-  if (addressSpaceBytes !== undefined) args.push(`--as=${addressSpaceBytes}`);
-  args.push("--");
-  return args;
+  if (addressSpaceBytes !== undefined) words.push(`-v=${Math.floor(addressSpaceBytes / 1024)}`);
+  return words.join(" ");
+}
+
+/**
+ * `prlimit` options setting RLIMIT_NPROC inside the sandbox, for hosts without a pids cgroup.
+ * It must be set inside: counted per user, it would also count other runs' processes when
+ * bwrap itself forks.
+ */
+export function nprocArgs(limits: RunLimits): string[] {
+  return [`--nproc=${limits.processes}`, "--"];
 }

@@ -6,7 +6,7 @@ import type { LanguageAvailability } from "@observer/protocol";
 import { buildBwrapArgs, dropPrivilegesArgs, sandboxEnv, type WorkMount } from "./bwrap-command.ts";
 import { type LanguagePlan, languagePlan } from "./languages.ts";
 import { Launcher, LauncherPool } from "./launcher.ts";
-import { prlimitArgs, type RunLimits, resolveLimits } from "./limits.ts";
+import { nprocArgs, type RunLimits, resolveLimits, ulimitSpec } from "./limits.ts";
 import { LiveRun, type RunControl } from "./live-run.ts";
 import type { RunHandle, Runner, RunPhase, RunResult, RunSpec, SandboxStatus } from "./runner.ts";
 import { RunnerError } from "./runner.ts";
@@ -204,8 +204,9 @@ export class LocalBwrapRunner implements Runner {
     try {
       const command = phase === "compile" ? (plan.compile ?? []) : plan.run;
       const addressSpace = !launcher.cgroup && plan.addressSpaceLimit ? limits.memoryBytes : undefined;
-      const limited = [this.setup.bins.prlimit, ...prlimitArgs(limits, addressSpace), ...command];
-      const sandboxed = this.sandboxed(limited, work, limits, ctx.hostDir);
+      // Processes are bounded by the pids cgroup; without one, by RLIMIT_NPROC set inside.
+      const program = launcher.cgroup ? command : [this.setup.bins.prlimit, ...nprocArgs(limits), ...command];
+      const sandboxed = this.sandboxed(program, work, limits, ctx.hostDir);
       const proc = new SandboxProcess(launcher, {
         command:
           this.setup.ids.dropPrivileges && this.setup.bins.setpriv
@@ -215,6 +216,7 @@ export class LocalBwrapRunner implements Runner {
                 ...sandboxed,
               ]
             : sandboxed,
+        ulimits: ulimitSpec(limits, addressSpace),
         cols: ctx.cols,
         rows: ctx.rows,
         wallTimeMs: limits.wallTimeMs,

@@ -32,7 +32,10 @@ export interface LocalRunnerOptions {
   cgroups?: boolean;
   /** Where the cgroup hierarchies are mounted; /sys/fs/cgroup. */
   cgroupRoot?: string;
-  /** CPU cores' worth of time each run may use (cgroup); 1. */
+  /**
+   * A hard cap in cores' worth of CPU time per run (cgroup quota); none by default: runs
+   * together get a lower CPU weight than the server and share the cores fairly.
+   */
   cpusPerRun?: number;
   /** Launchers kept started ahead of runs (each a pty and a waiting bash in its cgroups); 2. */
   warmLaunchers?: number;
@@ -97,7 +100,7 @@ export async function setUpRunner(options: LocalRunnerOptions): Promise<RunnerSe
   let cgroups: CgroupManager | null = null;
   let note: string | null = null;
   if (options.cgroups !== false) {
-    const opened = await CgroupManager.open({ root: options.cgroupRoot, cpus: options.cpusPerRun ?? 1 });
+    const opened = await CgroupManager.open({ root: options.cgroupRoot, cpus: options.cpusPerRun });
     if (opened instanceof CgroupManager) cgroups = opened;
     else note = `no cgroups (${opened.error}): memory is limited per language instead`;
   }

@@ -62,6 +62,8 @@ export interface PhaseOutcome {
 export interface SandboxProcessOptions {
   /** The launcher's command: bwrap (or, without a sandbox, env) and the program. */
   command: string[];
+  /** Per-process rlimits the launcher sets first (limits.ts, ulimitSpec). */
+  ulimits: string;
   cols: number;
   rows: number;
   wallTimeMs: number;
@@ -119,7 +121,7 @@ export class SandboxProcess {
         void this.settle(exitCode, signal ?? 0, durationMs).then(resolve, reject);
       });
     });
-    launcher.exec(options.command, options.cgroupLimits).catch((err: unknown) => {
+    launcher.exec(options.ulimits, options.command, options.cgroupLimits).catch((err: unknown) => {
       if (this.killedFor) return; // stopped before it started: not a failure
       this.launchError = err instanceof Error ? err : new Error(String(err));
       this.kill("user");

@@ -104,7 +104,7 @@ function commandLine(pid: number): string {
 function isIdleLauncher(pid: number): boolean {
   try {
     const argv = readFileSync(`/proc/${pid}/cmdline`, "utf8").split("\0");
-    return argv[0] === "/bin/bash" && argv[3] === "observer-launch" && (argv[4] ?? "").endsWith(".fifo");
+    return argv[0] === "/bin/bash" && argv[5] === "observer-launch" && (argv[6] ?? "").endsWith(".fifo");
   } catch {
     return false;
   }
