@@ -1,6 +1,6 @@
 import { execFileSync } from "node:child_process";
 import { randomBytes } from "node:crypto";
-import { existsSync, readdirSync } from "node:fs";
+import { existsSync, readdirSync, readFileSync } from "node:fs";
 import { createServer, type Server } from "node:net";
 import { tmpdir } from "node:os";
 import path from "node:path";
@@ -77,10 +77,22 @@ input()
     const run = python(code);
     await outputContains(run, "-ident");
     // Seen from the host, the program runs as nobody, not as root.
-    const hostPid = hostProcessesMatching("python3 -u main.py").split("\n")[0]?.split(" ")[0];
+    const hostPid = hostProcessesMatching("python3 -u main.py")
+      .split("\n")
+      .find((line) => line.split(" ")[1] === "/usr/bin/python3")
+      ?.split(" ")[0];
     expect(hostPid).toBeTruthy();
     const uidLine = execFileSync("grep", ["^Uid:", `/proc/${hostPid}/status`], { encoding: "utf8" });
     expect(uidLine.split(/\s+/).slice(1, 5)).toEqual(["65534", "65534", "65534", "65534"]);
+    // Its parents up to the launcher: bwrap's init in the sandbox, then bwrap itself, started
+    // with an empty environment.
+    const parentOf = (pid: string) =>
+      /^PPid:\s+(\d+)$/m.exec(readFileSync(`/proc/${pid}/status`, "utf8"))?.[1] ?? "";
+    const init = parentOf(hostPid as string);
+    const bwrap = parentOf(init);
+    expect(readFileSync(`/proc/${bwrap}/cmdline`, "utf8").split("\0")[0]).toBe("/usr/bin/bwrap");
+    expect(readFileSync(`/proc/${init}/environ`, "utf8")).toBe("");
+    expect(readFileSync(`/proc/${bwrap}/environ`, "utf8")).toBe("");
     run.write("\r");
     await run.result;
     const out = plain(run.transcript);
