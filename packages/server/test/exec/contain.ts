@@ -59,7 +59,7 @@ export function containTestProcess(): Containment {
   return {
     release: undo,
     strayProcesses: () =>
-      processesUnder(pidsDir)
+      [...new Set([...processesUnder(pidsDir), ...descendantsOf(process.pid)])]
         .filter((pid) => pid !== process.pid && !isIdleLauncher(pid) && !isZombie(pid))
         .map((pid) => `${pid} ${commandLine(pid)}`),
   };
@@ -69,9 +69,9 @@ export interface Containment {
   /** Moves the test process back and removes its cgroups. */
   release(): void;
   /**
-   * Live processes in the test's cgroup and below (every run's cgroups) other than the test
-   * process and the runner's idle launchers (bash waiting on its FIFO for a run that has not
-   * come), as "pid command line".
+   * Live processes in the test's cgroup and below (every run's cgroups), and descendants of
+   * the test process, other than the test process and the runner's idle launchers (bash
+   * waiting on its FIFO for a run that has not come), as "pid command line".
    */
   strayProcesses(): string[];
 }
@@ -82,6 +82,31 @@ function processesUnder(dir: string): number[] {
     if (entry.isDirectory()) pids.push(...processesUnder(path.join(dir, entry.name)));
   }
   return pids;
+}
+
+/** Every process whose chain of parents leads to `root`. */
+function descendantsOf(root: number): number[] {
+  const parents = new Map<number, number>();
+  for (const entry of readdirSync("/proc")) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      const stat = readFileSync(`/proc/${entry}/stat`, "utf8");
+      const ppid = Number(stat.slice(stat.lastIndexOf(")") + 2).split(" ")[1]);
+      parents.set(Number(entry), ppid);
+    } catch {
+      // gone meanwhile
+    }
+  }
+  const found: number[] = [];
+  for (const pid of parents.keys()) {
+    for (let p = parents.get(pid); p !== undefined && p > 1; p = parents.get(p)) {
+      if (p === root) {
+        found.push(pid);
+        break;
+      }
+    }
+  }
+  return found;
 }
 
 /** Exited, not yet reaped by its parent (e.g. the runner's mkfifo, reaped on the next event-loop turn). */
