@@ -1,13 +1,10 @@
 import { z } from "zod";
+import { runSummarySchema } from "./runs.ts";
 
 /** WebSocket path of a session's live channel (roster, presence; later runs, hands, broadcasts). */
 export const sessionChannelPath = (sessionId: string) => `/api/sessions/${sessionId}/channel`;
 
-/** First client message on every Observer WebSocket that is not Hocuspocus. */
-export const channelAuthSchema = z.strictObject({
-  type: z.literal("auth"),
-  token: z.string().min(1).max(4096),
-});
+export { channelAuthSchema } from "./socket-auth.ts";
 
 export const rosterEntrySchema = z.object({
   userId: z.uuid(),
@@ -16,12 +13,14 @@ export const rosterEntrySchema = z.object({
   joinedAt: z.string(),
   /** When the student's code last changed (ISO), or null if never. */
   lastEditAt: z.string().nullable(),
+  /** The student's latest run, or null if they have not run anything in this session. */
+  lastRun: runSummarySchema.nullable(),
 });
 export type RosterEntry = z.infer<typeof rosterEntrySchema>;
 
 /** Server -> client messages of the session channel. */
 export const channelServerMessageSchema = z.discriminatedUnion("type", [
-  /** Sent once after auth: the whole roster (teacher) or just the session (student). */
+  /** Sent once after auth: the whole roster (teacher), or the student's own entry (student). */
   z.object({
     type: z.literal("ready"),
     role: z.enum(["teacher", "student"]),
@@ -31,6 +30,11 @@ export const channelServerMessageSchema = z.discriminatedUnion("type", [
   z.object({ type: z.literal("presence"), userId: z.uuid(), online: z.boolean() }),
   z.object({ type: z.literal("edited"), userId: z.uuid(), at: z.string() }),
   z.object({ type: z.literal("session_ended"), endedAt: z.string() }),
+  /**
+   * A run changed state or printed (throttled). Teachers get every student's; a student gets
+   * their own (also runs the teacher starts for them, so their terminal can attach).
+   */
+  z.object({ type: z.literal("run_update"), run: runSummarySchema }),
   z.object({ type: z.literal("error"), code: z.string(), message: z.string() }),
 ]);
 export type ChannelServerMessage = z.infer<typeof channelServerMessageSchema>;

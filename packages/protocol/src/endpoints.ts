@@ -1,5 +1,6 @@
 import type { z } from "zod";
 import { healthReplySchema, publicConfigReplySchema } from "./health.ts";
+import { createRunBodySchema, languagesReplySchema, runReplySchema } from "./runs.ts";
 import {
   createSessionBodySchema,
   joinSessionBodySchema,
@@ -133,6 +134,32 @@ export const ENDPOINTS = {
     summary: "End a session (its teacher); idempotent.",
     auth: "bearer",
     reply: sessionReplySchema,
+    status: 200,
+  },
+  languages: {
+    method: "GET",
+    path: "/api/languages",
+    summary: "The languages programs can run in here, with their versions and availability.",
+    auth: "bearer",
+    reply: languagesReplySchema,
+    status: 200,
+  },
+  createRun: {
+    method: "POST",
+    path: "/api/sessions/:id/runs",
+    summary:
+      "Run code in the sandbox (a member student for themselves, or the teacher for a student); attach to its terminal WebSocket.",
+    auth: "bearer",
+    body: createRunBodySchema,
+    reply: runReplySchema,
+    status: 201,
+  },
+  getRun: {
+    method: "GET",
+    path: "/api/runs/:runId",
+    summary: "A run: its state, result and output so far (its student and the session's teacher).",
+    auth: "bearer",
+    reply: runReplySchema,
     status: 200,
   },
   adminListUsers: {

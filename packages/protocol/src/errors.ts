@@ -11,6 +11,7 @@ export const ERRORS = {
   invalid_encoding: { status: 400, message: "The request body is not valid UTF-8." },
   unsupported_media_type: { status: 415, message: "Send the request body as application/json." },
   body_too_large: { status: 413, message: "The request body is too large." },
+  code_too_large: { status: 413, message: "The code is too large to run." },
   not_authenticated: { status: 401, message: "Log in to continue." },
   token_invalid: { status: 401, message: "Your login is invalid or has expired." },
   refresh_token_invalid: { status: 401, message: "Your login has expired. Log in again." },
@@ -32,6 +33,8 @@ export const ERRORS = {
   rate_limited: { status: 429, message: "Too many requests. Wait a moment and try again." },
   login_throttled: { status: 429, message: "Too many failed logins for this account. Wait a few minutes." },
   internal_error: { status: 500, message: "Something went wrong on the server." },
+  sandbox_unavailable: { status: 503, message: "Programs cannot run on this server right now." },
+  language_unavailable: { status: 503, message: "This language is not installed on this server." },
   service_unavailable: { status: 503, message: "The server is shutting down or not ready." },
 } as const satisfies Record<string, { status: number; message: string }>;
 

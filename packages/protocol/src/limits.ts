@@ -10,4 +10,7 @@ export const LIMITS = {
   /** Largest starter code or student code, in bytes of UTF-8. */
   codeBytes: 256 * 1024,
   joinCodeChars: 6,
+  /** Bounds of a session's wall-time limit per program run, in seconds. */
+  minRunTimeLimitSeconds: 1,
+  maxRunTimeLimitSeconds: 600,
 } as const;

@@ -1,7 +1,7 @@
 import { z } from "zod";
-import { channelAuthSchema } from "./channel.ts";
 import { languageSchema } from "./languages.ts";
 import { LIMITS } from "./limits.ts";
+import { channelAuthSchema } from "./socket-auth.ts";
 import { hasNoNul, utf8Bytes } from "./text.ts";
 
 /** WebSocket path of a run's live terminal. */
@@ -87,6 +87,15 @@ export const createRunBodySchema = z.strictObject({
       `Input must be at most ${RUN_LIMITS.stdinBytes / 1024} KB.`,
     )
     .optional(),
+  /**
+   * Extension: the student whose code this is. The session's teacher sets it to run a
+   * student's code (the run then shows in that student's terminal); a student may only name
+   * themselves. Unset: the caller's own run.
+   */
+  userId: z.uuid().optional(),
+  /** Extension: the terminal's size at the start, so the first lines wrap right. */
+  cols: z.number().int().min(RUN_LIMITS.minCols).max(RUN_LIMITS.maxCols).optional(),
+  rows: z.number().int().min(RUN_LIMITS.minRows).max(RUN_LIMITS.maxRows).optional(),
 });
 export type CreateRunBody = z.infer<typeof createRunBodySchema>;
 
@@ -137,3 +146,43 @@ export const languageAvailabilitySchema = z.object({
   available: z.boolean(),
 });
 export type LanguageAvailability = z.infer<typeof languageAvailabilitySchema>;
+
+/** `POST /api/sessions/:id/runs` and `GET /api/runs/:runId`. */
+export const runReplySchema = z.object({ run: runSchema });
+export type RunReply = z.infer<typeof runReplySchema>;
+
+/** `GET /api/languages`. */
+export const languagesReplySchema = z.object({
+  languages: z.array(languageAvailabilitySchema),
+  /** Whether programs can run on this server at all, and why not. */
+  sandbox: z.object({ available: z.boolean(), reason: z.string().nullable() }),
+});
+export type LanguagesReply = z.infer<typeof languagesReplySchema>;
+
+/** Characters of output a dashboard tile gets with each run update (the run's last lines). */
+export const RUN_TAIL_CHARS = 600;
+
+/**
+ * A run as a dashboard tile and the student's workspace follow it on the session channel:
+ * its state, and while live or when done, the last lines of its output.
+ */
+export const runSummarySchema = z.object({
+  id: z.uuid(),
+  userId: z.uuid(),
+  /** Who pressed Run: the student, or the teacher running the student's code. */
+  startedBy: z.uuid(),
+  language: languageSchema,
+  status: runStatusSchema,
+  position: z.number().int().positive().nullable(),
+  exitCode: z.number().int().nullable(),
+  signal: z.string().nullable(),
+  timedOut: z.boolean(),
+  outputTruncated: z.boolean(),
+  durationMs: z.number().int().nullable(),
+  killedFor: killedForSchema,
+  phase: runPhaseSchema.nullable(),
+  /** The end of the output (at most RUN_TAIL_CHARS characters, whole lines where possible). */
+  tail: z.string(),
+  queuedAt: z.string(),
+});
+export type RunSummary = z.infer<typeof runSummarySchema>;

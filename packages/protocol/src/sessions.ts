@@ -15,6 +15,8 @@ export const sessionSchema = z.object({
   joinCode: z.string(),
   language: languageSchema,
   starterCode: z.string(),
+  /** Wall-time limit of each program run, in seconds. */
+  runTimeLimitSeconds: z.number().int(),
   status: sessionStatusSchema,
   teacherId: z.uuid(),
   teacherName: z.string(),
@@ -48,6 +50,19 @@ export const createSessionBodySchema = z.strictObject({
       `Starter code must be at most ${LIMITS.codeBytes / 1024} KB.`,
     )
     .refine(hasNoNul, "Starter code cannot contain NUL characters.")
+    .optional(),
+  /** Wall-time limit of each program run, in seconds (default 30). */
+  runTimeLimitSeconds: z
+    .number()
+    .int("The run time limit is a whole number of seconds.")
+    .min(
+      LIMITS.minRunTimeLimitSeconds,
+      `The run time limit is at least ${LIMITS.minRunTimeLimitSeconds} second.`,
+    )
+    .max(
+      LIMITS.maxRunTimeLimitSeconds,
+      `The run time limit is at most ${LIMITS.maxRunTimeLimitSeconds} seconds.`,
+    )
     .optional(),
 });
 export type CreateSessionBody = z.input<typeof createSessionBodySchema>;

@@ -6,6 +6,7 @@ import { AccessTokens } from "./auth/access-tokens.ts";
 import { MemoryLoginThrottle, RedisLoginThrottle } from "./auth/login-throttle.ts";
 import { MemoryEventBus, RedisEventBus } from "./bus/event-bus.ts";
 import { SESSIONS_ENDED_TOPIC } from "./bus/session-events.ts";
+import { handleRunTerminal } from "./channel/run-terminal.ts";
 import { handleSessionChannel } from "./channel/session-channel.ts";
 import { CollabServer } from "./collab/collab-server.ts";
 import type { Config } from "./config.ts";
@@ -21,8 +22,10 @@ import { Presence } from "./presence.ts";
 import { connectRedis } from "./redis.ts";
 import { adminRoutes } from "./routes/admin/index.ts";
 import { authRoutes } from "./routes/auth/index.ts";
+import { runRoutes } from "./routes/runs/index.ts";
 import { sessionRoutes } from "./routes/sessions/index.ts";
 import { systemRoutes } from "./routes/system.ts";
+import { markInterruptedRuns, RunService } from "./runs/run-service.ts";
 import { openDatabase } from "./storage/database.ts";
 
 export interface Server {
@@ -84,7 +87,13 @@ export async function buildServer(config: Config): Promise<Server> {
     presence: new Presence(),
     bus,
     log: app.log,
+    runs: new RunService({ db: database.db, bus, config, log: app.log }),
   };
+  // One instance alone: a run the database still shows as under way died with the last process.
+  if (!redis) await markInterruptedRuns(database.db);
+  if (config.runs.prepareAtStart) {
+    ctx.runs.prepare().catch((err: unknown) => app.log.error({ err }, "Code runner: cannot start"));
+  }
 
   registerErrorHandling(app);
   registerJsonBodyParser(app);
@@ -107,10 +116,13 @@ export async function buildServer(config: Config): Promise<Server> {
 
   const collab = new CollabServer(ctx);
   await bus.subscribe(SESSIONS_ENDED_TOPIC, (message) => {
-    collab.reconnectSession((message as { sessionId: string }).sessionId);
+    const { sessionId } = message as { sessionId: string };
+    collab.reconnectSession(sessionId);
+    ctx.runs.stopSession(sessionId);
   });
-  // Save every open document before the sockets close.
-  app.addHook("preClose", () => collab.close());
+  // Save every open document, stop the programs and record how they ended, before the
+  // sockets and the database close.
+  app.addHook("preClose", () => Promise.all([collab.close(), ctx.runs.close()]).then(() => undefined));
   registerWebSockets(app, [
     {
       match: exactPath(COLLAB_PATH),
@@ -124,12 +136,20 @@ export async function buildServer(config: Config): Promise<Server> {
       heartbeat: true,
       accept: (ws, _request, params) => handleSessionChannel(ctx, ws, params.id as string),
     },
+    {
+      match: uuidPath("/api/runs/:runId/terminal"),
+      // One stdin message (16k characters, up to 4 bytes each as UTF-8) and its JSON.
+      maxPayload: 80 * 1024,
+      heartbeat: true,
+      accept: (ws, _request, params) => handleRunTerminal(ctx, ws, params.runId as string),
+    },
   ]);
 
   registerMetrics(app);
   systemRoutes(app, ctx);
   authRoutes(app, ctx);
   sessionRoutes(app, ctx);
+  runRoutes(app, ctx);
   adminRoutes(app, ctx);
   await registerWebApp(app, config.webDir, indexHtml);
 

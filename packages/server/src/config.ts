@@ -1,3 +1,5 @@
+import type { RunLimits } from "./exec/limits.ts";
+
 /** Where the data lives: embedded PGlite in a folder (or memory, for tests) or a PostgreSQL server. */
 export type DatabaseConfig =
   | { kind: "pglite"; dataDir: string | null }
@@ -27,5 +29,18 @@ export interface Config {
     readonly authPerMinute: number;
     /** Failed logins per account before further attempts get 429, per 15 minutes. */
     readonly loginFailuresPerAccount: number;
+  };
+  /** Running students' programs. */
+  readonly runs: {
+    /** "none" runs programs WITHOUT a sandbox: development only, refused in production. */
+    readonly sandbox: "bwrap" | "none";
+    /** Runs at once; null for the number of cores. */
+    readonly concurrency: number | null;
+    /** Operator overrides of the default limits of a program run (memory, CPU time...). */
+    readonly limits: Partial<RunLimits>;
+    /** Check the sandbox and start warm launchers when the server starts, not at the first run. */
+    readonly prepareAtStart: boolean;
+    /** Program runs per minute per client address (POST .../runs). */
+    readonly perMinute: number;
   };
 }

@@ -4,6 +4,7 @@ import type { LoginThrottle } from "./auth/login-throttle.ts";
 import type { EventBus } from "./bus/event-bus.ts";
 import type { Config } from "./config.ts";
 import type { Presence } from "./presence.ts";
+import type { RunService } from "./runs/run-service.ts";
 import type { Db } from "./storage/database.ts";
 
 /** What commands need from the running server. Passed explicitly: `command(ctx, props)`. */
@@ -16,4 +17,6 @@ export interface Ctx {
   /** Live events between connections and server instances. */
   readonly bus: EventBus;
   readonly log: FastifyBaseLogger;
+  /** Students' programs: the sandboxed runner, its queue and the runs under way here. */
+  readonly runs: RunService;
 }

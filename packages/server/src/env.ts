@@ -4,6 +4,7 @@ import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { z } from "zod";
 import type { Config } from "./config.ts";
+import { parseLimitSettings, type RunLimits } from "./exec/limits.ts";
 
 const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../../..");
 
@@ -39,6 +40,13 @@ const envSchema = z.object({
   OBSERVER_RATE_LIMIT_API: intString(1, 1_000_000).default(1200),
   OBSERVER_RATE_LIMIT_AUTH: intString(1, 1_000_000).default(200),
   OBSERVER_LOGIN_FAILURES: intString(1, 1000).default(10),
+  OBSERVER_SANDBOX: z.enum(["bwrap", "none"]).default("bwrap"),
+  OBSERVER_RUN_CONCURRENCY: intString(1, 256).optional(),
+  OBSERVER_RUN_MEMORY: z.string().optional(),
+  OBSERVER_RUN_CPU_TIME: z.string().optional(),
+  OBSERVER_RUN_PROCESSES: z.string().optional(),
+  OBSERVER_RUN_OUTPUT: z.string().optional(),
+  OBSERVER_RATE_LIMIT_RUNS: intString(1, 1_000_000).default(120),
 });
 
 /** Parses TRUST_PROXY: "true"/"false", a hop count, or a comma-separated list of addresses. */
@@ -77,6 +85,25 @@ export function loadConfig(env: NodeJS.ProcessEnv): ConfigResult {
   if (production && !e.JWT_SECRET) {
     return { ok: false, problems: ["JWT_SECRET: required when NODE_ENV=production (32+ characters)"] };
   }
+  if (production && e.OBSERVER_SANDBOX === "none") {
+    return {
+      ok: false,
+      problems: [
+        "OBSERVER_SANDBOX: 'none' runs student code without a sandbox; it is refused when NODE_ENV=production",
+      ],
+    };
+  }
+  let runLimits: Partial<RunLimits>;
+  try {
+    runLimits = parseLimitSettings({
+      memory: e.OBSERVER_RUN_MEMORY,
+      cpuTime: e.OBSERVER_RUN_CPU_TIME,
+      processes: e.OBSERVER_RUN_PROCESSES,
+      output: e.OBSERVER_RUN_OUTPUT,
+    });
+  } catch (err) {
+    return { ok: false, problems: [`OBSERVER_RUN_*: ${(err as Error).message}`] };
+  }
   const dataDir = path.resolve(e.OBSERVER_DATA_DIR);
   try {
     mkdirSync(dataDir, { recursive: true, mode: 0o700 });
@@ -105,6 +132,13 @@ export function loadConfig(env: NodeJS.ProcessEnv): ConfigResult {
       apiPerMinute: e.OBSERVER_RATE_LIMIT_API,
       authPerMinute: e.OBSERVER_RATE_LIMIT_AUTH,
       loginFailuresPerAccount: e.OBSERVER_LOGIN_FAILURES,
+    },
+    runs: {
+      sandbox: e.OBSERVER_SANDBOX,
+      concurrency: e.OBSERVER_RUN_CONCURRENCY ?? null,
+      limits: runLimits,
+      prepareAtStart: true,
+      perMinute: e.OBSERVER_RATE_LIMIT_RUNS,
     },
   };
   return { ok: true, config: Object.freeze(config) };

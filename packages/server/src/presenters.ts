@@ -19,6 +19,7 @@ export function presentSession(row: SessionViewRow): Session {
     joinCode: row.join_code,
     language: row.language,
     starterCode: row.starter_code,
+    runTimeLimitSeconds: row.run_time_limit_seconds,
     status: row.status,
     teacherId: row.teacher_id,
     teacherName: row.teacher_name,

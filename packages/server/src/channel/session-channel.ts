@@ -10,24 +10,35 @@ import { sessionTopic } from "../bus/session-events.ts";
 import { sessionAccess } from "../commands/session-access.ts";
 import type { Ctx } from "../context.ts";
 import { AppError } from "../errors.ts";
+import { latestRunsOfSession } from "../exec/index.ts";
 import { listParticipants } from "../queries/sessions.ts";
+import { summarizeRunRow } from "../runs/run-summary.ts";
 import { lastEdits } from "../storage/documents.ts";
 
 const AUTH_TIMEOUT_MS = 5000;
 const MAX_MESSAGE_BYTES = 8 * 1024;
 
 /** The roster as the teacher sees it: participants, online state and last edit. */
-async function roster(ctx: Ctx, sessionId: string): Promise<RosterEntry[]> {
-  const [participants, edits] = await Promise.all([
+async function roster(ctx: Ctx, sessionId: string, onlyUserId: string | null): Promise<RosterEntry[]> {
+  const [participants, edits, rows] = await Promise.all([
     listParticipants(ctx.db, sessionId),
     lastEdits(ctx.db, sessionId),
+    latestRunsOfSession(ctx.db, sessionId),
   ]);
-  return participants.map((p) => ({
+  // Stored runs, overlaid with the live state of those under way here.
+  const lastRuns = new Map(rows.map((row) => [row.user_id, summarizeRunRow(row)]));
+  for (const live of ctx.runs.liveSummaries(sessionId)) {
+    const stored = lastRuns.get(live.userId);
+    if (!stored || stored.id === live.id || stored.queuedAt <= live.queuedAt) lastRuns.set(live.userId, live);
+  }
+  const shown = onlyUserId ? participants.filter((p) => p.user_id === onlyUserId) : participants;
+  return shown.map((p) => ({
     userId: p.user_id,
     name: p.name,
     online: ctx.presence.isOnline(sessionId, p.user_id),
     joinedAt: p.joined_at.toISOString(),
     lastEditAt: edits.get(p.user_id)?.toISOString() ?? null,
+    lastRun: lastRuns.get(p.user_id) ?? null,
   }));
 }
 
@@ -38,7 +49,8 @@ const send = (ws: WebSocket, message: ChannelServerMessage) => {
 /**
  * A session's live channel (`/api/sessions/:id/channel`). The first message authenticates;
  * the teacher then receives the roster and every change to it; a student's open channel
- * counts them as online and brings them session-wide events (the session ending).
+ * counts them as online and brings them session-wide events (the session ending) and the
+ * updates of their own runs.
  */
 export function handleSessionChannel(ctx: Ctx, ws: WebSocket, sessionId: string): void {
   let actor: Actor | null = null;
@@ -71,6 +83,8 @@ export function handleSessionChannel(ctx: Ctx, ws: WebSocket, sessionId: string)
     unsubscribe = await ctx.bus.subscribe(sessionTopic(sessionId), (message) => {
       const event = message as ChannelServerMessage;
       if (asTeacher || event.type === "session_ended") send(ws, event);
+      // A student follows their own runs, also those the teacher starts for them.
+      else if (event.type === "run_update" && event.run.userId === self.id) send(ws, event);
     });
     if (closed) {
       await unsubscribe();
@@ -82,7 +96,8 @@ export function handleSessionChannel(ctx: Ctx, ws: WebSocket, sessionId: string)
     send(ws, {
       type: "ready",
       role: asTeacher ? "teacher" : "student",
-      roster: asTeacher ? await roster(ctx, sessionId) : [],
+      // A student's roster holds only themselves (with their last run, to re-attach its terminal).
+      roster: await roster(ctx, sessionId, asTeacher ? null : self.id),
     });
   };
 

@@ -18,7 +18,12 @@ const isUniqueViolation = (err: unknown) =>
 export async function sessionCreator(
   ctx: Ctx,
   actor: Actor,
-  props: { name: string; language: Language; starterCode?: CreateSessionBody["starterCode"] },
+  props: {
+    name: string;
+    language: Language;
+    starterCode?: CreateSessionBody["starterCode"];
+    runTimeLimitSeconds?: number;
+  },
 ): Promise<Session> {
   if (!canTeach(actor)) throw fail("teachers_only");
   const id = randomUUID();
@@ -33,6 +38,7 @@ export async function sessionCreator(
           join_code: generateJoinCode(attempt < 5 ? undefined : 8),
           language: props.language,
           starter_code: props.starterCode ?? "",
+          ...(props.runTimeLimitSeconds ? { run_time_limit_seconds: props.runTimeLimitSeconds } : {}),
         })
         .execute();
       break;

@@ -38,6 +38,7 @@ export async function sessionJoiner(ctx: Ctx, actor: Actor, joinCode: string): P
         online: ctx.presence.isOnline(newest.id, actor.id),
         joinedAt: joined.joined_at.toISOString(),
         lastEditAt: null,
+        lastRun: null,
       },
     });
   }

@@ -23,6 +23,7 @@ export {
   type NewRun,
   presentRun,
   recordRun,
+  trackRun,
   updateRunStatus,
 } from "./run-store.ts";
 export type { RunRow, RunsTable } from "./run-table.ts";

@@ -1,14 +1,13 @@
 import { createHash } from "node:crypto";
 import type { Language, Run, RunResult, RunStatus } from "@observer/protocol";
 import type { Db } from "../storage/database.ts";
-import type { RunRow, RunsTable } from "./run-table.ts";
+import type { RunRow } from "./run-table.ts";
 import type { RunHandle } from "./runner.ts";
 
 /** Most output stored per run, in bytes of UTF-8. */
 export const STORED_OUTPUT_BYTES = 1024 * 1024;
 
-/** The database with the runs table, until storage/schema.ts lists it. */
-const runsDb = (db: Db) => db.withTables<{ runs: RunsTable }>();
+const runsDb = (db: Db) => db;
 
 /** SHA-256 of the code, hex. */
 export function codeHash(code: string): string {
@@ -156,6 +155,16 @@ export async function recordRun(
   meta: Omit<NewRun, "id">,
   log?: RecordRunLog,
 ): Promise<void> {
+  await trackRun(db, handle, meta, log).finished;
+}
+
+/** recordRun, telling also when the row has been inserted (and can be read). */
+export function trackRun(
+  db: Db,
+  handle: RunHandle,
+  meta: Omit<NewRun, "id">,
+  log?: RecordRunLog,
+): { inserted: Promise<void>; finished: Promise<void> } {
   let chain: Promise<void> = Promise.resolve();
   const enqueue = (write: () => Promise<void>) => {
     chain = chain
@@ -167,9 +176,12 @@ export async function recordRun(
   const onStatus = (event: { status: RunStatus }) =>
     void enqueue(() => updateRunStatus(db, handle.id, event.status));
   handle.on("status", onStatus);
-  await inserted;
-  if (handle.status !== "queued" && handle.status !== "finished") onStatus({ status: handle.status });
-  const result = await handle.result;
-  handle.off("status", onStatus);
-  await enqueue(() => finishRun(db, handle.id, result, handle.transcript));
+  const finished = (async () => {
+    await inserted;
+    if (handle.status !== "queued" && handle.status !== "finished") onStatus({ status: handle.status });
+    const result = await handle.result;
+    handle.off("status", onStatus);
+    await enqueue(() => finishRun(db, handle.id, result, handle.transcript));
+  })();
+  return { inserted, finished };
 }

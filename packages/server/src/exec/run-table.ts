@@ -1,10 +1,7 @@
 import type { KilledFor, Language, RunPhase, RunStatus } from "@observer/protocol";
 import type { ColumnType, Generated, Selectable } from "kysely";
 
-/**
- * The `runs` table (migrations/003_runs.sql), for Kysely. To be merged into storage/schema.ts's
- * Database; until then run-store.ts uses `db.withTables<{ runs: RunsTable }>()`.
- */
+/** The `runs` table (migrations/003_runs.sql), for Kysely; part of storage/schema.ts's Database. */
 export interface RunsTable {
   id: string;
   session_id: string;

@@ -1,4 +1,5 @@
 import type { ColumnType, Generated, Insertable, Selectable } from "kysely";
+import type { RunsTable } from "../exec/run-table.ts";
 
 /** Table types for Kysely; they mirror migrations/*.sql. */
 export interface Database {
@@ -11,6 +12,7 @@ export interface Database {
   schema_migrations: SchemaMigrationsTable;
   documents: DocumentsTable;
   document_updates: DocumentUpdatesTable;
+  runs: RunsTable;
 }
 
 type CreatedAt = ColumnType<Date, Date | undefined, never>;
@@ -55,6 +57,7 @@ export interface SessionsTable {
   join_code: string;
   language: "python" | "javascript" | "c" | "cpp" | "java";
   starter_code: string;
+  run_time_limit_seconds: Generated<number>;
   status: Generated<"active" | "ended">;
   created_at: CreatedAt;
   ended_at: Date | null;

@@ -67,6 +67,11 @@ const MATRIX: Record<EndpointName, Row | typeof PUBLIC> = {
   adminListUsers:    [ANON,       FORBIDDEN,     FORBIDDEN,        FORBIDDEN,      FORBIDDEN,     200],
   adminUpdateUser:   [ANON,       FORBIDDEN,     FORBIDDEN,        FORBIDDEN,      FORBIDDEN,     200],
   adminListSessions: [ANON,       FORBIDDEN,     FORBIDDEN,        FORBIDDEN,      FORBIDDEN,     200],
+  languages:         [ANON,       200,           200,              200,            200,           200],
+  // A run for a session the caller is not in is refused (403), not hidden.
+  createRun:         [ANON,       201,           FORBIDDEN,        201,            FORBIDDEN,     201],
+  // The run is memberStudent's: its student and the session's teacher (and admins) see it.
+  getRun:            [ANON,       200,           HIDDEN,           200,            HIDDEN,        200],
 };
 
 const describeExpected = (e: Expected) => (typeof e === "number" ? String(e) : `${e[0]} ${e[1]}`);
@@ -267,6 +272,54 @@ const FIXTURES: Partial<Record<EndpointName, Fixture>> = {
           .where("id", "=", target.id)
           .executeTakeFirstOrThrow();
         expect(row.role).toBe(ok ? "teacher" : "student");
+      },
+    };
+  },
+
+  languages: async () => ({
+    check: (res, ok) => {
+      if (!ok) return;
+      expect(res.json().languages.map((l: { id: string }) => l.id)).toEqual([
+        "python",
+        "javascript",
+        "c",
+        "cpp",
+        "java",
+      ]);
+    },
+  }),
+
+  createRun: async (w, _caller, user) => {
+    const marker = randomBytes(4).toString("hex");
+    return {
+      body: { language: "python", code: `print("run ${marker}")` },
+      check: async (res, ok) => {
+        const rows = await w.server.ctx.db
+          .selectFrom("runs")
+          .selectAll()
+          .where("session_id", "=", w.session.id)
+          .where("started_by", "=", user?.id ?? "00000000-0000-0000-0000-000000000000")
+          .execute();
+        if (!ok) return expect(rows).toEqual([]);
+        const run = res.json().run;
+        expect(run).toMatchObject({ sessionId: w.session.id, userId: user?.id, language: "python" });
+        expect(rows.map((r) => r.id)).toContain(run.id);
+      },
+    };
+  },
+
+  getRun: async (w, caller) => {
+    const started = await w.server.call("POST", `/api/sessions/${w.session.id}/runs`, {
+      token: w.users.memberStudent.accessToken,
+      body: { language: "python", code: `print(${caller.length} * 2)` },
+    });
+    if (started.statusCode !== 201) throw new Error(`run failed: ${started.body}`);
+    const id = started.json().run.id;
+    return {
+      url: `/api/runs/${id}`,
+      check: (res, ok) => {
+        if (ok) expect(res.json().run).toMatchObject({ id, userId: w.users.memberStudent.id });
+        else expect(res.body).not.toContain(id);
       },
     };
   },

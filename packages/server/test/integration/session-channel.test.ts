@@ -27,7 +27,7 @@ describe("session channel", () => {
     expect(ready).toMatchObject({
       type: "ready",
       role: "teacher",
-      roster: [{ userId: early.id, name: "Early", online: false, lastEditAt: null }],
+      roster: [{ userId: early.id, name: "Early", online: false, lastEditAt: null, lastRun: null }],
     });
 
     const late = await buildUser(server, { name: "Late" });
@@ -61,10 +61,11 @@ describe("session channel", () => {
     const teacherChannel = await openChannel(url, session.id, teacher.accessToken);
     await teacherChannel.next((m) => m.type === "ready");
     const studentChannel = await openChannel(url, session.id, student.accessToken);
+    // A student's roster is their own entry only.
     expect(await studentChannel.next((m) => m.type === "ready")).toEqual({
       type: "ready",
       role: "student",
-      roster: [],
+      roster: [expect.objectContaining({ userId: student.id, name: "Watcher", lastRun: null })],
     });
     await teacherChannel.next((m) => m.type === "presence" && m.userId === student.id && m.online);
 

@@ -1,0 +1,176 @@
+import {
+  CLOSE_CODES,
+  type RunTerminalServerMessage,
+  runTerminalAuthSchema,
+  runTerminalClientMessageSchema,
+} from "@observer/protocol";
+import type { WebSocket } from "ws";
+import { authenticate } from "../auth/actor.ts";
+import { runAccess } from "../commands/run-access.ts";
+import type { Ctx } from "../context.ts";
+import { AppError } from "../errors.ts";
+import type { RunResult } from "../exec/index.ts";
+
+const AUTH_TIMEOUT_MS = 5000;
+/** Messages a client may send before its attach completes (kept, then applied in order). */
+const MAX_EARLY_MESSAGES = 256;
+/** Output waiting to be sent to a slow watcher, in bytes, before the socket is dropped. */
+const MAX_BUFFERED_BYTES = 4 * 1024 * 1024;
+
+const exitMessage = (r: RunResult): RunTerminalServerMessage => ({
+  type: "exit",
+  exitCode: r.exitCode,
+  signal: r.signal,
+  timedOut: r.timedOut,
+  outputTruncated: r.outputTruncated,
+  durationMs: r.durationMs,
+  killedFor: r.killedFor,
+  phase: r.phase,
+});
+
+/**
+ * A run's live terminal (`/api/runs/:runId/terminal`). The first message authenticates; the
+ * run's student and the session's teacher may attach. The watcher gets the whole output from
+ * the start, then every chunk as it comes, the state changes, and last the exit; then the
+ * socket closes. Input, resizes and Stop go to the run. A finished run replays its stored
+ * output and exit.
+ */
+export function handleRunTerminal(ctx: Ctx, ws: WebSocket, runId: string): void {
+  let attached: {
+    detach(): void;
+    write(data: string): void;
+    resize(c: number, r: number): void;
+    kill(): void;
+  } | null = null;
+  let authenticating = false;
+  const early: unknown[] = [];
+  let closed = false;
+  const authTimer = setTimeout(
+    () => ws.close(CLOSE_CODES.unauthorized, "Authenticate first"),
+    AUTH_TIMEOUT_MS,
+  );
+
+  const send = (message: RunTerminalServerMessage) => {
+    if (ws.readyState !== ws.OPEN) return;
+    if (ws.bufferedAmount > MAX_BUFFERED_BYTES) {
+      ws.close(1013, "Too slow to follow the output");
+      return;
+    }
+    ws.send(JSON.stringify(message));
+  };
+
+  const start = async (token: string) => {
+    let actor: Awaited<ReturnType<typeof authenticate>>;
+    try {
+      actor = await authenticate(ctx.db, ctx.tokens, token);
+    } catch (err) {
+      const status = err instanceof AppError ? err.status : 401;
+      ws.close(status === 403 ? CLOSE_CODES.forbidden : CLOSE_CODES.unauthorized, "Unauthorized");
+      return;
+    }
+    const access = await runAccess(ctx, actor, runId);
+    if (closed) return;
+    if (!access.found) return ws.close(CLOSE_CODES.notFound, "No such run");
+    if (!access.allowed) return ws.close(CLOSE_CODES.forbidden, "Forbidden");
+    const { live, run } = access;
+    if (!live) {
+      // Finished: replay what was stored. Still under way elsewhere: say so.
+      if (run.status !== "finished" && run.status !== "failed") {
+        return ws.close(1013, "This run is on another server instance");
+      }
+      if (run.output) send({ type: "output", data: run.output });
+      send(
+        exitMessage({
+          exitCode: run.exitCode,
+          signal: run.signal,
+          timedOut: run.timedOut,
+          outputTruncated: run.outputTruncated,
+          durationMs: run.durationMs ?? 0,
+          killedFor: run.killedFor,
+          phase: run.phase ?? "run",
+        }),
+      );
+      return ws.close(1000, "Run finished");
+    }
+    const handle = live.handle;
+    // Replay, then follow, in the same tick: nothing missed, nothing repeated.
+    const transcript = handle.transcript;
+    if (transcript) send({ type: "output", data: transcript });
+    if (handle.status !== "finished") {
+      send({
+        type: "status",
+        status: handle.status,
+        ...(handle.position ? { position: handle.position } : {}),
+      });
+    }
+    const onOutput = (data: string) => send({ type: "output", data });
+    const onStatus = (event: { status: "queued" | "compiling" | "running"; position?: number }) =>
+      send({ type: "status", ...event });
+    handle.on("output", onOutput);
+    handle.on("status", onStatus);
+    attached = {
+      detach: () => {
+        handle.off("output", onOutput);
+        handle.off("status", onStatus);
+      },
+      write: (data) => handle.write(data),
+      resize: (cols, rows) => handle.resize(cols, rows),
+      kill: () => handle.kill(),
+    };
+    for (const message of early.splice(0)) apply(message);
+    void handle.result.then((result) => {
+      attached?.detach();
+      send(exitMessage(result));
+      if (ws.readyState === ws.OPEN) ws.close(1000, "Run finished");
+    });
+  };
+
+  ws.on("message", (data: Buffer, isBinary: boolean) => {
+    if (isBinary) return ws.close(CLOSE_CODES.malformed, "Send JSON text messages");
+    let parsed: unknown;
+    try {
+      parsed = JSON.parse(data.toString("utf8"));
+    } catch {
+      return ws.close(CLOSE_CODES.malformed, "Malformed JSON");
+    }
+    if (!attached) {
+      if (authenticating) {
+        // Typed before the attach completed: kept for the run.
+        if (early.length >= MAX_EARLY_MESSAGES) return ws.close(CLOSE_CODES.tooLarge, "Too many messages");
+        early.push(parsed);
+        return;
+      }
+      clearTimeout(authTimer);
+      const auth = runTerminalAuthSchema.safeParse(parsed);
+      if (!auth.success)
+        return ws.close(CLOSE_CODES.unauthorized, "The first message must be {type:'auth', token}");
+      authenticating = true;
+      start(auth.data.token).catch((err) => {
+        ctx.log.error({ err }, "run terminal failed to start");
+        ws.close(1011, "Server error");
+      });
+      return;
+    }
+    apply(parsed);
+  });
+
+  function apply(parsed: unknown): void {
+    const message = runTerminalClientMessageSchema.safeParse(parsed);
+    if (!message.success) {
+      ws.close(CLOSE_CODES.malformed, "Unknown or invalid message");
+      return;
+    }
+    const m = message.data;
+    if (!attached) return;
+    if (m.type === "stdin") attached.write(m.data);
+    else if (m.type === "resize") attached.resize(m.cols, m.rows);
+    else attached.kill();
+  }
+
+  ws.on("close", () => {
+    closed = true;
+    clearTimeout(authTimer);
+    attached?.detach();
+  });
+  ws.on("error", (err) => ctx.log.debug({ err }, "run terminal socket error"));
+}

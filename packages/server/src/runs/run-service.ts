@@ -1,0 +1,226 @@
+import { randomUUID } from "node:crypto";
+import type { Language, LanguagesReply, RunSummary } from "@observer/protocol";
+import type { FastifyBaseLogger } from "fastify";
+import type { EventBus } from "../bus/event-bus.ts";
+import { publishSessionEvent } from "../bus/session-events.ts";
+import type { Config } from "../config.ts";
+import { AppError, fail } from "../errors.ts";
+import {
+  LocalBwrapRunner,
+  type RunHandle,
+  type Runner,
+  RunnerError,
+  RunQueue,
+  type RunResult,
+  trackRun,
+} from "../exec/index.ts";
+import type { Db } from "../storage/database.ts";
+import { type LiveRunRecord, summarizeLiveRun } from "./run-summary.ts";
+
+/** Output updates of one run on the session channel, at most this often (state changes go at once). */
+const OUTPUT_UPDATE_MS = 250;
+
+interface Engine {
+  runner: Runner;
+  queue: RunQueue;
+}
+
+class LiveEntry implements LiveRunRecord {
+  startedAt: Date | null = null;
+  result: RunResult | null = null;
+  /** The run's row is final (its result written). */
+  recorded: Promise<void> = Promise.resolve();
+  constructor(
+    readonly handle: RunHandle,
+    readonly sessionId: string,
+    readonly userId: string,
+    readonly startedBy: string,
+    readonly language: Language,
+    readonly queuedAt: Date,
+  ) {}
+}
+
+export interface RunRequest {
+  sessionId: string;
+  /** The student the run is for. */
+  userId: string;
+  startedBy: string;
+  language: Language;
+  code: string;
+  stdin?: string;
+  cols?: number;
+  rows?: number;
+  wallTimeMs: number;
+}
+
+/** Marks runs the database shows as under way as failed: the process that ran them is gone. */
+export async function markInterruptedRuns(db: Db): Promise<void> {
+  await db
+    .updateTable("runs")
+    .set((eb) => ({
+      status: "failed",
+      finished_at: eb.fn.coalesce("finished_at", eb.val(new Date())),
+      output: eb(eb.ref("output"), "||", "\r\n[The server restarted during this run.]\r\n"),
+    }))
+    .where("status", "in", ["queued", "compiling", "running"])
+    .execute();
+}
+
+export interface RunServiceDeps {
+  db: Db;
+  bus: EventBus;
+  config: Config;
+  log: FastifyBaseLogger;
+}
+
+/**
+ * The server's programs: one runner and one queue (made at the first use, or at start when
+ * configured), the runs under way on this instance, their records in the database and their
+ * updates on the session channel.
+ */
+export class RunService {
+  private engine: Promise<Engine> | null = null;
+  private readonly live = new Map<string, LiveEntry>();
+  private closed = false;
+
+  constructor(private readonly deps: RunServiceDeps) {}
+
+  /** Checks the sandbox and the toolchains once; later calls share the result. */
+  prepare(): Promise<Engine> {
+    this.engine ??= (async () => {
+      const { config, log } = this.deps;
+      const runner = await LocalBwrapRunner.create({
+        sandbox: config.runs.sandbox,
+        log,
+        limits: config.runs.limits,
+      });
+      const status = runner.sandboxStatus();
+      if (!status.ok) log.error(`Code runner: programs cannot run here: ${status.reason}`);
+      else log.info(`Code runner: ${status.mode} sandbox, limits by ${status.limiter}`);
+      const queue = new RunQueue(
+        runner,
+        config.runs.concurrency ? { concurrency: config.runs.concurrency } : {},
+      );
+      return { runner, queue };
+    })();
+    return this.engine;
+  }
+
+  async languages(): Promise<LanguagesReply> {
+    const { runner } = await this.prepare();
+    const status = runner.sandboxStatus();
+    return {
+      languages: runner.availableLanguages(),
+      sandbox: { available: status.ok, reason: status.ok ? null : status.reason },
+    };
+  }
+
+  /**
+   * Queues a run (stopping the student's previous one), records it and reports it on the session
+   * channel. Throws sandbox_unavailable or language_unavailable (503) when it cannot run here.
+   */
+  async start(request: RunRequest): Promise<{ id: string; record: LiveRunRecord }> {
+    if (this.closed) throw fail("service_unavailable");
+    const { queue } = await this.prepare();
+    const id = randomUUID();
+    let handle: RunHandle;
+    try {
+      handle = queue.submit(request.userId, {
+        id,
+        language: request.language,
+        code: request.code,
+        ...(request.stdin !== undefined ? { stdin: request.stdin } : {}),
+        ...(request.cols ? { cols: request.cols } : {}),
+        ...(request.rows ? { rows: request.rows } : {}),
+        limits: { wallTimeMs: request.wallTimeMs },
+      });
+    } catch (err) {
+      if (err instanceof RunnerError) throw new AppError(err.code, err.message);
+      throw err;
+    }
+    const entry = new LiveEntry(
+      handle,
+      request.sessionId,
+      request.userId,
+      request.startedBy,
+      request.language,
+      new Date(),
+    );
+    this.live.set(id, entry);
+    this.follow(id, entry);
+    const tracking = trackRun(
+      this.deps.db,
+      handle,
+      {
+        sessionId: request.sessionId,
+        userId: request.userId,
+        startedBy: request.startedBy,
+        language: request.language,
+        code: request.code,
+      },
+      this.deps.log,
+    );
+    entry.recorded = tracking.finished;
+    void entry.recorded.finally(() => this.live.delete(id));
+    // The row exists before the client hears of the run (GET /api/runs/:id right after works).
+    await tracking.inserted;
+    return { id, record: entry };
+  }
+
+  /** Reports the run's state changes at once and its output at most every OUTPUT_UPDATE_MS. */
+  private follow(id: string, entry: LiveEntry): void {
+    let timer: NodeJS.Timeout | null = null;
+    const publish = () => {
+      if (timer) clearTimeout(timer);
+      timer = null;
+      this.publish(entry.sessionId, summarizeLiveRun(entry, id));
+    };
+    entry.handle.on("status", (event) => {
+      if (event.status !== "queued" && !entry.startedAt) entry.startedAt = new Date();
+      publish();
+    });
+    entry.handle.on("output", () => {
+      timer ??= setTimeout(publish, OUTPUT_UPDATE_MS);
+    });
+    void entry.handle.result.then((result) => {
+      entry.result = result;
+      publish();
+    });
+    // The first report (queued, position) once listeners of the caller are attached.
+    queueMicrotask(publish);
+  }
+
+  private publish(sessionId: string, run: RunSummary): void {
+    publishSessionEvent(this.deps.bus, sessionId, { type: "run_update", run }).catch((err: unknown) =>
+      this.deps.log.warn({ err }, "runs: cannot publish a run update"),
+    );
+  }
+
+  /** A run under way on this instance (or just ended, until its row is final). */
+  get(id: string): LiveRunRecord | undefined {
+    return this.live.get(id);
+  }
+
+  /** The runs of a session under way on this instance, as the channel reports them. */
+  liveSummaries(sessionId: string): RunSummary[] {
+    const out: RunSummary[] = [];
+    for (const [id, entry] of this.live)
+      if (entry.sessionId === sessionId) out.push(summarizeLiveRun(entry, id));
+    return out;
+  }
+
+  /** Stops every run of a session (it ended). */
+  stopSession(sessionId: string): void {
+    for (const entry of this.live.values()) if (entry.sessionId === sessionId) entry.handle.kill();
+  }
+
+  /** Stops every run and waits until they are gone and recorded. */
+  async close(): Promise<void> {
+    this.closed = true;
+    if (!this.engine) return;
+    const { runner, queue } = await this.engine;
+    await queue.dispose();
+    await runner.dispose();
+    await Promise.all([...this.live.values()].map((e) => e.recorded));
+  }
+}
