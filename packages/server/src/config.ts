@@ -34,6 +34,8 @@ export interface Config {
   readonly runs: {
     /** "none" runs programs WITHOUT a sandbox: development only, refused in production. */
     readonly sandbox: "bwrap" | "none";
+    /** The bubblewrap binary; null to look in /usr/bin and /usr/local/bin. */
+    readonly bwrapPath: string | null;
     /** Runs at once; null for the number of cores. */
     readonly concurrency: number | null;
     /** Operator overrides of the default limits of a program run (memory, CPU time...). */

@@ -41,6 +41,7 @@ const envSchema = z.object({
   OBSERVER_RATE_LIMIT_AUTH: intString(1, 1_000_000).default(200),
   OBSERVER_LOGIN_FAILURES: intString(1, 1000).default(10),
   OBSERVER_SANDBOX: z.enum(["bwrap", "none"]).default("bwrap"),
+  OBSERVER_BWRAP: z.string().regex(/^\//, "must be an absolute path").optional(),
   OBSERVER_RUN_CONCURRENCY: intString(1, 256).optional(),
   OBSERVER_RUN_MEMORY: z.string().optional(),
   OBSERVER_RUN_CPU_TIME: z.string().optional(),
@@ -135,6 +136,7 @@ export function loadConfig(env: NodeJS.ProcessEnv): ConfigResult {
     },
     runs: {
       sandbox: e.OBSERVER_SANDBOX,
+      bwrapPath: e.OBSERVER_BWRAP ?? null,
       concurrency: e.OBSERVER_RUN_CONCURRENCY ?? null,
       limits: runLimits,
       prepareAtStart: true,

@@ -50,7 +50,7 @@ export async function buildUser(
 export async function buildSession(
   server: Pick<TestServer, "call">,
   teacher: TestUser,
-  overrides: { name?: string; language?: Language; starterCode?: string } = {},
+  overrides: { name?: string; language?: Language; starterCode?: string; runTimeLimitSeconds?: number } = {},
 ): Promise<Session> {
   const res = await server.call("POST", "/api/sessions", {
     token: teacher.accessToken,

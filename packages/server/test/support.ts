@@ -61,7 +61,14 @@ export function testConfig(overrides: Partial<Config> = {}, database?: DatabaseC
     webDir: null,
     rateLimits: { apiPerMinute: 10_000, authPerMinute: 10_000, loginFailuresPerAccount: 10 },
     // The sandbox is checked at the first run: most test servers never run code.
-    runs: { sandbox: "bwrap", concurrency: null, limits: {}, prepareAtStart: false, perMinute: 10_000 },
+    runs: {
+      sandbox: "bwrap",
+      bwrapPath: null,
+      concurrency: null,
+      limits: {},
+      prepareAtStart: false,
+      perMinute: 10_000,
+    },
     ...overrides,
   };
   return Object.freeze(config);

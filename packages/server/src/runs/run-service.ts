@@ -93,6 +93,7 @@ export class RunService {
         sandbox: config.runs.sandbox,
         log,
         limits: config.runs.limits,
+        ...(config.runs.bwrapPath ? { bwrapPath: config.runs.bwrapPath } : {}),
       });
       const status = runner.sandboxStatus();
       if (!status.ok) log.error(`Code runner: programs cannot run here: ${status.reason}`);
