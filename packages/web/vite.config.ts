@@ -50,6 +50,11 @@ export default defineConfig({
               priority: 2,
             },
             {
+              name: "xterm",
+              test: /node_modules[\\/]@xterm[\\/]/,
+              priority: 1,
+            },
+            {
               name: "monaco",
               test: /node_modules[\\/](monaco-editor|y-monaco|dompurify|marked)[\\/]/,
               priority: 1,

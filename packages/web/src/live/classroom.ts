@@ -32,7 +32,8 @@ export interface ClassroomOptions {
 
 /**
  * The teacher's live view of a class: every student's document over one shared WebSocket
- * (one provider per document on it) and the session channel for the roster.
+ * (one provider per document on it) and the session channel for the roster and the
+ * students' runs (each run update only wakes its own student's tile).
  *
  * Invariants:
  * - One HocuspocusProviderWebsocket for all documents; a StudentFeed per participant,
@@ -65,7 +66,14 @@ export class Classroom {
       factor: 2,
     });
     for (const p of options.participants) {
-      this.add({ userId: p.userId, name: p.name, online: p.online, joinedAt: p.joinedAt, lastEditAt: null });
+      this.add({
+        userId: p.userId,
+        name: p.name,
+        online: p.online,
+        joinedAt: p.joinedAt,
+        lastEditAt: null,
+        lastRun: null,
+      });
     }
     this.publish();
     this.channel = new SessionChannel({
@@ -127,6 +135,9 @@ export class Classroom {
         break;
       case "edited":
         this.feeds.get(message.userId)?.noteEdit(Date.parse(message.at));
+        break;
+      case "run_update":
+        this.feeds.get(message.run.userId)?.setLastRun(message.run);
         break;
       case "session_ended":
         this.options.onSessionEnded?.(message.endedAt);

@@ -1,5 +1,5 @@
 import { HocuspocusProvider, type HocuspocusProviderWebsocket } from "@hocuspocus/provider";
-import { type Language, type RosterEntry, studentDocumentName } from "@observer/protocol";
+import { type Language, type RosterEntry, type RunSummary, studentDocumentName } from "@observer/protocol";
 import { Awareness } from "y-protocols/awareness";
 import * as Y from "yjs";
 import { codeOf, languageOf, metaOf } from "../editor/code-document.ts";
@@ -20,6 +20,8 @@ export interface StudentSnapshot {
   language: Language | null;
   /** The document: still opening, open, or refused by the server. */
   documentState: "opening" | "open" | "refused";
+  /** The student's latest run (its state and last lines of output), or null before any. */
+  lastRun: RunSummary | null;
 }
 
 export interface StudentFeedOptions {
@@ -64,6 +66,7 @@ export class StudentFeed {
       lastEditAt: entry.lastEditAt ? Date.parse(entry.lastEditAt) : null,
       language: null,
       documentState: "opening",
+      lastRun: entry.lastRun,
     };
     this.awareness = new Awareness(this.doc);
     this.awareness.setLocalState(null);
@@ -122,10 +125,21 @@ export class StudentFeed {
     if (last === null || at - last >= EDIT_RESOLUTION_MS) this.patch({ lastEditAt: at });
   }
 
-  /** Applies what the roster says (name, online, last edit). */
+  /** Applies what the roster says (name, online, last edit, last run). */
   updateFromRoster(entry: RosterEntry): void {
     this.patch({ name: entry.name, online: entry.online, joinedAt: entry.joinedAt });
     if (entry.lastEditAt) this.noteEdit(Date.parse(entry.lastEditAt));
+    if (entry.lastRun) this.setLastRun(entry.lastRun);
+  }
+
+  /**
+   * A run of this student changed (or printed). An update of an older run than the one shown
+   * (a replaced run's last words arriving late) is ignored.
+   */
+  setLastRun(run: RunSummary): void {
+    const current = this.current.lastRun;
+    if (current && current.id !== run.id && run.queuedAt < current.queuedAt) return;
+    this.patch({ lastRun: run });
   }
 
   setOnline(online: boolean): void {

@@ -1,4 +1,4 @@
-import { LIMITS, type Session, type User } from "@observer/protocol";
+import { LIMITS, type RunSummary, type Session, type User } from "@observer/protocol";
 import { useCallback, useEffect, useState } from "react";
 import { CodeEditor } from "../../../editor/CodeEditor.tsx";
 import { codeOf, switchLanguage } from "../../../editor/code-document.ts";
@@ -15,6 +15,10 @@ import { collabToken } from "../../../live/tokens.ts";
 import { webSocketUrl } from "../../../live/urls.ts";
 import { useDocumentLanguage, useProviderState } from "../../../live/useLive.ts";
 import { useSessionChannel } from "../../../live/useSessionChannel.ts";
+import { RunPanel } from "../../../run/RunPanel.tsx";
+import { runBlocker } from "../../../run/run-availability.ts";
+import type { RunController } from "../../../run/run-controller.ts";
+import { useLanguages, useRunController } from "../../../run/useRunController.ts";
 import { Alert } from "../../../ui/Alert.tsx";
 import { Button } from "../../../ui/Button.tsx";
 import { Loading } from "../../../ui/Spinner.tsx";
@@ -25,16 +29,28 @@ const TOO_LARGE = `Your code has reached the ${LIMITS.codeBytes / 1024} KB limit
 
 /**
  * A student's workspace: their own code in Monaco, live with the server (and the teacher),
- * the language switch, the save state, the teacher's presence and Download. Read-only once
- * the session has ended.
+ * the language switch, the save state, the teacher's presence and Download; beside it the
+ * terminal that runs the code (also runs the teacher starts). Read-only once the session has
+ * ended.
  */
 export default function StudentWorkspace({ session: loaded, user }: { session: Session; user: User }) {
   const [endedAt, setEndedAt] = useState<string | null>(null);
   const session: Session =
     endedAt && loaded.status === "active" ? { ...loaded, status: "ended", endedAt } : loaded;
+  // The latest run of this student: theirs, or one the teacher started for them.
+  const [latestRun, setLatestRun] = useState<RunSummary | null>(null);
   useSessionChannel(loaded.id, (message) => {
     if (message.type === "session_ended") setEndedAt(message.endedAt);
+    else if (message.type === "run_update") setLatestRun(message.run);
+    else if (message.type === "ready") {
+      const own = message.roster.find((entry) => entry.userId === user.id)?.lastRun;
+      if (own) setLatestRun(own);
+    }
   });
+  const runs = useRunController(loaded.id);
+  useEffect(() => {
+    if (runs && latestRun) runs.follow(latestRun);
+  }, [runs, latestRun]);
 
   const [live, setLive] = useState<StudentDocument | null>(null);
   useEffect(() => {
@@ -60,8 +76,8 @@ export default function StudentWorkspace({ session: loaded, user }: { session: S
         }
         endedNote="Your code is saved; it can no longer be changed, but you can still download it."
       />
-      {live ? (
-        <Workspace session={session} user={user} live={live} />
+      {live && runs ? (
+        <Workspace session={session} user={user} live={live} runs={runs} />
       ) : (
         <Loading label="Opening your code…" />
       )}
@@ -69,7 +85,17 @@ export default function StudentWorkspace({ session: loaded, user }: { session: S
   );
 }
 
-function Workspace({ session, user, live }: { session: Session; user: User; live: StudentDocument }) {
+function Workspace({
+  session,
+  user,
+  live,
+  runs,
+}: {
+  session: Session;
+  user: User;
+  live: StudentDocument;
+  runs: RunController;
+}) {
   const state = useProviderState(live.watcher);
   const language = useDocumentLanguage(live.doc) ?? session.language;
   const [editor, setEditor] = useState<CollabEditor | null>(null);
@@ -79,6 +105,11 @@ function Workspace({ session, user, live }: { session: Session; user: User; live
   const ended = session.status === "ended" || state.scope === "readonly";
   const readOnly = ended || Boolean(state.refused);
   const saveState = saveStateOf(state);
+  const languages = useLanguages();
+  const blocker = runBlocker({ sessionEnded: session.status === "ended", language, languages });
+  const run = useCallback(() => {
+    if (!blocker) void runs.run(language, codeOf(live.doc).toString());
+  }, [blocker, runs, language, live]);
 
   useEffect(() => {
     if (!notice) return;
@@ -131,33 +162,45 @@ function Workspace({ session, user, live }: { session: Session; user: User; live
           The server refused it ({state.refused}). Reload the page; if it persists, log in again.
         </Alert>
       )}
-      <section
-        aria-label="Editor"
-        className="h-[calc(100dvh-16rem)] min-h-[22rem] overflow-hidden rounded-xl border border-slate-200 bg-white shadow-sm dark:border-slate-800 dark:bg-[#1e1e1e]"
-      >
-        {state.everSynced ? (
-          <CodeEditor
-            className="h-full"
-            doc={live.doc}
-            awareness={live.awareness}
-            remoteOrigin={live.provider}
-            userId={user.id}
-            otherUserId={session.teacherId}
-            language={language}
-            readOnly={readOnly}
-            ariaLabel={`Your ${session.name} code`}
-            onTooLarge={() => setNotice(TOO_LARGE)}
-            onEditor={setEditor}
-            focusOnMount
-          />
-        ) : (
-          <div className="flex h-full items-center justify-center">
-            <Loading
-              label={saveState === "offline" ? "Offline — waiting for the connection…" : "Opening your code…"}
+      <div className="grid gap-3 lg:h-[calc(100dvh-16rem)] lg:min-h-[22rem] lg:grid-cols-[minmax(0,3fr)_minmax(0,2fr)]">
+        <section
+          aria-label="Editor"
+          className="h-[calc(100dvh-16rem)] min-h-[22rem] overflow-hidden rounded-xl border border-slate-200 bg-white shadow-sm lg:h-auto dark:border-slate-800 dark:bg-[#1e1e1e]"
+        >
+          {state.everSynced ? (
+            <CodeEditor
+              className="h-full"
+              doc={live.doc}
+              awareness={live.awareness}
+              remoteOrigin={live.provider}
+              userId={user.id}
+              otherUserId={session.teacherId}
+              language={language}
+              readOnly={readOnly}
+              ariaLabel={`Your ${session.name} code`}
+              onTooLarge={() => setNotice(TOO_LARGE)}
+              onEditor={setEditor}
+              onRun={run}
+              focusOnMount
             />
-          </div>
-        )}
-      </section>
+          ) : (
+            <div className="flex h-full items-center justify-center">
+              <Loading
+                label={
+                  saveState === "offline" ? "Offline — waiting for the connection…" : "Opening your code…"
+                }
+              />
+            </div>
+          )}
+        </section>
+        <RunPanel
+          controller={runs}
+          onRun={run}
+          blocker={blocker}
+          terminalLabel="Terminal: your program's output and input"
+          className="h-80 lg:h-auto"
+        />
+      </div>
     </div>
   );
 }

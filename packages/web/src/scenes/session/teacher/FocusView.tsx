@@ -1,8 +1,8 @@
 import { LANGUAGE_INFO } from "@observer/protocol";
-import { useEffect, useMemo, useRef, useSyncExternalStore } from "react";
+import { useCallback, useEffect, useMemo, useRef, useSyncExternalStore } from "react";
 import { Link, useNavigate, useParams } from "react-router";
 import { CodeEditor } from "../../../editor/CodeEditor.tsx";
-import { switchLanguage } from "../../../editor/code-document.ts";
+import { codeOf, switchLanguage } from "../../../editor/code-document.ts";
 import { LANGUAGE_SWITCH_ORIGIN } from "../../../editor/collab-editor.ts";
 import { LanguageSelect } from "../../../editor/LanguageSelect.tsx";
 import { SaveStateBadge } from "../../../editor/SaveStateBadge.tsx";
@@ -10,6 +10,9 @@ import { colorFor } from "../../../live/colors.ts";
 import { saveStateOf } from "../../../live/provider-state.ts";
 import type { StudentFeed } from "../../../live/student-feed.ts";
 import { useProviderState } from "../../../live/useLive.ts";
+import { RunPanel } from "../../../run/RunPanel.tsx";
+import { runBlocker } from "../../../run/run-availability.ts";
+import { useLanguages, useRunController } from "../../../run/useRunController.ts";
 import { Alert } from "../../../ui/Alert.tsx";
 import { ButtonLink, buttonClasses } from "../../../ui/Button.tsx";
 import { Loading } from "../../../ui/Spinner.tsx";
@@ -23,8 +26,10 @@ import { OnlineDot } from "./StudentTile.tsx";
 const TYPING_MS = 3000;
 
 /**
- * `/sessions/:id/students/:studentId`: one student's editor, full Monaco, co-edited live.
- * The student sees the teacher's cursor (named, coloured) and "viewing" / "typing".
+ * `/sessions/:id/students/:studentId`: one student's editor, full Monaco, co-edited live,
+ * and the student's terminal: their latest run live (the teacher can type into it), and a
+ * button to run the student's code. The student sees the teacher's cursor (named, coloured)
+ * and "viewing" / "typing".
  * Previous / next follow the dashboard's order (Alt+PageUp / Alt+PageDown).
  */
 export default function FocusView() {
@@ -95,6 +100,17 @@ function Focus({
   const readOnly = session.status === "ended" || connection.scope === "readonly" || !connection.everSynced;
   const typingTimer = useRef<ReturnType<typeof setTimeout> | null>(null);
   useTitle(`${student.name} · ${session.name}`);
+
+  // The student's terminal: follows their latest run; Run runs their code as theirs.
+  const runs = useRunController(session.id, feed.id);
+  useEffect(() => {
+    if (runs && student.lastRun) runs.follow(student.lastRun);
+  }, [runs, student.lastRun]);
+  const languages = useLanguages();
+  const blocker = runBlocker({ sessionEnded: session.status === "ended", language, languages });
+  const run = useCallback(() => {
+    if (!blocker) void runs?.run(language, codeOf(feed.doc).toString());
+  }, [blocker, runs, language, feed]);
 
   // The student sees who is here and whether they are typing; nothing once the teacher leaves.
   useEffect(() => {
@@ -176,29 +192,43 @@ function Focus({
           The server refused it ({connection.refused}). Only the session’s teacher can open students’ code.
         </Alert>
       )}
-      <section
-        aria-label={`${student.name}’s code`}
-        className="h-[calc(100dvh-14rem)] min-h-[22rem] overflow-hidden rounded-xl border border-slate-200 bg-white shadow-sm dark:border-slate-800 dark:bg-[#1e1e1e]"
-      >
-        {connection.everSynced ? (
-          <CodeEditor
-            className="h-full"
-            doc={feed.doc}
-            awareness={feed.awareness}
-            remoteOrigin={feed.provider}
-            userId={user.id}
-            language={language}
-            readOnly={readOnly}
-            ariaLabel={`${student.name}’s ${LANGUAGE_INFO[language].label} code`}
-            onLocalEdit={typing}
-            focusOnMount
+      <div className="grid gap-3 lg:h-[calc(100dvh-14rem)] lg:min-h-[22rem] lg:grid-cols-[minmax(0,3fr)_minmax(0,2fr)]">
+        <section
+          aria-label={`${student.name}’s code`}
+          className="h-[calc(100dvh-14rem)] min-h-[22rem] overflow-hidden rounded-xl border border-slate-200 bg-white shadow-sm lg:h-auto dark:border-slate-800 dark:bg-[#1e1e1e]"
+        >
+          {connection.everSynced ? (
+            <CodeEditor
+              className="h-full"
+              doc={feed.doc}
+              awareness={feed.awareness}
+              remoteOrigin={feed.provider}
+              userId={user.id}
+              language={language}
+              readOnly={readOnly}
+              ariaLabel={`${student.name}’s ${LANGUAGE_INFO[language].label} code`}
+              onLocalEdit={typing}
+              onRun={run}
+              focusOnMount
+            />
+          ) : (
+            <div className="flex h-full items-center justify-center">
+              <Loading label="Opening the code…" />
+            </div>
+          )}
+        </section>
+        {runs && (
+          <RunPanel
+            controller={runs}
+            onRun={run}
+            blocker={blocker}
+            runLabel="Run student’s code"
+            label={`${student.name}’s terminal`}
+            terminalLabel={`${student.name}’s terminal: their program's output; typing here sends input to it`}
+            className="h-80 lg:h-auto"
           />
-        ) : (
-          <div className="flex h-full items-center justify-center">
-            <Loading label="Opening the code…" />
-          </div>
         )}
-      </section>
+      </div>
     </div>
   );
 }

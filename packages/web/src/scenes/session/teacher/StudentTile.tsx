@@ -2,8 +2,10 @@ import { LANGUAGE_INFO } from "@observer/protocol";
 import { memo, useId, useSyncExternalStore } from "react";
 import { Link } from "react-router";
 import type { StudentFeed } from "../../../live/student-feed.ts";
+import { RunBadge } from "../../../run/RunBadge.tsx";
 import { EditedAgo } from "./Ago.tsx";
 import { CodePreview } from "./CodePreview.tsx";
+import { RunTail } from "./RunTail.tsx";
 
 /** A green dot for online, a grey ring for offline. */
 export function OnlineDot({ online }: { online: boolean }) {
@@ -20,15 +22,16 @@ export function OnlineDot({ online }: { online: boolean }) {
 }
 
 /**
- * One student on the dashboard: name, online state, language, time since the last edit and
- * the live code; the whole tile is a link to the student's editor. Re-renders only for its
+ * One student on the dashboard: name, online state, language, time since the last edit, the
+ * live code, and the state and last lines of the latest run; the whole tile is a link to the
+ * student's editor. Re-renders only for its
  * own student's changes.
  */
 export const StudentTile = memo(function StudentTile({ feed }: { feed: StudentFeed }) {
   const student = useSyncExternalStore(feed.subscribe, feed.getSnapshot);
   const metaId = useId();
   return (
-    <li className="[contain-intrinsic-size:auto_15rem] [content-visibility:auto]">
+    <li className="[contain-intrinsic-size:auto_19rem] [content-visibility:auto]">
       <Link
         to={`students/${student.id}`}
         aria-label={student.name}
@@ -46,6 +49,7 @@ export const StudentTile = memo(function StudentTile({ feed }: { feed: StudentFe
           >
             {student.name}
           </span>
+          {student.lastRun && <RunBadge run={student.lastRun} />}
           {student.language && (
             <span className="shrink-0 rounded-md bg-slate-100 px-1.5 py-0.5 text-[11px] font-medium text-slate-600 dark:bg-slate-800 dark:text-slate-300">
               {LANGUAGE_INFO[student.language].label}
@@ -61,6 +65,7 @@ export const StudentTile = memo(function StudentTile({ feed }: { feed: StudentFe
           {student.documentState === "refused" && " · code unavailable"}
         </p>
         <CodePreview feed={feed} language={student.language} />
+        <RunTail run={student.lastRun} />
       </Link>
     </li>
   );

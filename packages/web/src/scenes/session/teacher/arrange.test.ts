@@ -14,6 +14,7 @@ function student(name: string, patch: Partial<StudentSnapshot> = {}): StudentSna
     lastEditAt: null,
     language: "python",
     documentState: "open",
+    lastRun: null,
     ...patch,
   };
 }

@@ -1,0 +1,183 @@
+import type { RunSummary } from "@observer/protocol";
+import { describe, expect, it } from "vitest";
+import { isRunKey, runBlocker, runShortcutLabel } from "./run-availability.ts";
+import {
+  formatDuration,
+  IDLE_RUN,
+  type RunOutcome,
+  type RunState,
+  runBadge,
+  stateFromSummary,
+  statusLine,
+} from "./run-status.ts";
+
+const OK: RunOutcome = {
+  exitCode: 0,
+  signal: null,
+  timedOut: false,
+  outputTruncated: false,
+  durationMs: 42,
+  killedFor: null,
+  phase: "run",
+};
+const finished = (patch: Partial<RunOutcome>): RunState => ({
+  ...IDLE_RUN,
+  runId: "r",
+  status: "finished",
+  outcome: { ...OK, ...patch },
+});
+const line = (state: RunState) => statusLine(state);
+
+describe("statusLine", () => {
+  it("says where a live run stands", () => {
+    expect(line(IDLE_RUN)).toMatchObject({ text: "Not run yet", tone: "muted" });
+    expect(line({ ...IDLE_RUN, status: "starting" })).toMatchObject({ text: "Starting…", tone: "busy" });
+    expect(line({ ...IDLE_RUN, status: "queued", position: 3 }).text).toBe("Queued #3");
+    expect(line({ ...IDLE_RUN, status: "queued" }).text).toBe("Queued");
+    expect(line({ ...IDLE_RUN, status: "compiling" }).text).toBe("Compiling…");
+    expect(line({ ...IDLE_RUN, status: "running" }).text).toBe("Running…");
+  });
+
+  it("tells each way a run can end", () => {
+    expect(line(finished({}))).toMatchObject({ text: "Finished after 42 ms", tone: "success" });
+    expect(line(finished({ exitCode: 2, durationMs: 1530 }))).toMatchObject({
+      text: "Exited with code 2 after 1.5 s",
+      tone: "error",
+    });
+    expect(
+      line(finished({ exitCode: null, timedOut: true, killedFor: "time", durationMs: 30_004 })).text,
+    ).toBe("Timed out after 30 s");
+    expect(line(finished({ exitCode: null, killedFor: "time", signal: "SIGXCPU" })).text).toBe(
+      "Killed: CPU time limit",
+    );
+    expect(line(finished({ exitCode: null, killedFor: "memory", signal: "SIGKILL" })).text).toBe(
+      "Killed: memory limit",
+    );
+    expect(line(finished({ exitCode: null, killedFor: "user", signal: "SIGKILL" }))).toMatchObject({
+      text: "Stopped",
+      tone: "warning",
+    });
+    expect(line(finished({ exitCode: 1, phase: "compile" }))).toMatchObject({
+      text: "Compile failed",
+      tone: "error",
+    });
+    expect(line(finished({ exitCode: null, signal: "SIGSEGV", durationMs: 3 })).text).toBe(
+      "Killed by SIGSEGV after 3 ms",
+    );
+    expect(line({ ...IDLE_RUN, status: "failed" }).tone).toBe("error");
+  });
+
+  it("notes truncated output beside the verdict", () => {
+    const state = finished({ exitCode: null, killedFor: "output", outputTruncated: true });
+    expect(line(state)).toMatchObject({ text: "Killed: output limit", notes: ["Output truncated"] });
+    expect(line(finished({})).notes).toEqual([]);
+  });
+
+  it("says a run could not start, or cannot be shown", () => {
+    expect(line({ ...IDLE_RUN, error: "Programs cannot run on this server right now." })).toMatchObject({
+      text: "Could not run",
+      tone: "error",
+    });
+    expect(line({ ...IDLE_RUN, runId: "r", status: "running", error: "gone" }).text).toBe(
+      "Cannot show this run",
+    );
+  });
+});
+
+describe("formatDuration", () => {
+  it("uses ms under a second, then seconds, then minutes", () => {
+    expect(formatDuration(0)).toBe("0 ms");
+    expect(formatDuration(999)).toBe("999 ms");
+    expect(formatDuration(1000)).toBe("1.0 s");
+    expect(formatDuration(9_990)).toBe("9.9 s");
+    expect(formatDuration(12_400)).toBe("12 s");
+    expect(formatDuration(125_000)).toBe("2 min 5 s");
+    expect(formatDuration(120_000)).toBe("2 min");
+  });
+});
+
+const summary = (patch: Partial<RunSummary>): RunSummary => ({
+  id: "5b4d3a52-0000-4000-8000-000000000001",
+  userId: "5b4d3a52-0000-4000-8000-000000000002",
+  startedBy: "5b4d3a52-0000-4000-8000-000000000002",
+  language: "python",
+  status: "finished",
+  position: null,
+  exitCode: 0,
+  signal: null,
+  timedOut: false,
+  outputTruncated: false,
+  durationMs: 10,
+  killedFor: null,
+  phase: "run",
+  tail: "",
+  queuedAt: "2025-03-01T10:00:00.000Z",
+  ...patch,
+});
+
+describe("runBadge", () => {
+  it("is short and toned for a tile", () => {
+    expect(runBadge(summary({ status: "queued", position: 2 }))).toEqual({ text: "Queued #2", tone: "busy" });
+    expect(runBadge(summary({ status: "running" }))).toEqual({ text: "Running", tone: "busy" });
+    expect(runBadge(summary({}))).toEqual({ text: "Exit 0", tone: "success" });
+    expect(runBadge(summary({ exitCode: 3 }))).toEqual({ text: "Exit 3", tone: "error" });
+    expect(runBadge(summary({ exitCode: null, timedOut: true, killedFor: "time" })).text).toBe("Timed out");
+    expect(runBadge(summary({ exitCode: null, killedFor: "memory" })).text).toBe("Memory limit");
+    expect(runBadge(summary({ exitCode: 1, phase: "compile" })).text).toBe("Compile error");
+    expect(runBadge(summary({ exitCode: null, killedFor: "user" }))).toEqual({
+      text: "Stopped",
+      tone: "warning",
+    });
+  });
+});
+
+describe("stateFromSummary", () => {
+  it("carries the outcome only once finished", () => {
+    expect(stateFromSummary(summary({ status: "running", exitCode: null })).outcome).toBeNull();
+    const done = stateFromSummary(summary({ exitCode: 4, durationMs: 7 }));
+    expect(statusLine(done).text).toBe("Exited with code 4 after 7 ms");
+  });
+});
+
+describe("runBlocker", () => {
+  const languages = {
+    languages: [
+      { id: "python" as const, label: "Python", version: "3.11.2", available: true },
+      { id: "java" as const, label: "Java", version: null, available: false },
+    ],
+    sandbox: { available: true, reason: null },
+  };
+
+  it("lets Run on when the server can run the language, or has not said yet", () => {
+    expect(runBlocker({ sessionEnded: false, language: "python", languages })).toBeNull();
+    expect(runBlocker({ sessionEnded: false, language: "python", languages: undefined })).toBeNull();
+  });
+
+  it("explains why Run is off", () => {
+    expect(runBlocker({ sessionEnded: true, language: "python", languages })).toMatch(/session has ended/);
+    expect(runBlocker({ sessionEnded: false, language: "java", languages })).toBe(
+      "Java is not installed on this server.",
+    );
+    expect(runBlocker({ sessionEnded: false, language: "c", languages })).toBe(
+      "C is not installed on this server.",
+    );
+    const noSandbox = { ...languages, sandbox: { available: false, reason: "bubblewrap is missing." } };
+    expect(runBlocker({ sessionEnded: false, language: "python", languages: noSandbox })).toBe(
+      "Programs cannot run on this server (bubblewrap is missing).",
+    );
+  });
+});
+
+describe("the Run key", () => {
+  const key = (patch: Partial<KeyboardEvent>) =>
+    isRunKey({ key: "Enter", ctrlKey: false, metaKey: false, altKey: false, shiftKey: false, ...patch });
+  it("is Ctrl+Enter or Cmd+Enter, nothing else", () => {
+    expect(key({ ctrlKey: true })).toBe(true);
+    expect(key({ metaKey: true })).toBe(true);
+    expect(key({})).toBe(false);
+    expect(key({ ctrlKey: true, shiftKey: true })).toBe(false);
+    expect(key({ key: "a", ctrlKey: true })).toBe(false);
+    expect(runShortcutLabel("MacIntel")).toBe("⌘ Enter");
+    expect(runShortcutLabel("Linux x86_64")).toBe("Ctrl+Enter");
+  });
+});

@@ -1,0 +1,150 @@
+import type { KilledFor, RunPhase, RunStatus, RunSummary } from "@observer/protocol";
+
+/** How a finished run ended: the fields of the terminal's `exit` message and of a run summary. */
+export interface RunOutcome {
+  exitCode: number | null;
+  signal: string | null;
+  timedOut: boolean;
+  outputTruncated: boolean;
+  durationMs: number | null;
+  killedFor: KilledFor | null;
+  phase: RunPhase | null;
+}
+
+/** Where a terminal's run stands, as the status line shows it. */
+export interface RunState {
+  runId: string | null;
+  /** `idle` before any run, `starting` while the request to run is under way. */
+  status: "idle" | "starting" | RunStatus;
+  /** Place in the queue while `queued`. */
+  position: number | null;
+  /** How it ended, once `finished`. */
+  outcome: RunOutcome | null;
+  /** Why the run could not be started or followed (shown as an alert beside the status). */
+  error: string | null;
+}
+
+export const IDLE_RUN: RunState = { runId: null, status: "idle", position: null, outcome: null, error: null };
+
+export type StatusTone = "muted" | "busy" | "success" | "error" | "warning";
+
+export interface StatusLine {
+  text: string;
+  tone: StatusTone;
+  /** Facts shown beside the status, e.g. "Output truncated". */
+  notes: string[];
+}
+
+/** "42 ms", "1.5 s", "12 s", "2 min 5 s". */
+export function formatDuration(ms: number): string {
+  if (ms < 1000) return `${Math.round(ms)} ms`;
+  if (ms < 10_000) return `${(Math.floor(ms / 100) / 10).toFixed(1)} s`;
+  const seconds = Math.round(ms / 1000);
+  if (seconds < 60) return `${seconds} s`;
+  const rest = seconds % 60;
+  return `${Math.floor(seconds / 60)} min${rest ? ` ${rest} s` : ""}`;
+}
+
+/** Seconds for a time limit: "30 s", "2.5 s". */
+function formatSeconds(ms: number): string {
+  const seconds = ms / 1000;
+  return `${seconds >= 10 ? Math.round(seconds) : Math.round(seconds * 10) / 10} s`;
+}
+
+/** The verdict on a finished run: its words and tone. */
+export function outcomeText(outcome: RunOutcome): { text: string; tone: StatusTone } {
+  const after = outcome.durationMs === null ? "" : ` after ${formatDuration(outcome.durationMs)}`;
+  const compile = outcome.phase === "compile";
+  if (outcome.killedFor === "user") return { text: "Stopped", tone: "warning" };
+  if (outcome.timedOut) {
+    const limit = outcome.durationMs === null ? "" : ` after ${formatSeconds(outcome.durationMs)}`;
+    return { text: `${compile ? "Compiling timed out" : "Timed out"}${limit}`, tone: "error" };
+  }
+  if (outcome.killedFor === "time") return { text: "Killed: CPU time limit", tone: "error" };
+  if (outcome.killedFor === "memory")
+    return { text: compile ? "Compiler killed: memory limit" : "Killed: memory limit", tone: "error" };
+  if (outcome.killedFor === "output") return { text: "Killed: output limit", tone: "error" };
+  if (compile && outcome.exitCode !== 0) return { text: "Compile failed", tone: "error" };
+  if (outcome.signal) return { text: `Killed by ${outcome.signal}${after}`, tone: "error" };
+  if (outcome.exitCode === 0) return { text: `Finished${after}`, tone: "success" };
+  if (outcome.exitCode === null) return { text: `Ended${after}`, tone: "error" };
+  return { text: `Exited with code ${outcome.exitCode}${after}`, tone: "error" };
+}
+
+/** The status line under a terminal: "Queued #3", "Running…", "Exited with code 1 after 12 ms"… */
+export function statusLine(state: RunState): StatusLine {
+  const notes: string[] = [];
+  // The panel shows the error's message; the line says what it means for the run.
+  if (state.error)
+    return { text: state.status === "idle" ? "Could not run" : "Cannot show this run", tone: "error", notes };
+  switch (state.status) {
+    case "idle":
+      return { text: "Not run yet", tone: "muted", notes };
+    case "starting":
+      return { text: "Starting…", tone: "busy", notes };
+    case "queued":
+      return { text: state.position ? `Queued #${state.position}` : "Queued", tone: "busy", notes };
+    case "compiling":
+      return { text: "Compiling…", tone: "busy", notes };
+    case "running":
+      return { text: "Running…", tone: "busy", notes };
+    case "failed":
+      return { text: "The server could not run this program", tone: "error", notes };
+    case "finished": {
+      if (!state.outcome) return { text: "Finished", tone: "muted", notes };
+      if (state.outcome.outputTruncated) notes.push("Output truncated");
+      return { ...outcomeText(state.outcome), notes };
+    }
+  }
+}
+
+/** True while a run is under way (Stop makes sense). */
+export function isLive(status: RunState["status"]): boolean {
+  return status === "starting" || status === "queued" || status === "compiling" || status === "running";
+}
+
+/** The short badge of a run on a dashboard tile: "Queued #2", "Running", "Exit 1", "Timed out"… */
+export function runBadge(run: RunSummary): { text: string; tone: StatusTone } {
+  switch (run.status) {
+    case "queued":
+      return { text: run.position ? `Queued #${run.position}` : "Queued", tone: "busy" };
+    case "compiling":
+      return { text: "Compiling", tone: "busy" };
+    case "running":
+      return { text: "Running", tone: "busy" };
+    case "failed":
+      return { text: "Run failed", tone: "error" };
+    case "finished":
+      break;
+  }
+  if (run.killedFor === "user") return { text: "Stopped", tone: "warning" };
+  if (run.timedOut || run.killedFor === "time") return { text: "Timed out", tone: "error" };
+  if (run.killedFor === "memory") return { text: "Memory limit", tone: "error" };
+  if (run.killedFor === "output") return { text: "Output limit", tone: "error" };
+  if (run.phase === "compile" && run.exitCode !== 0) return { text: "Compile error", tone: "error" };
+  if (run.signal) return { text: run.signal, tone: "error" };
+  if (run.exitCode === 0) return { text: "Exit 0", tone: "success" };
+  return { text: `Exit ${run.exitCode ?? "?"}`, tone: "error" };
+}
+
+/** A run summary (session channel) as the state a terminal shows. */
+export function stateFromSummary(run: RunSummary): RunState {
+  return {
+    runId: run.id,
+    status: run.status,
+    position: run.position,
+    outcome:
+      run.status === "finished"
+        ? {
+            exitCode: run.exitCode,
+            signal: run.signal,
+            timedOut: run.timedOut,
+            outputTruncated: run.outputTruncated,
+            durationMs: run.durationMs,
+            killedFor: run.killedFor,
+            phase: run.phase,
+          }
+        : null,
+    error: null,
+  };
+}
