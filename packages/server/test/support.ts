@@ -119,7 +119,8 @@ export async function startTestServer(
     admin: null,
     call,
     async listen() {
-      await server.app.listen({ port: 0, host: "127.0.0.1" });
+      // Once per server; later calls return the same address.
+      if (!server.app.server.listening) await server.app.listen({ port: 0, host: "127.0.0.1" });
       const address = server.app.server.address();
       if (!address || typeof address === "string") throw new Error("not listening");
       return `http://127.0.0.1:${address.port}`;

@@ -10,6 +10,7 @@ import { runAccess } from "../commands/run-access.ts";
 import type { Ctx } from "../context.ts";
 import { AppError } from "../errors.ts";
 import type { RunResult } from "../exec/index.ts";
+import { followRemoteRun } from "../runs/run-relay.ts";
 
 const AUTH_TIMEOUT_MS = 5000;
 /** Messages a client may send before its attach completes (kept, then applied in order). */
@@ -73,24 +74,47 @@ export function handleRunTerminal(ctx: Ctx, ws: WebSocket, runId: string): void 
     if (!access.found) return ws.close(CLOSE_CODES.notFound, "No such run");
     if (!access.allowed) return ws.close(CLOSE_CODES.forbidden, "Forbidden");
     const { live, run } = access;
+    const finish = (result: RunResult) => {
+      attached?.detach();
+      send(exitMessage(result));
+      if (ws.readyState === ws.OPEN) ws.close(1000, "Run finished");
+    };
+    const replayStored = (stored: typeof run) => {
+      if (stored.output) send({ type: "output", data: stored.output });
+      finish({
+        exitCode: stored.exitCode,
+        signal: stored.signal,
+        timedOut: stored.timedOut,
+        outputTruncated: stored.outputTruncated,
+        durationMs: stored.durationMs ?? 0,
+        killedFor: stored.killedFor,
+        phase: stored.phase ?? "run",
+      });
+    };
     if (!live) {
-      // Finished: replay what was stored. Still under way elsewhere: say so.
-      if (run.status !== "finished" && run.status !== "failed") {
-        return ws.close(1013, "This run is on another server instance");
-      }
-      if (run.output) send({ type: "output", data: run.output });
-      send(
-        exitMessage({
-          exitCode: run.exitCode,
-          signal: run.signal,
-          timedOut: run.timedOut,
-          outputTruncated: run.outputTruncated,
-          durationMs: run.durationMs ?? 0,
-          killedFor: run.killedFor,
-          phase: run.phase ?? "run",
-        }),
-      );
-      return ws.close(1000, "Run finished");
+      // Finished: replay what was stored.
+      if (run.status === "finished" || run.status === "failed") return replayStored(run);
+      // Under way on another instance: follow it through the bus.
+      if (!ctx.config.redisUrl) return ws.close(1011, "This run is no longer running");
+      attached = await followRemoteRun(ctx.bus, run.id, {
+        output: (data) => send({ type: "output", data }),
+        status: (status, position) => send({ type: "status", status, ...(position ? { position } : {}) }),
+        exit: finish,
+        lost: () => {
+          void runAccess(ctx, actor, runId).then((again) => {
+            if (
+              again.found &&
+              again.allowed &&
+              (again.run.status === "finished" || again.run.status === "failed")
+            )
+              replayStored(again.run);
+            else ws.close(1011, "The server running this program does not answer");
+          });
+        },
+      });
+      if (closed) attached.detach();
+      for (const message of early.splice(0)) apply(message);
+      return;
     }
     const handle = live.handle;
     // Replay, then follow, in the same tick: nothing missed, nothing repeated.
@@ -118,11 +142,7 @@ export function handleRunTerminal(ctx: Ctx, ws: WebSocket, runId: string): void 
       kill: () => handle.kill(),
     };
     for (const message of early.splice(0)) apply(message);
-    void handle.result.then((result) => {
-      attached?.detach();
-      send(exitMessage(result));
-      if (ws.readyState === ws.OPEN) ws.close(1000, "Run finished");
-    });
+    void handle.result.then(finish);
   };
 
   ws.on("message", (data: Buffer, isBinary: boolean) => {

@@ -15,6 +15,7 @@ import {
   trackRun,
 } from "../exec/index.ts";
 import type { Db } from "../storage/database.ts";
+import { exposeRun } from "./run-relay.ts";
 import { type LiveRunRecord, summarizeLiveRun } from "./run-summary.ts";
 
 /** Output updates of one run on the session channel, at most this often (state changes go at once). */
@@ -162,6 +163,8 @@ export class RunService {
       this.deps.log,
     );
     entry.recorded = tracking.finished;
+    // Several instances: terminals attached elsewhere follow and type through the bus.
+    if (this.deps.config.redisUrl) await exposeRun(this.deps.bus, id, handle);
     void entry.recorded.finally(() => this.live.delete(id));
     // The row exists before the client hears of the run (GET /api/runs/:id right after works).
     await tracking.inserted;

@@ -4,6 +4,7 @@ import { openChannel } from "../channel-client.ts";
 import { openDoc } from "../collab-client.ts";
 import { buildSession, buildUser, joinSession } from "../factories.ts";
 import { durableTestDatabase, retryableAssertion, startTestServer, type TestServer } from "../support.ts";
+import { openTerminal } from "../terminal-client.ts";
 
 /**
  * Runs only in the integration-redis project (TEST_REDIS_URL and TEST_DATABASE_URL set): server
@@ -113,5 +114,43 @@ describe("two instances sharing PostgreSQL and Redis", () => {
       theirs.destroy();
       channel.close();
     }
+  });
+
+  it("lets a terminal on one instance follow, type into and stop a run on the other", async () => {
+    const [urlA, urlB] = [await a.listen(), await b.listen()];
+    const teacher = await buildUser(a, { role: "teacher" });
+    const session = await buildSession(a, teacher);
+    const student = await buildUser(a);
+    await joinSession(a, student, session.joinCode);
+    const started = await a.call("POST", `/api/sessions/${session.id}/runs`, {
+      token: student.accessToken,
+      body: {
+        language: "python",
+        code: 'print("before", flush=True)\nname = input()\nprint(f"after {name}")',
+      },
+    });
+    expect(started.statusCode, started.body).toBe(201);
+    const runId = started.json().run.id;
+    const local = await openTerminal(urlA, runId, student.accessToken);
+    await local.waitForOutput("before");
+    // The teacher's terminal lands on the other instance: the output so far, then live.
+    const remote = await openTerminal(urlB, runId, teacher.accessToken);
+    await remote.waitForOutput("before");
+    remote.send({ type: "stdin", data: "from B\r" });
+    const [localExit, remoteExit] = await Promise.all([local.exit, remote.exit]);
+    expect(remoteExit).toEqual(localExit);
+    expect(localExit.exitCode).toBe(0);
+    expect(remote.output()).toBe(local.output());
+    expect(local.output()).toContain("after from B");
+
+    // Stop from the other instance.
+    const looping = await a.call("POST", `/api/sessions/${session.id}/runs`, {
+      token: student.accessToken,
+      body: { language: "python", code: 'print("spinning", flush=True)\nwhile True: pass' },
+    });
+    const stopper = await openTerminal(urlB, looping.json().run.id, student.accessToken);
+    await stopper.waitForOutput("spinning");
+    stopper.send({ type: "kill" });
+    expect((await stopper.exit).killedFor).toBe("user");
   });
 });

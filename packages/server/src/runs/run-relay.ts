@@ -1,0 +1,146 @@
+import type { LiveRunStatus } from "@observer/protocol";
+import type { EventBus } from "../bus/event-bus.ts";
+import type { RunHandle, RunResult } from "../exec/index.ts";
+
+/**
+ * Runs across server instances (with Redis): the instance running a program publishes its
+ * output and states, and takes input, on bus topics, so a terminal attached on another instance
+ * (the teacher's, behind a load balancer) sees and types the same. Output carries its offset
+ * in the transcript, so a watcher joins a snapshot and the stream without gaps or repeats.
+ */
+const inTopic = (runId: string) => `runs:${runId}:in`;
+const outTopic = (runId: string) => `runs:${runId}:out`;
+
+type InMessage =
+  | { kind: "snapshot"; reply: string }
+  | { kind: "stdin"; data: string }
+  | { kind: "resize"; cols: number; rows: number }
+  | { kind: "kill" };
+
+type OutMessage =
+  | { kind: "output"; offset: number; data: string }
+  | { kind: "status"; status: LiveRunStatus; position: number | null }
+  | { kind: "exit"; result: RunResult };
+
+interface Snapshot {
+  transcript: string;
+  status: LiveRunStatus | "finished";
+  position: number | null;
+  result: RunResult | null;
+}
+
+/** How long the owner keeps answering after the run ended (its row is final by then). */
+const LINGER_MS = 10_000;
+
+/** Owner side: publishes a live run and takes input for it from other instances. */
+export async function exposeRun(bus: EventBus, runId: string, handle: RunHandle): Promise<void> {
+  let result: RunResult | null = null;
+  const publish = (message: OutMessage) => void bus.publish(outTopic(runId), message).catch(() => {});
+  handle.on("output", (data) =>
+    publish({ kind: "output", offset: handle.transcript.length - data.length, data }),
+  );
+  handle.on("status", (e) => publish({ kind: "status", status: e.status, position: e.position ?? null }));
+  const unsubscribe = await bus.subscribe(inTopic(runId), (raw) => {
+    const message = raw as InMessage;
+    if (
+      message.kind === "snapshot" &&
+      typeof message.reply === "string" &&
+      message.reply.startsWith("runs:")
+    ) {
+      const snapshot: Snapshot = {
+        transcript: handle.transcript,
+        status: handle.status,
+        position: handle.position,
+        result,
+      };
+      void bus.publish(message.reply, snapshot).catch(() => {});
+    } else if (message.kind === "stdin" && typeof message.data === "string") handle.write(message.data);
+    else if (message.kind === "resize") handle.resize(message.cols, message.rows);
+    else if (message.kind === "kill") handle.kill();
+  });
+  void handle.result.then((r) => {
+    result = r;
+    publish({ kind: "exit", result: r });
+    setTimeout(() => void unsubscribe(), LINGER_MS).unref();
+  });
+}
+
+export interface RemoteRunSink {
+  output(data: string): void;
+  status(status: LiveRunStatus, position: number | null): void;
+  exit(result: RunResult): void;
+  /** The owner did not answer: the run is no longer running anywhere. */
+  lost(): void;
+}
+
+/** Watcher side: follows a run that runs on another instance. */
+export async function followRemoteRun(
+  bus: EventBus,
+  runId: string,
+  sink: RemoteRunSink,
+  timeoutMs = 3000,
+): Promise<{
+  write(data: string): void;
+  resize(cols: number, rows: number): void;
+  kill(): void;
+  detach(): void;
+}> {
+  let delivered: number | null = null;
+  let ended = false;
+  const early: OutMessage[] = [];
+  const send = (message: InMessage) => void bus.publish(inTopic(runId), message).catch(() => {});
+
+  const apply = (message: OutMessage) => {
+    if (ended || delivered === null) return;
+    if (message.kind === "output") {
+      const end = message.offset + message.data.length;
+      if (end <= delivered) return;
+      sink.output(message.data.slice(Math.max(0, delivered - message.offset)));
+      delivered = end;
+    } else if (message.kind === "status") sink.status(message.status, message.position);
+    else {
+      ended = true;
+      sink.exit(message.result);
+    }
+  };
+
+  const unsubscribeOut = await bus.subscribe(outTopic(runId), (raw) => {
+    if (delivered === null) early.push(raw as OutMessage);
+    else apply(raw as OutMessage);
+  });
+  const reply = `runs:${runId}:snapshot:${crypto.randomUUID()}`;
+  let unsubscribeReply: (() => Promise<void>) | null = null;
+  const timer = setTimeout(() => {
+    if (delivered !== null) return;
+    ended = true;
+    sink.lost();
+  }, timeoutMs);
+  unsubscribeReply = await bus.subscribe(reply, (raw) => {
+    if (delivered !== null || ended) return;
+    clearTimeout(timer);
+    void unsubscribeReply?.();
+    const snapshot = raw as Snapshot;
+    if (snapshot.transcript) sink.output(snapshot.transcript);
+    delivered = snapshot.transcript.length;
+    if (snapshot.result) {
+      ended = true;
+      sink.exit(snapshot.result);
+      return;
+    }
+    if (snapshot.status !== "finished") sink.status(snapshot.status, snapshot.position);
+    for (const message of early.splice(0)) apply(message);
+  });
+  send({ kind: "snapshot", reply });
+
+  return {
+    write: (data) => send({ kind: "stdin", data }),
+    resize: (cols, rows) => send({ kind: "resize", cols, rows }),
+    kill: () => send({ kind: "kill" }),
+    detach: () => {
+      ended = true;
+      clearTimeout(timer);
+      void unsubscribeOut();
+      void unsubscribeReply?.();
+    },
+  };
+}
