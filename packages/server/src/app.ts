@@ -25,6 +25,7 @@ import { authRoutes } from "./routes/auth/index.ts";
 import { runRoutes } from "./routes/runs/index.ts";
 import { sessionRoutes } from "./routes/sessions/index.ts";
 import { systemRoutes } from "./routes/system.ts";
+import { registerRunMetrics } from "./runs/run-metrics.ts";
 import { markInterruptedRuns, RunService } from "./runs/run-service.ts";
 import { openDatabase } from "./storage/database.ts";
 
@@ -145,7 +146,7 @@ export async function buildServer(config: Config): Promise<Server> {
     },
   ]);
 
-  registerMetrics(app);
+  registerRunMetrics(registerMetrics(app), ctx.runs);
   systemRoutes(app, ctx);
   authRoutes(app, ctx);
   sessionRoutes(app, ctx);

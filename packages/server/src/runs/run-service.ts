@@ -67,6 +67,12 @@ export async function markInterruptedRuns(db: Db): Promise<void> {
     .execute();
 }
 
+/** Who wants to know when runs start and end (the metrics). */
+export interface RunObserver {
+  started(waitMs: number): void;
+  finished(language: Language, result: RunResult): void;
+}
+
 export interface RunServiceDeps {
   db: Db;
   bus: EventBus;
@@ -83,6 +89,8 @@ export class RunService {
   private engine: Promise<Engine> | null = null;
   private readonly live = new Map<string, LiveEntry>();
   private closed = false;
+  private queue: RunQueue | null = null;
+  private readonly observers: RunObserver[] = [];
 
   constructor(private readonly deps: RunServiceDeps) {}
 
@@ -103,6 +111,7 @@ export class RunService {
         runner,
         config.runs.concurrency ? { concurrency: config.runs.concurrency } : {},
       );
+      this.queue = queue;
       return { runner, queue };
     })();
     return this.engine;
@@ -180,7 +189,11 @@ export class RunService {
       this.publish(entry.sessionId, summarizeLiveRun(entry, id));
     };
     entry.handle.on("status", (event) => {
-      if (event.status !== "queued" && !entry.startedAt) entry.startedAt = new Date();
+      if (event.status !== "queued" && !entry.startedAt) {
+        entry.startedAt = new Date();
+        const waitMs = entry.startedAt.getTime() - entry.queuedAt.getTime();
+        for (const o of this.observers) o.started(waitMs);
+      }
       publish();
     });
     entry.handle.on("output", () => {
@@ -188,6 +201,7 @@ export class RunService {
     });
     void entry.handle.result.then((result) => {
       entry.result = result;
+      for (const o of this.observers) o.finished(entry.language, result);
       publish();
     });
     // The first report (queued, position) once listeners of the caller are attached.
@@ -198,6 +212,15 @@ export class RunService {
     publishSessionEvent(this.deps.bus, sessionId, { type: "run_update", run }).catch((err: unknown) =>
       this.deps.log.warn({ err }, "runs: cannot publish a run update"),
     );
+  }
+
+  observe(observer: RunObserver): void {
+    this.observers.push(observer);
+  }
+
+  /** Runs waiting and running on this instance (none before the first run). */
+  stats(): { queued: number; running: number } {
+    return this.queue?.stats ?? { queued: 0, running: 0 };
   }
 
   /** A run under way on this instance (or just ended, until its row is final). */

@@ -261,6 +261,18 @@ describe("runs", () => {
     );
   });
 
+  it("counts runs by outcome at /metrics", async () => {
+    const res = await server.call("GET", "/metrics");
+    expect(res.statusCode).toBe(200);
+    const count = (labels: string) =>
+      Number(new RegExp(`observer_runs_finished_total\\{${labels}\\} (\\d+)`).exec(res.body)?.[1] ?? 0);
+    expect(count('language="python",outcome="ok"')).toBeGreaterThanOrEqual(3);
+    expect(count('language="c",outcome="compile_error"')).toBe(1);
+    expect(count('language="python",outcome="time"')).toBe(1);
+    expect(res.body).toMatch(/observer_run_queue_wait_seconds_count [1-9]/);
+    expect(res.body).toMatch(/observer_runs_running 0/);
+  });
+
   it("stops a session's runs when it ends", async () => {
     const closing = await buildSession(server, teacher, { name: "Closing" });
     await joinSession(server, student, closing.joinCode);
