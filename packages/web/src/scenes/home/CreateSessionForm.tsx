@@ -6,13 +6,21 @@ import { Alert } from "../../ui/Alert.tsx";
 import { Button } from "../../ui/Button.tsx";
 import { SelectField, TextAreaField, TextField } from "../../ui/fields.tsx";
 
-const FIELDS = ["name", "language", "starterCode"] as const;
+const FIELDS = ["name", "language", "starterCode", "runTimeLimitSeconds"] as const;
+
+/** Wall-time limits a teacher picks from for each program run; 30 s is the server's default. */
+const RUN_TIME_CHOICES = [10, 30, 60, 120, 300, 600] as const;
+const DEFAULT_RUN_TIME = 30;
+
+const runTimeLabel = (seconds: number) =>
+  seconds < 60 ? `${seconds} seconds` : `${seconds / 60} minute${seconds === 60 ? "" : "s"}`;
 
 /** The teacher's "Create a session" form; calls `onCreated` with the new session. */
 export function CreateSessionForm({ onCreated }: { onCreated: (session: Session) => void }) {
   const [name, setName] = useState("");
   const [language, setLanguage] = useState<Language>("python");
   const [starterCode, setStarterCode] = useState("");
+  const [runTime, setRunTime] = useState<number>(DEFAULT_RUN_TIME);
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<unknown>(null);
 
@@ -22,7 +30,12 @@ export function CreateSessionForm({ onCreated }: { onCreated: (session: Session)
     setError(null);
     try {
       const { session } = await api.call("createSession", {
-        body: { name, language, ...(starterCode ? { starterCode } : {}) },
+        body: {
+          name,
+          language,
+          ...(starterCode ? { starterCode } : {}),
+          ...(runTime !== DEFAULT_RUN_TIME ? { runTimeLimitSeconds: runTime } : {}),
+        },
       });
       setName("");
       setStarterCode("");
@@ -43,7 +56,7 @@ export function CreateSessionForm({ onCreated }: { onCreated: (session: Session)
       {error !== null && (
         <Alert tone="error">{onlyFieldIssues ? "Check the fields below." : errorMessage(error)}</Alert>
       )}
-      <div className="grid grid-cols-1 gap-4 sm:grid-cols-[minmax(0,1fr)_12rem]">
+      <div className="grid grid-cols-1 gap-4 sm:grid-cols-[minmax(0,1fr)_10rem_10rem]">
         <TextField
           label="Session name"
           name="name"
@@ -64,6 +77,19 @@ export function CreateSessionForm({ onCreated }: { onCreated: (session: Session)
           {LANGUAGES.map((lang) => (
             <option key={lang} value={lang}>
               {LANGUAGE_INFO[lang].label}
+            </option>
+          ))}
+        </SelectField>
+        <SelectField
+          label="Time per run"
+          name="runTimeLimitSeconds"
+          value={String(runTime)}
+          onChange={(e) => setRunTime(Number(e.target.value))}
+          error={apiError?.issueFor("runTimeLimitSeconds")}
+        >
+          {RUN_TIME_CHOICES.map((seconds) => (
+            <option key={seconds} value={seconds}>
+              {runTimeLabel(seconds)}
             </option>
           ))}
         </SelectField>
