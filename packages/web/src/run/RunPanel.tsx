@@ -57,16 +57,14 @@ export function RunPanel({
       className={`flex min-h-0 flex-col overflow-hidden rounded-xl border border-slate-200 bg-white shadow-sm dark:border-slate-800 dark:bg-[#181818] ${className}`}
     >
       <div className="flex flex-wrap items-center gap-x-3 gap-y-2 border-b border-slate-200 bg-slate-50 px-3 py-2 dark:border-slate-800 dark:bg-slate-900">
-        <h2 className="text-xs font-semibold tracking-wider text-slate-500 uppercase dark:text-slate-400">
-          Terminal
-        </h2>
+        <h2 className="sr-only">Terminal</h2>
         <div className="min-w-0 flex-1">
           <RunStatusLine state={state} />
         </div>
         <div className="flex items-center gap-2">
           <Button
             variant="secondary"
-            className="px-3 py-1.5"
+            className="px-2.5 py-1.5"
             onClick={() => controller.stop()}
             disabled={!live}
             title="Stop the program"
@@ -85,7 +83,7 @@ export function RunPanel({
               <path d="M2.5 1.3v9.4a.5.5 0 0 0 .77.42l7.2-4.7a.5.5 0 0 0 0-.84l-7.2-4.7a.5.5 0 0 0-.77.42Z" />
             </svg>
             {runLabel}
-            <kbd className="hidden rounded bg-white/15 px-1 font-sans text-[11px] font-medium xl:inline">
+            <kbd className="hidden rounded bg-white/15 px-1 font-sans text-[11px] font-medium 2xl:inline">
               {SHORTCUT}
             </kbd>
           </Button>

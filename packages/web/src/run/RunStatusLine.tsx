@@ -31,7 +31,9 @@ export function RunStatusLine({ state }: { state: RunState }) {
       ) : (
         <span aria-hidden="true" className={`size-2 shrink-0 rounded-full ${DOTS[line.tone]}`} />
       )}
-      <span className="truncate">{line.text}</span>
+      <span className="truncate" title={line.text}>
+        {line.text}
+      </span>
       {line.notes.map((note) => (
         <span
           key={note}

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { plainLines, stripAnsi, tailLines } from "./ansi.ts";
+import { plainLines, runPreviewLines, stripAnsi, tailLines } from "./ansi.ts";
 
 describe("stripAnsi", () => {
   it("removes colours, cursor moves, titles and charset switches", () => {
@@ -40,5 +40,34 @@ describe("tailLines", () => {
 
   it("keeps a prompt without a newline (a program waiting for input)", () => {
     expect(tailLines("Hello\r\nName? ", 2)).toEqual(["Hello", "Name? "]);
+  });
+});
+
+describe("runPreviewLines", () => {
+  const gcc = [
+    "main.c: In function ‘main’:",
+    "\u001b[01;31m\u001b[Kmain.c:4:19: error:\u001b[m\u001b[K expected ‘;’ before ‘return’",
+    '    4 |     printf("hi\\n")',
+    "      |                   ^",
+    "    5 |     return 0;",
+    "",
+  ].join("\r\n");
+
+  it("shows a failed compile's first error rather than its last context lines", () => {
+    const run = { tail: gcc, phase: "compile" as const, exitCode: 1, status: "finished" };
+    expect(runPreviewLines(run, 2)).toEqual([
+      "main.c:4:19: error: expected ‘;’ before ‘return’",
+      '    4 |     printf("hi\\n")',
+    ]);
+  });
+
+  it("shows the last lines of a program's output, also when it printed 'error'", () => {
+    const run = {
+      tail: "error: bad input\r\nline 2\r\nline 3\r\n",
+      phase: "run" as const,
+      exitCode: 1,
+      status: "finished",
+    };
+    expect(runPreviewLines(run, 2)).toEqual(["line 2", "line 3"]);
   });
 });

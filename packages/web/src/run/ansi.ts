@@ -47,3 +47,24 @@ export function tailLines(output: string, count: number): string[] {
   while (lines.length > 0 && (lines.at(-1) ?? "").trim() === "") lines.pop();
   return lines.slice(-count);
 }
+
+/** A compiler's first complaint ("main.c:4:19: error: …", "error[E0308]", "SyntaxError"). */
+const FIRST_ERROR = /\berror\b|Error:/i;
+
+/**
+ * The lines a dashboard tile shows of a run: for a failed compile the compiler's first error
+ * and what follows (the tail is mostly the caret and context lines), else the last lines.
+ */
+export function runPreviewLines(
+  run: { tail: string; phase: "compile" | "run" | null; exitCode: number | null; status: string },
+  count: number,
+): string[] {
+  const compileFailed = run.status === "finished" && run.phase === "compile" && run.exitCode !== 0;
+  if (compileFailed) {
+    const lines = plainLines(run.tail);
+    const first = lines.findIndex((line) => FIRST_ERROR.test(line));
+    if (first >= 0)
+      return lines.slice(first, first + count).filter((line, i) => i === 0 || line.trim() !== "");
+  }
+  return tailLines(run.tail, count);
+}

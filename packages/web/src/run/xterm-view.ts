@@ -76,6 +76,7 @@ export class XtermView implements TerminalSink {
   private readonly resizeObserver: ResizeObserver;
   private readonly themeObserver: MutationObserver;
   private frame = 0;
+  private inputEnabled = true;
 
   constructor(container: HTMLElement, options: XtermViewOptions) {
     this.terminal = new Terminal({
@@ -128,12 +129,16 @@ export class XtermView implements TerminalSink {
 
   reset(): void {
     this.terminal.reset();
+    if (!this.inputEnabled) this.setInputEnabled(false);
   }
 
-  /** Whether the program may read keys now (the cursor blinks only then). */
+  /** Whether the program may read keys now: the cursor shows (and blinks) only then. */
   setInputEnabled(enabled: boolean): void {
+    this.inputEnabled = enabled;
     this.terminal.options.disableStdin = !enabled;
     this.terminal.options.cursorBlink = enabled;
+    // DECTCEM: show or hide the cursor (after the run's last output, or before its first).
+    this.terminal.write(enabled ? "\u001b[?25h" : "\u001b[?25l");
   }
 
   focus(): void {

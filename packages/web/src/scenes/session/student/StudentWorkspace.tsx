@@ -162,7 +162,7 @@ function Workspace({
           The server refused it ({state.refused}). Reload the page; if it persists, log in again.
         </Alert>
       )}
-      <div className="grid gap-3 lg:h-[calc(100dvh-16rem)] lg:min-h-[22rem] lg:grid-cols-[minmax(0,3fr)_minmax(0,2fr)]">
+      <div className="grid gap-3 lg:h-[calc(100dvh-16rem)] lg:min-h-[22rem] lg:grid-cols-[minmax(0,7fr)_minmax(0,5fr)]">
         <section
           aria-label="Editor"
           className="h-[calc(100dvh-16rem)] min-h-[22rem] overflow-hidden rounded-xl border border-slate-200 bg-white shadow-sm lg:h-auto dark:border-slate-800 dark:bg-[#1e1e1e]"

@@ -192,7 +192,7 @@ function Focus({
           The server refused it ({connection.refused}). Only the session’s teacher can open students’ code.
         </Alert>
       )}
-      <div className="grid gap-3 lg:h-[calc(100dvh-14rem)] lg:min-h-[22rem] lg:grid-cols-[minmax(0,3fr)_minmax(0,2fr)]">
+      <div className="grid gap-3 lg:h-[calc(100dvh-14rem)] lg:min-h-[22rem] lg:grid-cols-[minmax(0,7fr)_minmax(0,5fr)]">
         <section
           aria-label={`${student.name}’s code`}
           className="h-[calc(100dvh-14rem)] min-h-[22rem] overflow-hidden rounded-xl border border-slate-200 bg-white shadow-sm lg:h-auto dark:border-slate-800 dark:bg-[#1e1e1e]"

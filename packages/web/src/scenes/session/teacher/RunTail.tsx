@@ -1,13 +1,13 @@
 import type { RunSummary } from "@observer/protocol";
 import { memo, useMemo } from "react";
-import { tailLines } from "../../../run/ansi.ts";
+import { runPreviewLines } from "../../../run/ansi.ts";
 
 /** Lines of output a tile shows. */
 const TAIL_LINES = 3;
 
-/** The last lines of a student's latest run, as plain text (escape codes stripped). */
+/** The last lines of a student's latest run (or its first compile error), as plain text. */
 export const RunTail = memo(function RunTail({ run }: { run: RunSummary | null }) {
-  const lines = useMemo(() => (run ? tailLines(run.tail, TAIL_LINES) : []), [run]);
+  const lines = useMemo(() => (run ? runPreviewLines(run, TAIL_LINES) : []), [run]);
   return (
     <div
       data-testid="run-tail"
