@@ -134,6 +134,8 @@ describe("the teacher's dashboard with a full class", () => {
     await textOf(tile("Hana Sato"), /Offline/);
     await textOf(tile("Hana Sato").getByTestId("code-preview"), /answer = input/);
     await textOf(tile("Nora Berg"), /Offline · no edits yet/);
+    // Previews draw near the viewport only; Nora's tile is in the last row.
+    await tile("Nora Berg").scrollIntoViewIfNeeded();
     await textOf(tile("Nora Berg").getByTestId("code-preview"), /# Write your program here/);
 
     // Highlighted with Monaco's tokenizers: keywords get their own colour.

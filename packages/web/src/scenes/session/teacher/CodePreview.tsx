@@ -77,7 +77,7 @@ export const CodePreview = memo(function CodePreview({
     <div
       ref={ref}
       data-testid="code-preview"
-      className="h-44 overflow-hidden border-t border-slate-100 bg-slate-50/60 px-3 py-2 dark:border-slate-800 dark:bg-slate-950/40"
+      className="h-40 overflow-hidden border-t border-slate-100 bg-slate-50/60 px-3 py-2 dark:border-slate-800 dark:bg-slate-950/40"
     >
       {empty ? (
         <p className="text-xs text-slate-400 italic dark:text-slate-500">No code yet</p>

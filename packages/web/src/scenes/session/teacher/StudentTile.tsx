@@ -31,7 +31,7 @@ export const StudentTile = memo(function StudentTile({ feed }: { feed: StudentFe
   const student = useSyncExternalStore(feed.subscribe, feed.getSnapshot);
   const metaId = useId();
   return (
-    <li className="[contain-intrinsic-size:auto_19rem] [content-visibility:auto]">
+    <li className="[contain-intrinsic-size:auto_18rem] [content-visibility:auto]">
       <Link
         to={`students/${student.id}`}
         aria-label={student.name}
