@@ -35,6 +35,7 @@ describe("running code in the sandbox", () => {
   let ada: Page;
   let session: Session;
   let adaToken = "";
+  let graceToken = "";
   let adaId = "";
   const grace = person("Grace Teacher", "teacher");
   const adaAccount = person("Ada Lovelace", "student");
@@ -57,6 +58,7 @@ describe("running code in the sandbox", () => {
   beforeAll(async () => {
     [server, browser] = await Promise.all([startServer(), launchBrowser()]);
     const graceReply = await registerByApi(server.url, grace);
+    graceToken = graceReply.accessToken;
     session = await createSessionByApi(server.url, graceReply.accessToken, {
       name: "Runs",
       language: "python",
@@ -229,6 +231,19 @@ describe("running code in the sandbox", () => {
     expect(await terminalText(ada)).toBe(after);
     await textOf(status(teacher), /^Stopped$/, RUN_MS);
     expect(await terminalIn(ada).isVisible()).toBe(true);
+  });
+
+  it("once the session has ended, Run is off and says why", async () => {
+    const ended = await fetch(`${server.url}/api/sessions/${session.id}/end`, {
+      method: "POST",
+      headers: { authorization: `Bearer ${graceToken}` },
+    });
+    expect(ended.status).toBe(200);
+    await textOf(ada.getByTestId("run-blocker"), /The session has ended: programs can no longer be run\./);
+    expect(await runButton(ada).isDisabled()).toBe(true);
+    // The last run's output and verdict stay.
+    await textOf(status(ada), /^Stopped$/);
+    expect(await terminalText(ada)).toMatch(/still going/);
   });
 
   afterAll(async () => {
