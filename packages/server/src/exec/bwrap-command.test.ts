@@ -1,7 +1,8 @@
 import { execFile, execFileSync } from "node:child_process";
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { existsSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
+import { setTimeout as sleep } from "node:timers/promises";
 import { describe, expect, it } from "vitest";
 import {
   type BwrapOptions,
@@ -198,6 +199,26 @@ describe("the launch script", () => {
         encodeCommand("-t=8 -St=7 -f=2048 -n=100 -c=0", ["/usr/bin/python3", "-c", script]),
       );
       expect((await output).trim()).toBe("[(7, 8), (2097152, 2097152), (100, 100), (0, 0)]");
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it("makes its FIFO (mode 0600) when it does not exist yet, then waits on it", async () => {
+    const dir = mkdtempSync(path.join(tmpdir(), "observer-launch-"));
+    try {
+      const fifo = path.join(dir, "l.fifo");
+      const output = new Promise<string>((resolve, reject) =>
+        execFile("/bin/bash", launchArgs([], null, fifo), { env: {}, encoding: "utf8" }, (err, stdout) =>
+          err ? reject(err) : resolve(stdout),
+        ),
+      );
+      for (let i = 0; i < 500 && !existsSync(fifo); i++) await sleep(10);
+      const made = statSync(fifo);
+      expect(made.isFIFO()).toBe(true);
+      expect(made.mode & 0o777).toBe(0o600);
+      writeFileSync(fifo, encodeCommand("", ["/bin/echo", "made"]));
+      expect((await output).trim()).toBe("made");
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }

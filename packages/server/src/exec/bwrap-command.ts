@@ -99,7 +99,8 @@ export function dropPrivilegesArgs(uid: number, gid: number): string[] {
  * every inherited descriptor but stdio (node-pty's fork keeps other terminals' descriptors
  * open), joins the run's cgroups (each `cgroup.procs` path given before `--`), then executes
  * its command with an empty environment. The command is the rest of its arguments, or, when
- * a FIFO is given, what the server writes there later (NUL-separated, see encodeCommand): so
+ * a FIFO path is given, what the server writes there later (NUL-separated, see encodeCommand;
+ * the script makes the FIFO, mode 0600, unless it exists): so
  * a launcher can be started and put in its cgroups before a run is asked for (launcher.ts).
  * From the FIFO, the first word list holds the rlimits to set with `ulimit` (limits.ts,
  * ulimitSpec). Nothing written (EOF) ends it.
@@ -112,6 +113,8 @@ export const LAUNCH_SCRIPT = [
   'while [ "$1" != -- ]; do echo $$ > "$1" || exit 125; shift; done',
   "shift",
   'if [ "$fifo" != - ]; then',
+  // Made here, not by the server: a fork of the (large) server process blocks its event loop.
+  '  [ -p "$fifo" ] || /usr/bin/mkfifo -m 600 -- "$fifo" || exit 125',
   '  mapfile -d "" -t args < "$fifo" || exit 125',
   // biome-ignore lint/suspicious/noTemplateCurlyInString: bash parameter expansion, not a JS template
   '  for l in ${args[0]}; do ulimit "${l%%=*}" "${l#*=}" || exit 125; done',

@@ -1,14 +1,10 @@
-import { execFile } from "node:child_process";
 import { closeSync, constants, openSync, writeSync } from "node:fs";
 import { rm } from "node:fs/promises";
 import path from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
-import { promisify } from "node:util";
 import { type IPty, spawn } from "node-pty";
 import { encodeCommand, launchArgs } from "./bwrap-command.ts";
 import type { CgroupLimits, CgroupManager, RunCgroup } from "./cgroups.ts";
-
-const execFileAsync = promisify(execFile);
 
 let launcherCount = 0;
 
@@ -27,9 +23,9 @@ async function writeAll(fd: number, data: Buffer): Promise<void> {
 
 /**
  * A pseudo-terminal with a bash launcher in it that has closed its inherited descriptors and
- * joined its own cgroups, and now waits on a FIFO for the command to execute. Starting one
- * (fork, bash, moving into cgroups: slow on cgroup v1) happens before a run asks for it, so a
- * run only pays for writing its command. Used once.
+ * joined its own cgroups, and now waits on a FIFO (which it made) for the command to execute.
+ * Starting one (fork, bash, moving into cgroups: slow on cgroup v1) happens before a run asks
+ * for it, so a run only pays for writing its command. Used once.
  */
 export class Launcher {
   private dead = false;
@@ -46,13 +42,12 @@ export class Launcher {
   }
 
   /**
-   * Starts a launcher: a cgroup (when there are cgroups) with the likely limits already set, a
-   * FIFO in `dir`, and bash under a new pty.
+   * Starts a launcher: a cgroup (when there are cgroups) with the likely limits already set,
+   * and bash under a new pty, which makes its FIFO in `dir` (no second fork of the server).
    */
   static async start(dir: string, cgroups: CgroupManager | null, likely: CgroupLimits): Promise<Launcher> {
     const name = `l${process.pid}-${++launcherCount}`;
     const fifo = path.join(dir, `${name}.fifo`);
-    await execFileAsync("/usr/bin/mkfifo", ["-m", "600", fifo], { env: {} });
     let cgroup: RunCgroup | null = null;
     try {
       cgroup = cgroups ? await cgroups.create(name) : null;
@@ -80,7 +75,7 @@ export class Launcher {
   /**
    * Sets the cgroup limits (if not already those), then hands the rlimits (ulimitSpec) and the
    * command over: the launcher applies them and executes the command at once.
-   * Waits (briefly) for a launcher that has not opened its FIFO yet.
+   * Waits (briefly) for a launcher that has not made or opened its FIFO yet.
    */
   async exec(ulimits: string, command: string[], limits: CgroupLimits): Promise<void> {
     if (!this.usable) throw new Error("launcher already used or gone");
@@ -90,8 +85,8 @@ export class Launcher {
     for (let attempt = 0; ; attempt++) {
       if (this.dead) throw new Error("launcher exited before it was used");
       try {
-        // Non-blocking (so synchronous is fine): fails at once (ENXIO) while no reader has the
-        // FIFO open, instead of hanging.
+        // Non-blocking (so synchronous is fine): fails at once while the FIFO is not made yet
+        // (ENOENT) or no reader has it open (ENXIO), instead of hanging.
         const fd = openSync(this.fifo, constants.O_WRONLY | constants.O_NONBLOCK);
         try {
           await writeAll(fd, data);
@@ -100,7 +95,8 @@ export class Launcher {
         }
         break;
       } catch (err) {
-        if ((err as NodeJS.ErrnoException).code !== "ENXIO" || attempt > 2000) throw err;
+        const code = (err as NodeJS.ErrnoException).code;
+        if ((code !== "ENXIO" && code !== "ENOENT") || attempt > 2000) throw err;
         await sleep(attempt < 20 ? 1 : 5);
       }
     }
@@ -113,8 +109,9 @@ export class Launcher {
   async discard(): Promise<void> {
     this.used = true;
     if (!this.cgroup) this.killLeader();
-    await rm(this.fifo, { force: true });
+    // Killed first: a launcher still starting could otherwise make its FIFO after the removal.
     await this.cgroup?.remove();
+    await rm(this.fifo, { force: true });
   }
 
   /** SIGKILLs the pty's first process (bash, then what it executed) if it has not exited. */
@@ -130,7 +127,10 @@ export class Launcher {
 
 /**
  * Keeps `size` launchers started ahead of demand. `take` returns a ready one, or starts one
- * when none is ready (a burst); each take starts a replacement in the background.
+ * when none is ready (a burst). Replacements are started by `refill`, which the runner calls
+ * once a run is past its start: starting a launcher forks the server (node-pty), which blocks
+ * its event loop for milliseconds per 100 MB of memory, and would otherwise delay the output of
+ * the very run that took the launcher.
  */
 export class LauncherPool {
   private readonly idle: Launcher[] = [];
@@ -146,12 +146,16 @@ export class LauncherPool {
   }
 
   async take(): Promise<Launcher> {
-    setImmediate(() => this.fill());
     for (let launcher = this.idle.shift(); launcher; launcher = this.idle.shift()) {
       if (launcher.usable) return launcher;
       void launcher.discard();
     }
     return this.startOne();
+  }
+
+  /** Starts launchers in the background until `size` are ready. */
+  refill(): void {
+    this.fill();
   }
 
   private fill(): void {

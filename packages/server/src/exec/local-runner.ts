@@ -18,6 +18,12 @@ export type { LocalRunnerOptions, RunnerLog } from "./runner-setup.ts";
 /** Most files a compile step may leave for the program (each is one bind mount). */
 const MAX_WORK_ENTRIES = 512;
 
+/**
+ * When the launchers a run took are replaced: at its end, or this long after its start if it is
+ * still going (a program waiting for input), never while it starts (see LauncherPool).
+ */
+const REFILL_AFTER_MS = 300;
+
 /** One run under way: its handle, output meter, current process, and input kept for the program. */
 class RunContext implements RunControl {
   readonly run: LiveRun;
@@ -141,6 +147,7 @@ export class LocalBwrapRunner implements Runner {
   private async execute(ctx: RunContext, plan: LanguagePlan, code: string, limits: RunLimits): Promise<void> {
     let phase: RunPhase = plan.compile ? "compile" : "run";
     let result: RunResult | null = null;
+    const refill = setTimeout(() => this.pool?.refill(), REFILL_AFTER_MS);
     try {
       // Small synchronous steps on the way to the program's first output (no thread-pool hops).
       mkdirSync(ctx.hostDir, { mode: 0o700 });
@@ -184,6 +191,9 @@ export class LocalBwrapRunner implements Runner {
     result ??= emptyResult(phase, "user", ctx.meter.truncated);
     if (ctx.killed && result.killedFor === null) result = { ...result, killedFor: "user" };
     ctx.run.finish(result);
+    clearTimeout(refill);
+    // After the result has gone out to listeners (they run on microtasks).
+    setImmediate(() => this.pool?.refill());
   }
 
   private toResult(outcome: PhaseOutcome, phase: RunPhase, ctx: RunContext): RunResult {

@@ -173,8 +173,14 @@ export function trackRun(
     return chain;
   };
   const inserted = enqueue(() => insertRun(db, { ...meta, id: handle.id }));
-  const onStatus = (event: { status: RunStatus }) =>
+  // Only changes of state are written: a new place in the queue (each run ahead of it that
+  // starts, so O(n²) events in a burst of n) changes nothing that is stored.
+  let stored: RunStatus = "queued";
+  const onStatus = (event: { status: RunStatus }) => {
+    if (event.status === stored) return;
+    stored = event.status;
     void enqueue(() => updateRunStatus(db, handle.id, event.status));
+  };
   handle.on("status", onStatus);
   const finished = (async () => {
     await inserted;
