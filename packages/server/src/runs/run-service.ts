@@ -18,7 +18,7 @@ import type { Db } from "../storage/database.ts";
 import { exposeRun } from "./run-relay.ts";
 import { type LiveRunRecord, summarizeLiveRun } from "./run-summary.ts";
 
-/** Output updates of one run on the session channel, at most this often (state changes go at once). */
+/** Output and queue-place updates of one run on the session channel, at most this often (state changes go at once). */
 const OUTPUT_UPDATE_MS = 250;
 
 interface Engine {
@@ -188,13 +188,19 @@ export class RunService {
       timer = null;
       this.publish(entry.sessionId, summarizeLiveRun(entry, id));
     };
+    let reported: string | null = null;
     entry.handle.on("status", (event) => {
       if (event.status !== "queued" && !entry.startedAt) {
         entry.startedAt = new Date();
         const waitMs = entry.startedAt.getTime() - entry.queuedAt.getTime();
         for (const o of this.observers) o.started(waitMs);
       }
-      publish();
+      // A new state goes at once; a new place in the queue (every run ahead that starts: n²
+      // events in a burst of n) goes with the next throttled update.
+      if (event.status !== reported) {
+        reported = event.status;
+        publish();
+      } else timer ??= setTimeout(publish, OUTPUT_UPDATE_MS);
     });
     entry.handle.on("output", () => {
       timer ??= setTimeout(publish, OUTPUT_UPDATE_MS);
@@ -205,7 +211,10 @@ export class RunService {
       publish();
     });
     // The first report (queued, position) once listeners of the caller are attached.
-    queueMicrotask(publish);
+    queueMicrotask(() => {
+      reported ??= entry.handle.status;
+      publish();
+    });
   }
 
   private publish(sessionId: string, run: RunSummary): void {

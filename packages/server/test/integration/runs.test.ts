@@ -324,3 +324,68 @@ describe("runs without a usable sandbox", () => {
     }
   });
 });
+
+describe("the run queue, through the API", () => {
+  it("runs first in first out, tells each run its place, and the teacher's tiles follow", async () => {
+    const server = await startTestServer({
+      config: {
+        runs: {
+          sandbox: "bwrap",
+          bwrapPath: null,
+          concurrency: 1,
+          limits: {},
+          prepareAtStart: false,
+          perMinute: 1000,
+        },
+      },
+    });
+    try {
+      const url = await server.listen();
+      const teacher = await buildUser(server, { role: "teacher" });
+      const session = await buildSession(server, teacher);
+      const students = [];
+      for (const name of ["First", "Second", "Third"]) {
+        const student = await buildUser(server, { name });
+        await joinSession(server, student, session.joinCode);
+        students.push(student);
+      }
+      const channel = await openChannel(url, session.id, teacher.accessToken);
+      await channel.next((m) => m.type === "ready");
+      const runs: Run[] = [];
+      for (const [i, student] of students.entries()) {
+        const res = await server.call("POST", `/api/sessions/${session.id}/runs`, {
+          token: student.accessToken,
+          body: { language: "python", code: `import time\ntime.sleep(0.4)\nprint("done ${i}")` },
+        });
+        expect(res.statusCode, res.body).toBe(201);
+        runs.push(res.json().run);
+      }
+      const third = await openTerminal(url, runs[2]?.id as string, students[2]?.accessToken as string);
+      await retryableAssertion(() =>
+        expect(third.messages).toContainEqual({ type: "status", status: "queued", position: 2 }),
+      );
+      await channel.next((m) => m.type === "run_update" && m.run.id === runs[2]?.id && m.run.position === 2);
+      await third.exit;
+      expect(third.output()).toContain("done 2");
+      // Its places went down one by one, then it ran.
+      const states = third.messages.filter((m) => m.type === "status");
+      expect(states.at(-1)).toEqual({ type: "status", status: "running" });
+      expect(states).toContainEqual({ type: "status", status: "queued", position: 1 });
+      const finished = await Promise.all(
+        runs.map(async (run) => {
+          await retryableAssertion(async () => {
+            const res = await server.call("GET", `/api/runs/${run.id}`, { token: teacher.accessToken });
+            expect(res.json().run.status).toBe("finished");
+          });
+          return (await server.call("GET", `/api/runs/${run.id}`, { token: teacher.accessToken })).json().run;
+        }),
+      );
+      // Started in order of submission.
+      const starts = finished.map((run) => Date.parse(run.startedAt));
+      expect([...starts].sort((a, b) => a - b)).toEqual(starts);
+      channel.close();
+    } finally {
+      await server.close();
+    }
+  });
+});
