@@ -34,11 +34,13 @@ export async function runAccess(ctx: Ctx, actor: Actor, runId: string): Promise<
   const row = live ? null : ((await findRun(ctx.db, id)) ?? null);
   const owner = live ?? (row ? { sessionId: row.session_id, userId: row.user_id } : null);
   if (!owner) return { found: false };
-  const session = await ctx.db
-    .selectFrom("sessions")
-    .select(["teacher_id"])
-    .where("id", "=", owner.sessionId)
-    .executeTakeFirst();
+  const session = live
+    ? { teacher_id: live.teacherId }
+    : await ctx.db
+        .selectFrom("sessions")
+        .select(["teacher_id"])
+        .where("id", "=", owner.sessionId)
+        .executeTakeFirst();
   const manage = session ? canManageSession(actor, session) : false;
   if (!manage && owner.userId !== actor.id) return { found: true, allowed: false };
   const run = live ? presentLiveRun(live, id) : presentRun(row as RunRow);

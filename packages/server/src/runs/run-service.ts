@@ -34,6 +34,7 @@ class LiveEntry implements LiveRunRecord {
   constructor(
     readonly handle: RunHandle,
     readonly sessionId: string,
+    readonly teacherId: string,
     readonly userId: string,
     readonly startedBy: string,
     readonly language: Language,
@@ -43,6 +44,7 @@ class LiveEntry implements LiveRunRecord {
 
 export interface RunRequest {
   sessionId: string;
+  teacherId: string;
   /** The student the run is for. */
   userId: string;
   startedBy: string;
@@ -152,6 +154,7 @@ export class RunService {
     const entry = new LiveEntry(
       handle,
       request.sessionId,
+      request.teacherId,
       request.userId,
       request.startedBy,
       request.language,
@@ -175,8 +178,9 @@ export class RunService {
     // Several instances: terminals attached elsewhere follow and type through the bus.
     if (this.deps.config.redisUrl) await exposeRun(this.deps.bus, id, handle);
     void entry.recorded.finally(() => this.live.delete(id));
-    // The row exists before the client hears of the run (GET /api/runs/:id right after works).
-    await tracking.inserted;
+    // Alone, this instance answers for the run from memory until its row is final. With other
+    // instances, the row exists before the client hears of the run (they read it).
+    if (this.deps.config.redisUrl) await tracking.inserted;
     return { id, record: entry };
   }
 

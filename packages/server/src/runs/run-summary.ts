@@ -18,6 +18,8 @@ export function outputTail(output: string, max = RUN_TAIL_CHARS): string {
 export interface LiveRunRecord {
   readonly handle: RunHandle;
   readonly sessionId: string;
+  /** The session's teacher (who may watch the run besides its student). */
+  readonly teacherId: string;
   readonly userId: string;
   readonly startedBy: string;
   readonly language: Run["language"];
