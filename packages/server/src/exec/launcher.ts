@@ -2,9 +2,9 @@ import { closeSync, constants, openSync, writeSync } from "node:fs";
 import { rm } from "node:fs/promises";
 import path from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
-import { type IPty, spawn } from "node-pty";
 import { encodeCommand, launchArgs } from "./bwrap-command.ts";
 import type { CgroupLimits, CgroupManager, RunCgroup } from "./cgroups.ts";
+import type { Pty, PtyHost } from "./pty-host.ts";
 
 let launcherCount = 0;
 
@@ -32,7 +32,7 @@ export class Launcher {
   private used = false;
 
   private constructor(
-    readonly pty: IPty,
+    readonly pty: Pty,
     readonly cgroup: RunCgroup | null,
     private readonly fifo: string,
   ) {
@@ -43,16 +43,22 @@ export class Launcher {
 
   /**
    * Starts a launcher: a cgroup (when there are cgroups) with the likely limits already set,
-   * and bash under a new pty, which makes its FIFO in `dir` (no second fork of the server).
+   * and bash under a new pty (started by the pty host, not by forking the server), which makes
+   * its FIFO in `dir`.
    */
-  static async start(dir: string, cgroups: CgroupManager | null, likely: CgroupLimits): Promise<Launcher> {
+  static async start(
+    dir: string,
+    cgroups: CgroupManager | null,
+    likely: CgroupLimits,
+    ptys: PtyHost,
+  ): Promise<Launcher> {
     const name = `l${process.pid}-${++launcherCount}`;
     const fifo = path.join(dir, `${name}.fifo`);
     let cgroup: RunCgroup | null = null;
     try {
       cgroup = cgroups ? await cgroups.create(name) : null;
       await cgroup?.limit(likely);
-      const pty = spawn("/bin/bash", launchArgs(cgroup?.procsFiles ?? [], null, fifo), {
+      const pty = await ptys.spawn("/bin/bash", launchArgs(cgroup?.procsFiles ?? [], null, fifo), {
         name: "xterm-256color",
         cols: 80,
         rows: 24,
@@ -128,9 +134,8 @@ export class Launcher {
 /**
  * Keeps `size` launchers started ahead of demand. `take` returns a ready one, or starts one
  * when none is ready (a burst). Replacements are started by `refill`, which the runner calls
- * once a run is past its start: starting a launcher forks the server (node-pty), which blocks
- * its event loop for milliseconds per 100 MB of memory, and would otherwise delay the output of
- * the very run that took the launcher.
+ * once a run is past its start: starting a launcher costs a fork (in the pty host) and a bash
+ * start, CPU that would otherwise delay the output of the very run that took the launcher.
  */
 export class LauncherPool {
   private readonly idle: Launcher[] = [];

@@ -8,6 +8,7 @@ import { type LanguagePlan, languagePlan } from "./languages.ts";
 import { Launcher, LauncherPool } from "./launcher.ts";
 import { nprocArgs, type RunLimits, resolveLimits, ulimitSpec } from "./limits.ts";
 import { LiveRun, type RunControl } from "./live-run.ts";
+import { PtyHost } from "./pty-host.ts";
 import type { RunHandle, Runner, RunPhase, RunResult, RunSpec, SandboxStatus } from "./runner.ts";
 import { RunnerError } from "./runner.ts";
 import { type LocalRunnerOptions, type RunnerSetup, setUpRunner } from "./runner-setup.ts";
@@ -89,13 +90,16 @@ export class LocalBwrapRunner implements Runner {
 
   private readonly status: SandboxStatus;
   private readonly pool: LauncherPool | null;
+  private readonly ptys: PtyHost;
 
   private constructor(private readonly setup: RunnerSetup) {
     this.status = setup.status;
     const likely = { memoryBytes: setup.runDefaults.memoryBytes, processes: setup.runDefaults.processes };
+    this.ptys = new PtyHost();
+    const ptys = this.ptys;
     this.pool = setup.status.ok
       ? new LauncherPool(
-          () => Launcher.start(setup.runnerDir, setup.cgroups, likely),
+          () => Launcher.start(setup.runnerDir, setup.cgroups, likely, ptys),
           setup.warmLaunchers,
           (err) => setup.log.error(`Code runner: cannot start a launcher: ${String(err)}`),
         )
@@ -284,6 +288,7 @@ export class LocalBwrapRunner implements Runner {
     for (const { ctx } of runs) ctx.run.kill();
     await Promise.all(runs.map((r) => r.done));
     await this.pool?.dispose();
+    await this.ptys.dispose();
     await Promise.all([...this.cleanups]);
     await this.setup.cgroups?.dispose();
     await rm(this.setup.runnerDir, { recursive: true, force: true }).catch(() => {});

@@ -1,7 +1,7 @@
 import { constants } from "node:os";
-import type { IPty } from "node-pty";
 import type { CgroupLimits, RunCgroup } from "./cgroups.ts";
 import type { Launcher } from "./launcher.ts";
+import type { Pty } from "./pty-host.ts";
 import type { KilledFor } from "./runner.ts";
 
 /** Shown when a run's output reaches its limit. */
@@ -92,7 +92,7 @@ function signalName(num: number): string {
  */
 export class SandboxProcess {
   readonly done: Promise<PhaseOutcome>;
-  private readonly pty: IPty;
+  private readonly pty: Pty;
   private readonly cgroup: RunCgroup | null;
   private killedFor: KilledFor = null;
   private timedOut = false;

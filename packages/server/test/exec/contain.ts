@@ -60,7 +60,7 @@ export function containTestProcess(): Containment {
     release: undo,
     strayProcesses: () =>
       [...new Set([...processesUnder(pidsDir), ...descendantsOf(process.pid)])]
-        .filter((pid) => pid !== process.pid && !isIdleLauncher(pid) && !isZombie(pid))
+        .filter((pid) => pid !== process.pid && !isIdleLauncher(pid) && !isPtyHost(pid) && !isZombie(pid))
         .map((pid) => `${pid} ${commandLine(pid)}`),
   };
 }
@@ -70,8 +70,8 @@ export interface Containment {
   release(): void;
   /**
    * Live processes in the test's cgroup and below (every run's cgroups), and descendants of
-   * the test process, other than the test process and the runner's idle launchers (bash
-   * waiting on its FIFO for a run that has not come), as "pid command line".
+   * the test process, other than the test process, the runner's pty host and its idle
+   * launchers (bash waiting on its FIFO for a run that has not come), as "pid command line".
    */
   strayProcesses(): string[];
 }
@@ -123,6 +123,16 @@ function commandLine(pid: number): string {
     return readFileSync(`/proc/${pid}/cmdline`, "utf8").split("\0").join(" ").slice(0, 200);
   } catch {
     return "(gone)";
+  }
+}
+
+/** The runner's pty host (pty-host.mjs): a node process that starts the launchers' terminals. */
+function isPtyHost(pid: number): boolean {
+  try {
+    const argv = readFileSync(`/proc/${pid}/cmdline`, "utf8").split("\0");
+    return argv[0] === process.execPath && (argv[1] ?? "").endsWith("/exec/pty-host.mjs") && argv.length <= 3;
+  } catch {
+    return false;
   }
 }
 
