@@ -5,12 +5,11 @@ import {
   runTerminalClientMessageSchema,
 } from "@observer/protocol";
 import type { WebSocket } from "ws";
-import { authenticate } from "../auth/actor.ts";
 import { runAccess } from "../commands/run-access.ts";
 import type { Ctx } from "../context.ts";
-import { AppError } from "../errors.ts";
 import type { RunResult } from "../exec/index.ts";
 import { followRemoteRun } from "../runs/run-relay.ts";
+import { authenticateSocket } from "./socket-auth.ts";
 
 const AUTH_TIMEOUT_MS = 5000;
 /** Messages a client may send before its attach completes (kept, then applied in order). */
@@ -61,14 +60,8 @@ export function handleRunTerminal(ctx: Ctx, ws: WebSocket, runId: string): void 
   };
 
   const start = async (token: string) => {
-    let actor: Awaited<ReturnType<typeof authenticate>>;
-    try {
-      actor = await authenticate(ctx.db, ctx.tokens, token);
-    } catch (err) {
-      const status = err instanceof AppError ? err.status : 401;
-      ws.close(status === 403 ? CLOSE_CODES.forbidden : CLOSE_CODES.unauthorized, "Unauthorized");
-      return;
-    }
+    const actor = await authenticateSocket(ctx, ws, token);
+    if (!actor) return;
     const access = await runAccess(ctx, actor, runId);
     if (closed) return;
     if (!access.found) return ws.close(CLOSE_CODES.notFound, "No such run");

@@ -5,15 +5,15 @@ import {
   type RosterEntry,
 } from "@observer/protocol";
 import type { WebSocket } from "ws";
-import { type Actor, authenticate } from "../auth/actor.ts";
+import type { Actor } from "../auth/actor.ts";
 import { sessionTopic } from "../bus/session-events.ts";
 import { sessionAccess } from "../commands/session-access.ts";
 import type { Ctx } from "../context.ts";
-import { AppError } from "../errors.ts";
 import { latestRunsOfSession } from "../exec/index.ts";
 import { listParticipants } from "../queries/sessions.ts";
 import { summarizeRunRow } from "../runs/run-summary.ts";
 import { lastEdits } from "../storage/documents.ts";
+import { authenticateSocket } from "./socket-auth.ts";
 
 const AUTH_TIMEOUT_MS = 5000;
 const MAX_MESSAGE_BYTES = 8 * 1024;
@@ -63,13 +63,8 @@ export function handleSessionChannel(ctx: Ctx, ws: WebSocket, sessionId: string)
   );
 
   const start = async (token: string) => {
-    try {
-      actor = await authenticate(ctx.db, ctx.tokens, token);
-    } catch (err) {
-      const status = err instanceof AppError ? err.status : 401;
-      ws.close(status === 403 ? CLOSE_CODES.forbidden : CLOSE_CODES.unauthorized, "Unauthorized");
-      return;
-    }
+    actor = await authenticateSocket(ctx, ws, token);
+    if (!actor) return;
     let manage: boolean;
     try {
       ({ manage } = await sessionAccess(ctx, actor, sessionId));

@@ -1,42 +1,10 @@
 import type { ChannelServerMessage } from "@observer/protocol";
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import { reconnectDelay } from "./backoff.ts";
+import { FakeSocket } from "./fake-socket.ts";
 import { type ChannelStatus, SessionChannel, type WebSocketLike } from "./session-channel.ts";
 
 const SESSION = "9c1d1e4e-0000-4000-8000-000000000001";
-
-/** A scripted stand-in for the browser's WebSocket. */
-class FakeSocket {
-  static all: FakeSocket[] = [];
-  readonly CONNECTING = 0;
-  readonly OPEN = 1;
-  readyState = 0;
-  sent: string[] = [];
-  closedWith: number | null = null;
-  onopen: (() => void) | null = null;
-  onmessage: ((event: { data: unknown }) => void) | null = null;
-  onclose: ((event: { code: number }) => void) | null = null;
-  constructor(readonly url: string) {
-    FakeSocket.all.push(this);
-  }
-  send(data: string) {
-    this.sent.push(data);
-  }
-  close(code: number) {
-    this.closedWith = code;
-  }
-  open() {
-    this.readyState = 1;
-    this.onopen?.();
-  }
-  serverSends(message: unknown) {
-    this.onmessage?.({ data: typeof message === "string" ? message : JSON.stringify(message) });
-  }
-  serverCloses(code: number) {
-    this.readyState = 3;
-    this.onclose?.({ code });
-  }
-}
 
 const latest = () => FakeSocket.all.at(-1) as FakeSocket;
 const flush = () => vi.advanceTimersByTimeAsync(0);

@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
-import { FakeSocket } from "./fake-socket.ts";
+import { FakeSocket } from "../live/fake-socket.ts";
 import { RunConnection, type RunRefusal } from "./run-connection.ts";
 import type { RunOutcome } from "./run-status.ts";
 

@@ -1,7 +1,7 @@
 import type { CreateRunBody, Run, RunSummary } from "@observer/protocol";
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import { ApiError } from "../api/errors.ts";
-import { FakeSocket } from "./fake-socket.ts";
+import { FakeSocket } from "../live/fake-socket.ts";
 import { RunController, type TerminalSink } from "./run-controller.ts";
 import { statusLine } from "./run-status.ts";
 

@@ -1,6 +1,6 @@
-import type { WebSocketLike } from "../live/session-channel.ts";
+import type { WebSocketLike } from "./session-channel.ts";
 
-/** A scripted stand-in for the browser's WebSocket, for the terminal's unit tests. */
+/** A scripted stand-in for the browser's WebSocket, for the unit tests of the live connections (session channel, run terminal). */
 export class FakeSocket {
   static all: FakeSocket[] = [];
   readonly CONNECTING = 0;
