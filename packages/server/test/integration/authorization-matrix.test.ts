@@ -17,7 +17,7 @@ import {
   refreshCookieOf,
   type TestUser,
 } from "../factories.ts";
-import { startTestServer, type TestServer } from "../support.ts";
+import { retryableAssertion, startTestServer, type TestServer } from "../support.ts";
 
 /**
  * Who may call what: every endpoint of the protocol (ENDPOINTS) against every kind of caller.
@@ -294,16 +294,19 @@ const FIXTURES: Partial<Record<EndpointName, Fixture>> = {
     return {
       body: { language: "python", code: `print("run ${marker}")` },
       check: async (res, ok) => {
-        const rows = await w.server.ctx.db
-          .selectFrom("runs")
-          .selectAll()
-          .where("session_id", "=", w.session.id)
-          .where("started_by", "=", user?.id ?? "00000000-0000-0000-0000-000000000000")
-          .execute();
-        if (!ok) return expect(rows).toEqual([]);
+        const rows = () =>
+          w.server.ctx.db
+            .selectFrom("runs")
+            .selectAll()
+            .where("session_id", "=", w.session.id)
+            .where("started_by", "=", user?.id ?? "00000000-0000-0000-0000-000000000000")
+            .execute();
+        // A refused run is never started, so it never has a row.
+        if (!ok) return expect(await rows()).toEqual([]);
         const run = res.json().run;
         expect(run).toMatchObject({ sessionId: w.session.id, userId: user?.id, language: "python" });
-        expect(rows.map((r) => r.id)).toContain(run.id);
+        // The row is written as the run goes (the reply does not wait for it on a lone instance).
+        await retryableAssertion(async () => expect((await rows()).map((r) => r.id)).toContain(run.id));
       },
     };
   },
