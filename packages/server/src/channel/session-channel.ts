@@ -3,6 +3,7 @@ import {
   CLOSE_CODES,
   channelAuthSchema,
   type RosterEntry,
+  RUN_TAIL_CHARS,
 } from "@observer/protocol";
 import type { WebSocket } from "ws";
 import type { Actor } from "../auth/actor.ts";
@@ -23,7 +24,11 @@ async function roster(ctx: Ctx, sessionId: string, onlyUserId: string | null): P
   const [participants, edits, rows] = await Promise.all([
     listParticipants(ctx.db, sessionId),
     lastEdits(ctx.db, sessionId),
-    latestRunsOfSession(ctx.db, sessionId),
+    // A tile shows the end of the output: twice the tail, so the cut can fall on a line break.
+    latestRunsOfSession(ctx.db, sessionId, {
+      ...(onlyUserId ? { userId: onlyUserId } : {}),
+      outputChars: 2 * RUN_TAIL_CHARS,
+    }),
   ]);
   // Stored runs, overlaid with the live state of those under way here.
   const lastRuns = new Map(rows.map((row) => [row.user_id, summarizeRunRow(row)]));

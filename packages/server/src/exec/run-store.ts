@@ -1,13 +1,12 @@
 import { createHash } from "node:crypto";
 import type { Language, Run, RunResult, RunStatus } from "@observer/protocol";
+import { sql } from "kysely";
 import type { Db } from "../storage/database.ts";
 import type { RunRow } from "./run-table.ts";
 import type { RunHandle } from "./runner.ts";
 
 /** Most output stored per run, in bytes of UTF-8. */
 export const STORED_OUTPUT_BYTES = 1024 * 1024;
-
-const runsDb = (db: Db) => db;
 
 /** SHA-256 of the code, hex. */
 export function codeHash(code: string): string {
@@ -38,7 +37,7 @@ export interface NewRun {
 
 /** Records a run as queued. */
 export async function insertRun(db: Db, run: NewRun): Promise<void> {
-  await runsDb(db)
+  await db
     .insertInto("runs")
     .values({
       id: run.id,
@@ -60,8 +59,7 @@ export async function insertRun(db: Db, run: NewRun): Promise<void> {
 
 /** Records a live state; the first state past `queued` sets started_at. */
 export async function updateRunStatus(db: Db, id: string, status: RunStatus, at = new Date()): Promise<void> {
-  const rdb = runsDb(db);
-  await rdb
+  await db
     .updateTable("runs")
     .set((eb) => ({
       status,
@@ -82,7 +80,7 @@ export async function finishRun(
   at = new Date(),
 ): Promise<void> {
   const stored = storableOutput(output);
-  await runsDb(db)
+  await db
     .updateTable("runs")
     .set((eb) => ({
       status,
@@ -102,16 +100,51 @@ export async function finishRun(
 }
 
 export async function findRun(db: Db, id: string): Promise<RunRow | undefined> {
-  return runsDb(db).selectFrom("runs").selectAll().where("id", "=", id).executeTakeFirst();
+  return db.selectFrom("runs").selectAll().where("id", "=", id).executeTakeFirst();
 }
 
-/** The latest run of each student of a session (the dashboard's tiles), newest first. */
-export async function latestRunsOfSession(db: Db, sessionId: string): Promise<RunRow[]> {
-  const rows = await runsDb(db)
+const RUN_COLUMNS_BUT_OUTPUT = [
+  "id",
+  "session_id",
+  "user_id",
+  "started_by",
+  "language",
+  "code_hash",
+  "status",
+  "queued_at",
+  "started_at",
+  "finished_at",
+  "duration_ms",
+  "exit_code",
+  "signal",
+  "timed_out",
+  "output_truncated",
+  "killed_for",
+  "phase",
+] as const satisfies readonly Exclude<keyof RunRow, "output">[];
+
+/**
+ * The latest run of each student of a session (the dashboard's tiles), newest first; only
+ * `userId`'s when given. With `outputChars`, `output` holds only the end of each run's output
+ * (a tile shows a few lines; the whole output may be a megabyte per student).
+ */
+export async function latestRunsOfSession(
+  db: Db,
+  sessionId: string,
+  options: { userId?: string; outputChars?: number } = {},
+): Promise<RunRow[]> {
+  const { userId, outputChars } = options;
+  const rows = await db
     .selectFrom("runs")
-    .selectAll()
+    .select([...RUN_COLUMNS_BUT_OUTPUT])
+    .select(
+      outputChars === undefined
+        ? sql<string>`output`.as("output")
+        : sql<string>`right(output, ${sql.lit(outputChars)})`.as("output"),
+    )
     .distinctOn("user_id")
     .where("session_id", "=", sessionId)
+    .$if(userId !== undefined, (q) => q.where("user_id", "=", userId as string))
     .orderBy("user_id")
     .orderBy("queued_at", "desc")
     .execute();

@@ -156,5 +156,11 @@ describe("recording runs", () => {
     const latest = await latestRunsOfSession(open.db, sessionId);
     expect(latest.map((r) => r.user_id).sort()).toEqual([studentId, otherStudentId].sort());
     expect(latest.find((r) => r.user_id === studentId)?.id).toBe(run.id);
+    // One student's, with only the end of the output (what a tile needs).
+    const full = latest.find((r) => r.user_id === studentId)?.output ?? "";
+    expect(full).toContain("again");
+    const mine = await latestRunsOfSession(open.db, sessionId, { userId: studentId, outputChars: 4 });
+    expect(mine.map((r) => r.id)).toEqual([run.id]);
+    expect(mine[0]?.output).toBe(full.slice(-4));
   });
 });
