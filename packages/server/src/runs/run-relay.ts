@@ -4,7 +4,7 @@ import type { RunHandle, RunResult } from "../exec/index.ts";
 
 /**
  * Runs across server instances (with Redis): the instance running a program publishes its
- * output and states, and takes input, on bus topics, so a terminal attached on another instance
+ * output and states once a terminal elsewhere has asked, and takes input, on bus topics, so a terminal attached on another instance
  * (the teacher's, behind a load balancer) sees and types the same. Output carries its offset
  * in the transcript, so a watcher joins a snapshot and the stream without gaps or repeats.
  */
@@ -35,7 +35,12 @@ const LINGER_MS = 10_000;
 /** Owner side: publishes a live run and takes input for it from other instances. */
 export async function exposeRun(bus: EventBus, runId: string, handle: RunHandle): Promise<void> {
   let result: RunResult | null = null;
-  const publish = (message: OutMessage) => void bus.publish(outTopic(runId), message).catch(() => {});
+  // Nothing goes on the bus until a terminal on another instance asks (most runs are watched
+  // only where they run): its snapshot holds all output until then, the stream what follows.
+  let watched = false;
+  const publish = (message: OutMessage) => {
+    if (watched) void bus.publish(outTopic(runId), message).catch(() => {});
+  };
   handle.on("output", (data) =>
     publish({ kind: "output", offset: handle.transcript.length - data.length, data }),
   );
@@ -47,6 +52,7 @@ export async function exposeRun(bus: EventBus, runId: string, handle: RunHandle)
       typeof message.reply === "string" &&
       message.reply.startsWith("runs:")
     ) {
+      watched = true;
       const snapshot: Snapshot = {
         transcript: handle.transcript,
         status: handle.status,
