@@ -43,6 +43,6 @@ export async function runAccess(ctx: Ctx, actor: Actor, runId: string): Promise<
         .executeTakeFirst();
   const manage = session ? canManageSession(actor, session) : false;
   if (!manage && owner.userId !== actor.id) return { found: true, allowed: false };
-  const run = live ? presentLiveRun(live, id) : presentRun(row as RunRow);
+  const run = live ? presentLiveRun(live) : presentRun(row as RunRow);
   return { found: true, allowed: true, live, row, run, manage };
 }

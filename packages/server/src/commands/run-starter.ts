@@ -67,7 +67,7 @@ export async function runStarter(
   }
   if (session.status === "ended") throw fail("session_ended");
 
-  const { id, record } = await ctx.runs.start({
+  const record = await ctx.runs.start({
     sessionId,
     teacherId: session.teacher_id,
     userId,
@@ -79,6 +79,9 @@ export async function runStarter(
     ...(body.rows ? { rows: body.rows } : {}),
     wallTimeMs: session.run_time_limit_seconds * 1000,
   });
-  ctx.log.info({ runId: id, sessionId, userId, startedBy: actor.id, language: body.language }, "run started");
-  return presentLiveRun(record, id);
+  ctx.log.info(
+    { runId: record.handle.id, sessionId, userId, startedBy: actor.id, language: body.language },
+    "run started",
+  );
+  return presentLiveRun(record);
 }

@@ -132,7 +132,7 @@ export class RunService {
    * Queues a run (stopping the student's previous one), records it and reports it on the session
    * channel. Throws sandbox_unavailable or language_unavailable (503) when it cannot run here.
    */
-  async start(request: RunRequest): Promise<{ id: string; record: LiveRunRecord }> {
+  async start(request: RunRequest): Promise<LiveRunRecord> {
     if (this.closed) throw fail("service_unavailable");
     const { queue } = await this.prepare();
     const id = randomUUID();
@@ -161,7 +161,7 @@ export class RunService {
       new Date(),
     );
     this.live.set(id, entry);
-    this.follow(id, entry);
+    this.follow(entry);
     const tracking = trackRun(
       this.deps.db,
       handle,
@@ -181,16 +181,16 @@ export class RunService {
     // Alone, this instance answers for the run from memory until its row is final. With other
     // instances, the row exists before the client hears of the run (they read it).
     if (this.deps.config.redisUrl) await tracking.inserted;
-    return { id, record: entry };
+    return entry;
   }
 
   /** Reports the run's state changes at once and its output at most every OUTPUT_UPDATE_MS. */
-  private follow(id: string, entry: LiveEntry): void {
+  private follow(entry: LiveEntry): void {
     let timer: NodeJS.Timeout | null = null;
     const publish = () => {
       if (timer) clearTimeout(timer);
       timer = null;
-      this.publish(entry.sessionId, summarizeLiveRun(entry, id));
+      this.publish(entry.sessionId, summarizeLiveRun(entry));
     };
     let reported: string | null = null;
     entry.handle.on("status", (event) => {
@@ -244,8 +244,8 @@ export class RunService {
   /** The runs of a session under way on this instance, as the channel reports them. */
   liveSummaries(sessionId: string): RunSummary[] {
     const out: RunSummary[] = [];
-    for (const [id, entry] of this.live)
-      if (entry.sessionId === sessionId) out.push(summarizeLiveRun(entry, id));
+    for (const entry of this.live.values())
+      if (entry.sessionId === sessionId) out.push(summarizeLiveRun(entry));
     return out;
   }
 

@@ -42,9 +42,9 @@ function resultFields(result: RunResult | null) {
 }
 
 /** The API's view of a live run (GET /api/runs/:runId while it runs). */
-export function presentLiveRun(live: LiveRunRecord, runId: string): Run {
+export function presentLiveRun(live: LiveRunRecord): Run {
   return {
-    id: runId,
+    id: live.handle.id,
     sessionId: live.sessionId,
     userId: live.userId,
     language: live.language,
@@ -58,9 +58,9 @@ export function presentLiveRun(live: LiveRunRecord, runId: string): Run {
 }
 
 /** A live run as the session channel reports it. */
-export function summarizeLiveRun(live: LiveRunRecord, runId: string): RunSummary {
+export function summarizeLiveRun(live: LiveRunRecord): RunSummary {
   return {
-    id: runId,
+    id: live.handle.id,
     userId: live.userId,
     startedBy: live.startedBy,
     language: live.language,
