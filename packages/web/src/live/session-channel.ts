@@ -5,6 +5,7 @@ import {
   sessionChannelPath,
 } from "@observer/protocol";
 import { reconnectDelay } from "./backoff.ts";
+import { parseSocketMessage } from "./socket-message.ts";
 
 /** Where the channel stands: connecting (or reconnecting), open, offline between attempts, or refused for good. */
 export type ChannelStatus = "connecting" | "open" | "offline" | "refused";
@@ -95,20 +96,14 @@ export class SessionChannel {
   }
 
   private receive(data: unknown): void {
-    if (this.disposed || typeof data !== "string") return;
-    let json: unknown;
-    try {
-      json = JSON.parse(data);
-    } catch {
-      return;
-    }
-    const parsed = channelServerMessageSchema.safeParse(json);
-    if (!parsed.success) return;
-    if (parsed.data.type === "ready") {
+    if (this.disposed) return;
+    const message = parseSocketMessage(channelServerMessageSchema, data);
+    if (!message) return;
+    if (message.type === "ready") {
       this.attempt = 0;
       this.setStatus("open");
     }
-    this.options.onMessage(parsed.data);
+    this.options.onMessage(message);
   }
 
   private scheduleReconnect(): void {

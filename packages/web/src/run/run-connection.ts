@@ -7,7 +7,8 @@ import {
 } from "@observer/protocol";
 import { reconnectDelay } from "../live/backoff.ts";
 import type { WebSocketLike } from "../live/session-channel.ts";
-import type { RunOutcome } from "./run-status.ts";
+import { parseSocketMessage } from "../live/socket-message.ts";
+import { outcomeOf, type RunOutcome } from "./run-status.ts";
 
 /** Why the server will never show this run to this user: not theirs, no such run, or no login. */
 export type RunRefusal = "forbidden" | "notFound" | "unauthorized";
@@ -149,16 +150,9 @@ export class RunConnection {
   }
 
   private receive(data: unknown): void {
-    if (this.over || typeof data !== "string") return;
-    let json: unknown;
-    try {
-      json = JSON.parse(data);
-    } catch {
-      return;
-    }
-    const parsed = runTerminalServerMessageSchema.safeParse(json);
-    if (!parsed.success) return;
-    const message = parsed.data;
+    if (this.over) return;
+    const message = parseSocketMessage(runTerminalServerMessageSchema, data);
+    if (!message) return;
     switch (message.type) {
       case "output": {
         const start = this.streamed;
@@ -176,15 +170,7 @@ export class RunConnection {
         return;
       case "exit": {
         this.finish();
-        this.options.onExit({
-          exitCode: message.exitCode,
-          signal: message.signal,
-          timedOut: message.timedOut,
-          outputTruncated: message.outputTruncated,
-          durationMs: message.durationMs,
-          killedFor: message.killedFor ?? null,
-          phase: message.phase ?? null,
-        });
+        this.options.onExit(outcomeOf(message));
         return;
       }
     }

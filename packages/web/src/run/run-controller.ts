@@ -2,7 +2,7 @@ import type { CreateRunBody, Language, Run, RunSummary } from "@observer/protoco
 import { errorMessage } from "../api/errors.ts";
 import type { WebSocketLike } from "../live/session-channel.ts";
 import { RunConnection, type RunRefusal } from "./run-connection.ts";
-import { IDLE_RUN, type RunOutcome, type RunState, stateFromSummary } from "./run-status.ts";
+import { IDLE_RUN, outcomeOf, type RunOutcome, type RunState, stateFromSummary } from "./run-status.ts";
 
 /** Where a terminal writes: the xterm of the panel on screen. */
 export interface TerminalSink {
@@ -178,15 +178,7 @@ export class RunController {
         this.setState({
           status: run.status,
           position: null,
-          outcome: {
-            exitCode: run.exitCode,
-            signal: run.signal,
-            timedOut: run.timedOut,
-            outputTruncated: run.outputTruncated,
-            durationMs: run.durationMs,
-            killedFor: run.killedFor,
-            phase: run.phase,
-          },
+          outcome: outcomeOf(run),
         });
       } else this.setState({ error: REFUSALS.notFound });
     } catch (error) {

@@ -11,6 +11,27 @@ export interface RunOutcome {
   phase: RunPhase | null;
 }
 
+/** How a run ended, from a stored run, a run summary or the terminal's exit message. */
+export function outcomeOf(run: {
+  exitCode: number | null;
+  signal: string | null;
+  timedOut: boolean;
+  outputTruncated: boolean;
+  durationMs: number | null;
+  killedFor?: KilledFor | null;
+  phase?: RunPhase | null;
+}): RunOutcome {
+  return {
+    exitCode: run.exitCode,
+    signal: run.signal,
+    timedOut: run.timedOut,
+    outputTruncated: run.outputTruncated,
+    durationMs: run.durationMs,
+    killedFor: run.killedFor ?? null,
+    phase: run.phase ?? null,
+  };
+}
+
 /** Where a terminal's run stands, as the status line shows it. */
 export interface RunState {
   runId: string | null;
@@ -133,18 +154,7 @@ export function stateFromSummary(run: RunSummary): RunState {
     runId: run.id,
     status: run.status,
     position: run.position,
-    outcome:
-      run.status === "finished"
-        ? {
-            exitCode: run.exitCode,
-            signal: run.signal,
-            timedOut: run.timedOut,
-            outputTruncated: run.outputTruncated,
-            durationMs: run.durationMs,
-            killedFor: run.killedFor,
-            phase: run.phase,
-          }
-        : null,
+    outcome: run.status === "finished" ? outcomeOf(run) : null,
     error: null,
   };
 }
