@@ -31,8 +31,11 @@ export type RunStatus = z.infer<typeof runStatusSchema>;
 export const liveRunStatusSchema = z.enum(["queued", "compiling", "running"]);
 export type LiveRunStatus = z.infer<typeof liveRunStatusSchema>;
 
-/** Why the server stopped a run: a limit (memory, output, time) or a person (Stop, a new Run). */
-export const killedForSchema = z.enum(["memory", "output", "time", "user"]).nullable();
+/**
+ * Why the server stopped a run: a limit (memory, output, `time`: the wall time — then
+ * `timedOut` is true —, `cpu`: the CPU time, see `cpuTimeLimitMs`) or a person (Stop, a new Run).
+ */
+export const killedForSchema = z.enum(["memory", "output", "time", "user", "cpu"]).nullable();
 export type KilledFor = z.infer<typeof killedForSchema>;
 
 /** The phase a run ended in: a compile error ends it in `compile`. */
@@ -48,6 +51,8 @@ export const runResultSchema = z.object({
   durationMs: z.number().int().nonnegative(),
   killedFor: killedForSchema,
   phase: runPhaseSchema,
+  /** The CPU time limit (whole seconds, in ms) of the phase it ended in; null when no process ran. */
+  cpuTimeLimitMs: z.number().int().positive().nullable().optional(),
 });
 export type RunResult = z.infer<typeof runResultSchema>;
 
@@ -67,6 +72,8 @@ export const runSchema = z.object({
   durationMs: z.number().int().nullable(),
   killedFor: killedForSchema,
   phase: runPhaseSchema.nullable(),
+  /** Extension: the CPU time limit of the phase it ended in (shown with killedFor "cpu"); null until finished. */
+  cpuTimeLimitMs: z.number().int().positive().nullable(),
   queuedAt: z.string(),
   startedAt: z.string().nullable(),
   finishedAt: z.string().nullable(),
@@ -118,6 +125,7 @@ export const runTerminalServerMessageSchema = z.discriminatedUnion("type", [
     /** Extensions of the contract's exit message, for the status line. */
     killedFor: killedForSchema.optional(),
     phase: runPhaseSchema.optional(),
+    cpuTimeLimitMs: z.number().int().positive().nullable().optional(),
   }),
 ]);
 export type RunTerminalServerMessage = z.infer<typeof runTerminalServerMessageSchema>;
@@ -181,6 +189,8 @@ export const runSummarySchema = z.object({
   durationMs: z.number().int().nullable(),
   killedFor: killedForSchema,
   phase: runPhaseSchema.nullable(),
+  /** The CPU time limit of the phase it ended in (shown with killedFor "cpu"); null until finished. */
+  cpuTimeLimitMs: z.number().int().positive().nullable(),
   /** The end of the output (at most RUN_TAIL_CHARS characters, whole lines where possible). */
   tail: z.string(),
   queuedAt: z.string(),

@@ -5,9 +5,12 @@ import {
   runTerminalClientMessageSchema,
 } from "@observer/protocol";
 import type { WebSocket } from "ws";
+import { type Actor, recheckActor } from "../auth/actor.ts";
+import { type LiveSocket, revokedCloseReason, tooManySocketsReason } from "../auth/live-sockets.ts";
 import { runAccess } from "../commands/run-access.ts";
 import type { Ctx } from "../context.ts";
 import type { RunResult } from "../exec/index.ts";
+import { isParticipant } from "../queries/sessions.ts";
 import { followRemoteRun } from "../runs/run-relay.ts";
 import { authenticateSocket } from "./socket-auth.ts";
 
@@ -26,7 +29,20 @@ const exitMessage = (r: RunResult): RunTerminalServerMessage => ({
   durationMs: r.durationMs,
   killedFor: r.killedFor,
   phase: r.phase,
+  cpuTimeLimitMs: r.cpuTimeLimitMs ?? null,
 });
+
+/**
+ * Whether the caller may follow the run: the session's teacher (or an admin), or its student
+ * while still a member of the session (a student removed from it loses the terminal).
+ */
+async function mayFollow(ctx: Ctx, actor: Actor, runId: string) {
+  const access = await runAccess(ctx, actor, runId);
+  if (!access.found || !access.allowed || access.manage) return access;
+  if (!(await isParticipant(ctx.db, access.run.sessionId, actor.id)))
+    return { found: true, allowed: false } as const;
+  return access;
+}
 
 /**
  * A run's live terminal (`/api/runs/:runId/terminal`). The first message authenticates; the
@@ -59,13 +75,34 @@ export function handleRunTerminal(ctx: Ctx, ws: WebSocket, runId: string): void 
     ws.send(JSON.stringify(message));
   };
 
+  /** After a revocation: a lost login, a lost membership or a lost teaching role closes the terminal. */
+  const recheck = async (self: Actor) => {
+    let fresh: Actor;
+    try {
+      fresh = await recheckActor(ctx.db, self);
+    } catch (err) {
+      const { code, reason } = revokedCloseReason(err);
+      ws.close(code, reason);
+      return;
+    }
+    const again = await mayFollow(ctx, fresh, runId);
+    if (!again.found || !again.allowed) ws.close(CLOSE_CODES.forbidden, "Forbidden");
+  };
+
   const start = async (token: string) => {
+    const checkedAt = Date.now();
     const actor = await authenticateSocket(ctx, ws, token);
     if (!actor) return;
-    const access = await runAccess(ctx, actor, runId);
+    const access = await mayFollow(ctx, actor, runId);
     if (closed) return;
     if (!access.found) return ws.close(CLOSE_CODES.notFound, "No such run");
     if (!access.allowed) return ws.close(CLOSE_CODES.forbidden, "Forbidden");
+    const socket: LiveSocket = { recheck: () => recheck(actor) };
+    if (!ctx.sockets.add(actor.id, socket, checkedAt)) {
+      const { code, reason } = tooManySocketsReason(ctx.sockets.maxPerUser);
+      return ws.close(code, reason);
+    }
+    ws.once("close", () => ctx.sockets.remove(actor.id, socket));
     const { live, run } = access;
     const finish = (result: RunResult) => {
       attached?.detach();
@@ -82,6 +119,7 @@ export function handleRunTerminal(ctx: Ctx, ws: WebSocket, runId: string): void 
         durationMs: stored.durationMs ?? 0,
         killedFor: stored.killedFor,
         phase: stored.phase ?? "run",
+        cpuTimeLimitMs: stored.cpuTimeLimitMs,
       });
     };
     if (!live) {

@@ -5,8 +5,12 @@ import path from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
 import { describe, expect, it } from "vitest";
 import {
+  BWRAP_FDS,
   type BwrapOptions,
   buildBwrapArgs,
+  buildBwrapOptions,
+  bwrapArgsFile,
+  bwrapArgvWithArgsFd,
   dropPrivilegesArgs,
   encodeCommand,
   launchArgs,
@@ -29,6 +33,7 @@ const base: BwrapOptions = {
   uid: 65534,
   gid: 65534,
   env: sandboxEnv(),
+  seccompFd: BWRAP_FDS.seccomp,
   command: ["/usr/bin/python3", "-u", "main.py"],
 };
 
@@ -123,6 +128,28 @@ describe("buildBwrapArgs", () => {
 
   it("is pure: the same options give the same argv", () => {
     expect(buildBwrapArgs(base)).toEqual(args);
+  });
+
+  it("loads the seccomp filter from its descriptor, and refuses to build a sandbox without one", () => {
+    expect(after(options, "--seccomp")).toEqual([["3"]]);
+    expect(() => buildBwrapArgs({ ...base, seccompFd: undefined as unknown as number })).toThrow(/seccomp/);
+    expect(() => buildBwrapArgs({ ...base, seccompFd: 1 })).toThrow(/seccomp/);
+  });
+});
+
+describe("bwrap's options through --args", () => {
+  it("writes the options NUL-terminated and leaves only --args FD -- command on bwrap's command line", () => {
+    const options = buildBwrapOptions(base);
+    expect([...options, "--", ...base.command]).toEqual(buildBwrapArgs(base));
+    expect(bwrapArgsFile(options).toString("utf8").split("\0")).toEqual([...options, ""]);
+    const argv = bwrapArgvWithArgsFd(BWRAP_FDS.args, base.command);
+    expect(argv).toEqual(["--args", "4", "--", "/usr/bin/python3", "-u", "main.py"]);
+    expect(argv.join(" ")).not.toContain("/srv/runner");
+  });
+
+  it("refuses -- and NUL among the options", () => {
+    expect(() => bwrapArgsFile(["--unshare-all", "--"])).toThrow(/--/);
+    expect(() => bwrapArgsFile(["--chdir", "/a\0b"])).toThrow(/NUL/);
   });
 });
 
@@ -243,5 +270,41 @@ describe("the launch script", () => {
 
   it("refuses NUL inside an argument (it separates arguments)", () => {
     expect(() => encodeCommand("", ["a\0b"])).toThrow(/NUL/);
+  });
+
+  it("opens the given files read-only as descriptors 3, 4... for its command, from the FIFO or its arguments", async () => {
+    const dir = mkdtempSync(path.join(tmpdir(), "observer-launch-"));
+    try {
+      const files = ["a", "b c"].map((name) => path.join(dir, name));
+      writeFileSync(files[0] as string, "first");
+      writeFileSync(files[1] as string, "second");
+      const script = "for fd in 3 4; do /usr/bin/cat /proc/self/fd/$fd; echo; done; ls /proc/$$/fd";
+      const direct = execFileSync("/bin/bash", launchArgs([], ["/bin/sh", "-c", script], undefined, files), {
+        env: {},
+        encoding: "utf8",
+      });
+      expect(direct.split("\n")).toEqual(["first", "second", "0", "1", "2", "3", "4", ""]);
+      const fifo = path.join(dir, "l.fifo");
+      const output = new Promise<string>((resolve, reject) =>
+        execFile("/bin/bash", launchArgs([], null, fifo), { env: {}, encoding: "utf8" }, (err, stdout) =>
+          err ? reject(err) : resolve(stdout),
+        ),
+      );
+      for (let i = 0; i < 500 && !existsSync(fifo); i++) await sleep(10);
+      writeFileSync(fifo, encodeCommand("", ["/bin/sh", "-c", script], files));
+      expect(await output).toBe(direct);
+      let status = 0;
+      try {
+        execFileSync("/bin/bash", launchArgs([], ["/bin/true"], undefined, [path.join(dir, "missing")]), {
+          env: {},
+          stdio: "ignore",
+        });
+      } catch (err) {
+        status = (err as { status: number }).status;
+      }
+      expect(status).toBe(125);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });

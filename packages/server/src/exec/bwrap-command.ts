@@ -31,8 +31,16 @@ export interface BwrapOptions {
   gid: number;
   /** The program's whole environment (everything else is cleared). */
   env: Record<string, string>;
+  /** The descriptor bwrap reads the seccomp filter from (seccomp-filter.ts); always set: no sandbox runs unfiltered. */
+  seccompFd: number;
   command: string[];
 }
+
+/**
+ * The descriptors the launcher opens for bwrap (see LAUNCH_SCRIPT): the seccomp filter, then
+ * bwrap's own options (`--args`), so that they never show in the sandbox's /proc/1/cmdline.
+ */
+export const BWRAP_FDS = { seccomp: 3, args: 4 } as const;
 
 /** The minimal environment of every sandboxed program. */
 export function sandboxEnv(extra: Record<string, string> = {}): Record<string, string> {
@@ -44,9 +52,18 @@ export function sandboxEnv(extra: Record<string, string> = {}): Record<string, s
  * every namespace unshared (user, pid, net — no network, not even loopback —, ipc, uts,
  * cgroup), no capabilities, no nested user namespaces, an unprivileged uid, only the listed
  * paths bound read-only, a fresh /proc and minimal /dev, size-capped /tmp and /dev/shm, a
- * read-only root and /dev, and a cleared environment. Pure: the same options give the same argv.
+ * read-only root and /dev, a cleared environment, and the seccomp filter read from
+ * `seccompFd`. Pure: the same options give the same argv.
  */
 export function buildBwrapArgs(options: BwrapOptions): string[] {
+  return [...buildBwrapOptions(options), "--", ...options.command];
+}
+
+/**
+ * bwrap's options without `--` and the command: what `bwrapArgsFile` writes for `--args`
+ * (see buildBwrapArgs for what they do).
+ */
+export function buildBwrapOptions(options: Omit<BwrapOptions, "command">): string[] {
   const args = [
     "--unshare-all",
     "--unshare-user",
@@ -82,8 +99,27 @@ export function buildBwrapArgs(options: BwrapOptions): string[] {
   }
   args.push("--remount-ro", "/dev", "--remount-ro", "/", "--chdir", "/work", "--clearenv");
   for (const [key, value] of Object.entries(options.env)) args.push("--setenv", key, value);
-  args.push("--", ...options.command);
+  if (!Number.isInteger(options.seccompFd) || options.seccompFd < 3)
+    throw new Error("a seccomp descriptor is needed");
+  args.push("--seccomp", String(options.seccompFd));
   return args;
+}
+
+/**
+ * bwrap's options as `--args FD` reads them (each NUL-terminated). Passed this way, bwrap's
+ * command line — which the sandbox sees as /proc/1/cmdline — is only
+ * `bwrap --args FD -- <command>`: no host path (run folder, toolchain binds) shows inside.
+ */
+export function bwrapArgsFile(bwrapOptions: string[]): Buffer {
+  if (bwrapOptions.includes("--")) throw new Error("bwrap's options must not contain --");
+  for (const option of bwrapOptions)
+    if (option.includes("\0")) throw new Error("a bwrap option contains NUL");
+  return Buffer.from(bwrapOptions.map((a) => `${a}\0`).join(""));
+}
+
+/** bwrap's argv (after the binary) when its options come from `argsFd` (bwrapArgsFile). */
+export function bwrapArgvWithArgsFd(argsFd: number, command: string[]): string[] {
+  return ["--args", String(argsFd), "--", ...command];
 }
 
 /**
@@ -103,7 +139,9 @@ export function dropPrivilegesArgs(uid: number, gid: number): string[] {
  * the script makes the FIFO, mode 0600, unless it exists): so
  * a launcher can be started and put in its cgroups before a run is asked for (launcher.ts).
  * From the FIFO, the first word list holds the rlimits to set with `ulimit` (limits.ts,
- * ulimitSpec). Nothing written (EOF) ends it.
+ * ulimitSpec). Either way the command starts with a count N and N files, which the script
+ * opens read-only as descriptors 3, 4... for the command (bwrap's seccomp filter and
+ * options, BWRAP_FDS). Nothing written (EOF) ends it.
  */
 export const LAUNCH_SCRIPT = [
   // biome-ignore lint/suspicious/noTemplateCurlyInString: bash parameter expansion, not a JS template
@@ -122,6 +160,13 @@ export const LAUNCH_SCRIPT = [
   '  set -- "${args[@]:1}"',
   "fi",
   "[ $# -gt 0 ] || exit 0",
+  // The files to open as descriptors 3, 4... (at most 3-9: bash keeps 10 and up for itself).
+  "n=$1",
+  "shift",
+  'case "$n" in [0-7]) ;; *) exit 125 ;; esac',
+  "fd=3",
+  'while [ "$n" -gt 0 ]; do eval "exec $fd<\\"\\$1\\"" || exit 125; shift; fd=$((fd + 1)); n=$((n - 1)); done',
+  "[ $# -gt 0 ] || exit 0",
   'exec -c "$@"',
 ].join("\n");
 
@@ -130,9 +175,15 @@ export const LAUNCH_FAILED_EXIT = 125;
 
 /**
  * The argv (after `/bin/bash`) of the launch script: join `cgroupProcsFiles`, then run
- * `command`, or (command null) wait for the command on `fifo`.
+ * `command` with `inputFiles` open as descriptors 3, 4..., or (command null) wait for the
+ * command on `fifo`.
  */
-export function launchArgs(cgroupProcsFiles: string[], command: string[] | null, fifo?: string): string[] {
+export function launchArgs(
+  cgroupProcsFiles: string[],
+  command: string[] | null,
+  fifo?: string,
+  inputFiles: string[] = [],
+): string[] {
   if (command === null && !fifo) throw new Error("launchArgs: a command or a FIFO is needed");
   return [
     // bash reads ~/.bashrc when its stdin is a socket (it takes that for sshd): --norc.
@@ -144,13 +195,22 @@ export function launchArgs(cgroupProcsFiles: string[], command: string[] | null,
     command === null ? (fifo as string) : "-",
     ...cgroupProcsFiles,
     "--",
-    ...(command ?? []),
+    ...(command === null ? [] : [...inputFileArgs(inputFiles), ...command]),
   ];
 }
 
-/** What the launcher reads from its FIFO: the rlimit words, then the command, each NUL-terminated. */
-export function encodeCommand(ulimits: string, command: string[]): Buffer {
-  const parts = [ulimits, ...command];
+/** The count and paths of the files the launch script opens as descriptors 3, 4... */
+function inputFileArgs(inputFiles: string[]): string[] {
+  if (inputFiles.length > 7) throw new Error("the launcher opens at most 7 files");
+  return [String(inputFiles.length), ...inputFiles];
+}
+
+/**
+ * What the launcher reads from its FIFO: the rlimit words, the files to open as descriptors
+ * 3, 4... (count, then paths), then the command, each NUL-terminated.
+ */
+export function encodeCommand(ulimits: string, command: string[], inputFiles: string[] = []): Buffer {
+  const parts = [ulimits, ...inputFileArgs(inputFiles), ...command];
   for (const part of parts) if (part.includes("\0")) throw new Error("a command argument contains NUL");
   return Buffer.from(parts.map((a) => `${a}\0`).join(""));
 }

@@ -3,7 +3,10 @@ import { existsSync, lstatSync, readdirSync, readlinkSync } from "node:fs";
 import { chmod, mkdir, rm, writeFile } from "node:fs/promises";
 import path from "node:path";
 import {
-  buildBwrapArgs,
+  BWRAP_FDS,
+  buildBwrapOptions,
+  bwrapArgsFile,
+  bwrapArgvWithArgsFd,
   dropPrivilegesArgs,
   launchArgs,
   type ReadOnlyBind,
@@ -95,27 +98,46 @@ export interface ProbeOptions {
   uid: number;
   gid: number;
   cgroupProcsFiles: string[];
+  /** The seccomp filter's file (runner-setup.ts writes it). */
+  seccompFile: string;
+  /** Where the probe may write its bwrap options file (removed afterwards). */
+  dir: string;
 }
 
+/** Printed (and the probe fails) when a sandbox starts without the seccomp filter in force. */
+const NO_SECCOMP = "the seccomp filter is not in force in the sandbox";
+
 /**
- * Runs `true` in a sandbox set up exactly as a run's (same launcher, privilege drop, cgroups
- * and bwrap options). Resolves null when it worked, else why not (bwrap's own message).
+ * Runs a check in a sandbox set up exactly as a run's (same launcher, privilege drop, cgroups,
+ * bwrap options passed by `--args`, seccomp filter): that `/proc/self/status` says
+ * `Seccomp: 2` (a kernel that refuses the filter makes bwrap fail). Resolves null when it
+ * worked, else why not (bwrap's own message).
  */
-export function probeSandbox(options: ProbeOptions): Promise<string | null> {
-  const bwrapArgs = buildBwrapArgs({
+export async function probeSandbox(options: ProbeOptions): Promise<string | null> {
+  const bwrapOptions = buildBwrapOptions({
     ...options.layout,
     work: { kind: "tmpfs", sizeBytes: 1024 * 1024, entries: [] },
     tmpSizeBytes: 1024 * 1024,
     uid: options.uid,
     gid: options.gid,
     env: sandboxEnv(),
-    command: ["/bin/true"],
+    seccompFd: BWRAP_FDS.seccomp,
   });
+  const argsFile = path.join(options.dir, `probe-${process.pid}.args`);
+  await writeFile(argsFile, bwrapArgsFile(bwrapOptions), { mode: 0o600 });
+  const check = [
+    "/bin/sh",
+    "-c",
+    `grep -q '^Seccomp:[[:space:]]*2$' /proc/self/status || { echo '${NO_SECCOMP}' >&2; exit 1; }`,
+  ];
+  const bwrap = [options.bwrap, ...bwrapArgvWithArgsFd(BWRAP_FDS.args, check)];
   const command = options.setpriv
-    ? [options.setpriv, ...dropPrivilegesArgs(options.uid, options.gid), options.bwrap, ...bwrapArgs]
-    : [options.bwrap, ...bwrapArgs];
-  return new Promise((resolve) => {
-    const child = spawn("/bin/bash", launchArgs(options.cgroupProcsFiles, command), {
+    ? [options.setpriv, ...dropPrivilegesArgs(options.uid, options.gid), ...bwrap]
+    : bwrap;
+  // Opened by the launcher as descriptors 3 and 4 (BWRAP_FDS).
+  const files = [options.seccompFile, argsFile];
+  return new Promise<string | null>((resolve) => {
+    const child = spawn("/bin/bash", launchArgs(options.cgroupProcsFiles, command, undefined, files), {
       env: {},
       stdio: ["ignore", "ignore", "pipe"],
       timeout: 10_000,
@@ -130,5 +152,5 @@ export function probeSandbox(options: ProbeOptions): Promise<string | null> {
       const detail = stderr.trim() || (signal ? `killed by ${signal}` : `exit code ${code}`);
       resolve(`bwrap does not work here: ${detail}`);
     });
-  });
+  }).finally(() => rm(argsFile, { force: true }));
 }

@@ -79,15 +79,21 @@ export class Launcher {
   }
 
   /**
-   * Sets the cgroup limits (if not already those), then hands the rlimits (ulimitSpec) and the
-   * command over: the launcher applies them and executes the command at once.
-   * Waits (briefly) for a launcher that has not made or opened its FIFO yet.
+   * Sets the cgroup limits (if not already those), then hands the rlimits (ulimitSpec), the
+   * files to open as descriptors 3, 4... and the command over: the launcher applies them and
+   * executes the command at once. Waits (briefly) for a launcher that has not made or opened
+   * its FIFO yet.
    */
-  async exec(ulimits: string, command: string[], limits: CgroupLimits): Promise<void> {
+  async exec(
+    ulimits: string,
+    command: string[],
+    limits: CgroupLimits,
+    inputFiles: string[] = [],
+  ): Promise<void> {
     if (!this.usable) throw new Error("launcher already used or gone");
     this.used = true;
     await this.cgroup?.limit(limits);
-    const data = encodeCommand(ulimits, command);
+    const data = encodeCommand(ulimits, command, inputFiles);
     for (let attempt = 0; ; attempt++) {
       if (this.dead) throw new Error("launcher exited before it was used");
       try {

@@ -169,6 +169,11 @@ export function parseLimitSettings(settings: LimitSettings): Partial<RunLimits> 
   return out;
 }
 
+/** The CPU time limit as RLIMIT_CPU applies it: whole seconds, rounded up, at least 1. */
+export function cpuLimitSeconds(limits: RunLimits): number {
+  return Math.max(1, Math.ceil(limits.cpuTimeMs / 1000));
+}
+
 /**
  * The per-process limits of a phase as the launcher applies them with bash's `ulimit` before
  * it executes bwrap (no extra process): "option=value" words; CPU time set soft and hard one
@@ -177,7 +182,7 @@ export function parseLimitSettings(settings: LimitSettings): Partial<RunLimits> 
  * space stops Node and the JVM from starting. The process count is not here: see nprocArgs.
  */
 export function ulimitSpec(limits: RunLimits, addressSpaceBytes?: number): string {
-  const cpuSoft = Math.max(1, Math.ceil(limits.cpuTimeMs / 1000));
+  const cpuSoft = cpuLimitSeconds(limits);
   const words = [
     `-t=${cpuSoft + 1}`,
     `-St=${cpuSoft}`,

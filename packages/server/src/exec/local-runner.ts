@@ -3,10 +3,18 @@ import { chownSync, mkdirSync, readdirSync, rmSync, writeFileSync } from "node:f
 import { rm } from "node:fs/promises";
 import path from "node:path";
 import type { LanguageAvailability } from "@observer/protocol";
-import { buildBwrapArgs, dropPrivilegesArgs, sandboxEnv, type WorkMount } from "./bwrap-command.ts";
+import {
+  BWRAP_FDS,
+  buildBwrapOptions,
+  bwrapArgsFile,
+  bwrapArgvWithArgsFd,
+  dropPrivilegesArgs,
+  sandboxEnv,
+  type WorkMount,
+} from "./bwrap-command.ts";
 import { type LanguagePlan, languagePlan } from "./languages.ts";
 import { Launcher, LauncherPool } from "./launcher.ts";
-import { nprocArgs, type RunLimits, resolveLimits, ulimitSpec } from "./limits.ts";
+import { cpuLimitSeconds, nprocArgs, type RunLimits, resolveLimits, ulimitSpec } from "./limits.ts";
 import { LiveRun, type RunControl } from "./live-run.ts";
 import { PtyHost } from "./pty-host.ts";
 import type { RunHandle, Runner, RunPhase, RunResult, RunSpec, SandboxStatus } from "./runner.ts";
@@ -167,7 +175,7 @@ export class LocalBwrapRunner implements Runner {
           phase = "run";
           ctx.run.setStatus("running");
         } else {
-          result = this.toResult(outcome, "compile", ctx);
+          result = this.toResult(outcome, "compile", ctx, this.setup.compileLimits);
         }
       }
       if (phase === "run" && !ctx.killed) {
@@ -178,7 +186,7 @@ export class LocalBwrapRunner implements Runner {
           name,
         }));
         const work: WorkMount = { kind: "tmpfs", sizeBytes: limits.diskBytes, entries };
-        result = this.toResult(await this.runPhase(ctx, "run", plan, limits, work), "run", ctx);
+        result = this.toResult(await this.runPhase(ctx, "run", plan, limits, work), "run", ctx, limits);
       }
     } catch (err) {
       this.setup.log.error(`Code runner: run ${ctx.id} failed: ${(err as Error).stack ?? String(err)}`);
@@ -200,9 +208,10 @@ export class LocalBwrapRunner implements Runner {
     setImmediate(() => this.pool?.refill());
   }
 
-  private toResult(outcome: PhaseOutcome, phase: RunPhase, ctx: RunContext): RunResult {
+  private toResult(outcome: PhaseOutcome, phase: RunPhase, ctx: RunContext, limits: RunLimits): RunResult {
     const { processLimitHit: _, ...rest } = outcome;
-    return { ...rest, outputTruncated: ctx.meter.truncated, phase };
+    const cpuTimeLimitMs = cpuLimitSeconds(limits) * 1000;
+    return { ...rest, outputTruncated: ctx.meter.truncated, phase, cpuTimeLimitMs };
   }
 
   /** Runs one phase (compile or run) in its own cgroup and sandbox; its cgroup is removed afterwards. */
@@ -215,21 +224,24 @@ export class LocalBwrapRunner implements Runner {
   ): Promise<PhaseOutcome> {
     if (!this.pool) throw new Error("the sandbox is unavailable");
     const launcher = await this.pool.take();
+    let argsFile: string | null = null;
     try {
       const command = phase === "compile" ? (plan.compile ?? []) : plan.run;
       const addressSpace = !launcher.cgroup && plan.addressSpaceLimit ? limits.memoryBytes : undefined;
       // Processes are bounded by the pids cgroup; without one, by RLIMIT_NPROC set inside.
       const program = launcher.cgroup ? command : [this.setup.bins.prlimit, ...nprocArgs(limits), ...command];
-      const sandboxed = this.sandboxed(program, work, limits, ctx.hostDir);
+      const sandboxed = this.sandboxed(program, work, limits, ctx.hostDir, `${ctx.hostDir}-${phase}.args`);
+      argsFile = sandboxed.argsFile;
       const proc = new SandboxProcess(launcher, {
         command:
           this.setup.ids.dropPrivileges && this.setup.bins.setpriv
             ? [
                 this.setup.bins.setpriv,
                 ...dropPrivilegesArgs(this.setup.ids.uid, this.setup.ids.gid),
-                ...sandboxed,
+                ...sandboxed.command,
               ]
-            : sandboxed,
+            : sandboxed.command,
+        inputFiles: sandboxed.inputFiles,
         ulimits: ulimitSpec(limits, addressSpace),
         cols: ctx.cols,
         rows: ctx.rows,
@@ -248,10 +260,17 @@ export class LocalBwrapRunner implements Runner {
           `\r\n\x1b[33m[The program reached its limit of ${limits.processes} processes and threads.]\x1b[0m\r\n`,
         );
       }
+      if (outcome.killedFor === "cpu") {
+        const who = phase === "compile" ? "compiler" : "program";
+        ctx.meter.push(
+          `\r\n\x1b[33m[CPU time limit of ${cpuLimitSeconds(limits)} s reached: the ${who} was stopped.]\x1b[0m\r\n`,
+        );
+      }
       return outcome;
     } finally {
       // Its processes are gone (SandboxProcess killed them); removing the directories can wait.
       this.track(launcher.discard());
+      if (argsFile) rmSync(argsFile, { force: true });
     }
   }
 
@@ -262,24 +281,43 @@ export class LocalBwrapRunner implements Runner {
     this.cleanups.add(tracked);
   }
 
-  /** The command wrapped in bwrap, or (OBSERVER_SANDBOX=none) in a cleared environment in the run's folder. */
-  private sandboxed(command: string[], work: WorkMount, limits: RunLimits, hostDir: string): string[] {
+  /**
+   * The command wrapped in bwrap, or (OBSERVER_SANDBOX=none) in a cleared environment in the
+   * run's folder. bwrap's options go to `argsFile` (written here, removed by the caller), read
+   * through `--args` with the seccomp filter: the files the launcher opens as BWRAP_FDS.
+   */
+  private sandboxed(
+    command: string[],
+    work: WorkMount,
+    limits: RunLimits,
+    hostDir: string,
+    argsFile: string,
+  ): { command: string[]; inputFiles: string[]; argsFile: string | null } {
     if (this.status.mode === "none" || !this.setup.bins.bwrap) {
       const env = Object.entries(sandboxEnv({ HOME: hostDir })).map(([k, v]) => `${k}=${v}`);
-      return ["/usr/bin/env", "-i", "-C", hostDir, ...env, ...command];
+      return {
+        command: ["/usr/bin/env", "-i", "-C", hostDir, ...env, ...command],
+        inputFiles: [],
+        argsFile: null,
+      };
     }
-    return [
-      this.setup.bins.bwrap,
-      ...buildBwrapArgs({
-        ...this.setup.layout,
-        work,
-        tmpSizeBytes: limits.diskBytes,
-        uid: this.setup.ids.uid,
-        gid: this.setup.ids.gid,
-        env: sandboxEnv(),
-        command,
-      }),
-    ];
+    if (!this.setup.seccompFile) throw new Error("no seccomp filter: the sandbox is unavailable");
+    const options = buildBwrapOptions({
+      ...this.setup.layout,
+      work,
+      tmpSizeBytes: limits.diskBytes,
+      uid: this.setup.ids.uid,
+      gid: this.setup.ids.gid,
+      env: sandboxEnv(),
+      seccompFd: BWRAP_FDS.seccomp,
+    });
+    writeFileSync(argsFile, bwrapArgsFile(options), { mode: 0o600 });
+    return {
+      command: [this.setup.bins.bwrap, ...bwrapArgvWithArgsFd(BWRAP_FDS.args, command)],
+      // In descriptor order: 3 the filter, 4 the options.
+      inputFiles: [this.setup.seccompFile, argsFile],
+      argsFile,
+    };
   }
 
   async dispose(): Promise<void> {

@@ -13,15 +13,40 @@ export function codeHash(code: string): string {
   return createHash("sha256").update(code, "utf8").digest("hex");
 }
 
-/** Output as stored: NUL removed (PostgreSQL text cannot hold it), cut to STORED_OUTPUT_BYTES. */
-export function storableOutput(output: string): { text: string; cut: boolean } {
+/** Put before the end of an output kept only in part because its student's storage is full. */
+export const QUOTA_CUT_NOTICE =
+  "[Storage for this session is full: only the end of this output is kept.]\r\n";
+
+/**
+ * Output as stored: NUL removed (PostgreSQL text cannot hold it), cut to STORED_OUTPUT_BYTES
+ * (its beginning kept), then to `roomBytes` (its end kept, after QUOTA_CUT_NOTICE) when the
+ * student's storage quota leaves less room.
+ */
+export function storableOutput(
+  output: string,
+  roomBytes = STORED_OUTPUT_BYTES,
+): { text: string; cut: boolean } {
   const clean = output.includes("\u0000") ? output.replaceAll("\u0000", "") : output;
-  if (Buffer.byteLength(clean) <= STORED_OUTPUT_BYTES) return { text: clean, cut: false };
-  const text = Buffer.from(clean)
-    .subarray(0, STORED_OUTPUT_BYTES)
-    .toString("utf8")
-    .replace(/\uFFFD$/, "");
-  return { text, cut: true };
+  let text = clean;
+  let cut = false;
+  if (Buffer.byteLength(text) > STORED_OUTPUT_BYTES) {
+    text = Buffer.from(text)
+      .subarray(0, STORED_OUTPUT_BYTES)
+      .toString("utf8")
+      .replace(/\uFFFD$/, "");
+    cut = true;
+  }
+  const bytes = Buffer.byteLength(text);
+  if (bytes > roomBytes) {
+    const keep = Math.max(0, roomBytes - Buffer.byteLength(QUOTA_CUT_NOTICE));
+    const tail = Buffer.from(text)
+      .subarray(bytes - keep)
+      .toString("utf8")
+      .replace(/^\uFFFD/, "");
+    text = keep > 0 ? QUOTA_CUT_NOTICE + tail : "";
+    cut = true;
+  }
+  return { text, cut };
 }
 
 export interface NewRun {
@@ -78,8 +103,9 @@ export async function finishRun(
   output: string,
   status: "finished" | "failed" = "finished",
   at = new Date(),
+  roomBytes = STORED_OUTPUT_BYTES,
 ): Promise<void> {
-  const stored = storableOutput(output);
+  const stored = storableOutput(output, roomBytes);
   await db
     .updateTable("runs")
     .set((eb) => ({
@@ -93,6 +119,7 @@ export async function finishRun(
       output_truncated: result.outputTruncated || stored.cut,
       killed_for: result.killedFor,
       phase: result.phase,
+      cpu_time_limit_ms: result.cpuTimeLimitMs ?? null,
       output: stored.text,
     }))
     .where("id", "=", id)
@@ -121,6 +148,7 @@ const RUN_COLUMNS_BUT_OUTPUT = [
   "output_truncated",
   "killed_for",
   "phase",
+  "cpu_time_limit_ms",
 ] as const satisfies readonly Exclude<keyof RunRow, "output">[];
 
 /**
@@ -167,6 +195,7 @@ export function presentRun(row: RunRow): Run {
     durationMs: row.duration_ms,
     killedFor: row.killed_for,
     phase: row.phase,
+    cpuTimeLimitMs: row.cpu_time_limit_ms,
     queuedAt: row.queued_at.toISOString(),
     startedAt: row.started_at ? row.started_at.toISOString() : null,
     finishedAt: row.finished_at ? row.finished_at.toISOString() : null,
@@ -176,6 +205,9 @@ export function presentRun(row: RunRow): Run {
 export interface RecordRunLog {
   error(message: string): void;
 }
+
+/** How many bytes of its output a finished run may store (the student's storage quota), given what it wants. */
+export type OutputRoom = (wantedBytes: number) => Promise<number>;
 
 /**
  * Records a run from submission to its end: inserts it (queued), follows its states, and
@@ -187,8 +219,9 @@ export async function recordRun(
   handle: RunHandle,
   meta: Omit<NewRun, "id">,
   log?: RecordRunLog,
+  outputRoom?: OutputRoom,
 ): Promise<void> {
-  await trackRun(db, handle, meta, log).finished;
+  await trackRun(db, handle, meta, log, outputRoom).finished;
 }
 
 /** recordRun, telling also when the row has been inserted (and can be read). */
@@ -197,6 +230,7 @@ export function trackRun(
   handle: RunHandle,
   meta: Omit<NewRun, "id">,
   log?: RecordRunLog,
+  outputRoom?: OutputRoom,
 ): { inserted: Promise<void>; finished: Promise<void> } {
   let chain: Promise<void> = Promise.resolve();
   const enqueue = (write: () => Promise<void>) => {
@@ -220,7 +254,18 @@ export function trackRun(
     if (handle.status !== "queued" && handle.status !== "finished") onStatus({ status: handle.status });
     const result = await handle.result;
     handle.off("status", onStatus);
-    await enqueue(() => finishRun(db, handle.id, result, handle.transcript));
+    await enqueue(async () => {
+      const wanted = Buffer.byteLength(storableOutput(handle.transcript).text);
+      let room = STORED_OUTPUT_BYTES;
+      if (outputRoom && wanted > 0) {
+        // A failing quota check never loses the run's record: it is stored as it would be without.
+        room = await outputRoom(wanted).catch((err: unknown) => {
+          log?.error(`runs: cannot check the storage quota of run ${handle.id}: ${String(err)}`);
+          return STORED_OUTPUT_BYTES;
+        });
+      }
+      await finishRun(db, handle.id, result, handle.transcript, "finished", new Date(), room);
+    });
   })();
   return { inserted, finished };
 }

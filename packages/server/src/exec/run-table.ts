@@ -20,6 +20,8 @@ export interface RunsTable {
   output_truncated: Generated<boolean>;
   killed_for: KilledFor;
   phase: RunPhase | null;
+  /** migrations/006: the CPU time limit of the phase the run ended in. */
+  cpu_time_limit_ms: ColumnType<number | null, number | null | undefined, number | null>;
   output: Generated<string>;
 }
 export type RunRow = Selectable<RunsTable>;

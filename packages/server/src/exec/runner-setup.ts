@@ -1,3 +1,4 @@
+import { writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import type { LanguageAvailability } from "@observer/protocol";
@@ -6,6 +7,7 @@ import { findBinary, type HostLayout, hostLayout, prepareRunnerDir, probeSandbox
 import { detectToolchain, probeLanguages, type Toolchain } from "./languages.ts";
 import { DEFAULT_COMPILE_LIMITS, DEFAULT_RUN_LIMITS, type RunLimits, resolveLimits } from "./limits.ts";
 import type { SandboxStatus } from "./runner.ts";
+import { buildSeccompFilter } from "./seccomp-filter.ts";
 
 /** Where the runner logs (a Fastify/pino logger fits). */
 export interface RunnerLog {
@@ -51,6 +53,8 @@ export interface RunnerSetup {
   /** This runner's folder: run folders and the synthetic /etc files. */
   runnerDir: string;
   bins: { bwrap: string | null; setpriv: string | null; prlimit: string };
+  /** The seccomp filter bwrap loads (in runnerDir), or null without a sandbox (or when it cannot be built). */
+  seccompFile: string | null;
   /** Programs' ids; `dropPrivileges` when the server is root (setpriv before bwrap). */
   ids: { uid: number; gid: number; dropPrivileges: boolean };
   cgroups: CgroupManager | null;
@@ -106,6 +110,20 @@ export async function setUpRunner(options: LocalRunnerOptions): Promise<RunnerSe
   }
   const limiter = cgroups ? (cgroups.version === "v1" ? "cgroup-v1" : "cgroup-v2") : "rlimits";
 
+  // The sandbox's last layer: without it, no sandbox (never one silently without seccomp).
+  let seccompFile: string | null = null;
+  let seccompProblem: string | null = null;
+  if (mode === "bwrap") {
+    try {
+      const filter = buildSeccompFilter();
+      seccompFile = path.join(runnerDir, "seccomp.bpf");
+      await writeFile(seccompFile, filter, { mode: 0o600 });
+    } catch (err) {
+      seccompFile = null;
+      seccompProblem = `cannot build the seccomp filter: ${(err as Error).message}`;
+    }
+  }
+
   let status: SandboxStatus;
   if (mode === "none") {
     status = { ok: true, reason: "OBSERVER_SANDBOX=none: programs run WITHOUT a sandbox", mode, limiter };
@@ -114,6 +132,8 @@ export async function setUpRunner(options: LocalRunnerOptions): Promise<RunnerSe
     status = { ok: false, reason: "bubblewrap (bwrap) is not installed on this server", mode, limiter };
   } else if (isRoot && !bins.setpriv) {
     status = { ok: false, reason: "setpriv (util-linux) is needed to drop root before bwrap", mode, limiter };
+  } else if (!seccompFile) {
+    status = { ok: false, reason: seccompProblem ?? "no seccomp filter", mode, limiter };
   } else {
     const probeCgroup = cgroups ? await cgroups.create(`probe-${process.pid}`) : null;
     await probeCgroup?.limit({ memoryBytes: 64 * 1024 * 1024, processes: 16 });
@@ -124,6 +144,8 @@ export async function setUpRunner(options: LocalRunnerOptions): Promise<RunnerSe
       uid,
       gid,
       cgroupProcsFiles: probeCgroup?.procsFiles ?? [],
+      seccompFile,
+      dir: runnerDir,
     });
     await probeCgroup?.remove();
     status = { ok: failure === null, reason: failure ?? note, mode, limiter };
@@ -138,6 +160,7 @@ export async function setUpRunner(options: LocalRunnerOptions): Promise<RunnerSe
     layout,
     runnerDir,
     bins,
+    seccompFile,
     ids: { uid, gid, dropPrivileges: isRoot },
     cgroups,
     runDefaults,

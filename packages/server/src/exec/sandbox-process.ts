@@ -64,6 +64,8 @@ export interface SandboxProcessOptions {
   command: string[];
   /** Per-process rlimits the launcher sets first (limits.ts, ulimitSpec). */
   ulimits: string;
+  /** Files the launcher opens as descriptors 3, 4... for the command (bwrap's seccomp filter and options). */
+  inputFiles: string[];
   cols: number;
   rows: number;
   wallTimeMs: number;
@@ -121,11 +123,13 @@ export class SandboxProcess {
         void this.settle(exitCode, signal ?? 0, durationMs).then(resolve, reject);
       });
     });
-    launcher.exec(options.ulimits, options.command, options.cgroupLimits).catch((err: unknown) => {
-      if (this.killedFor) return; // stopped before it started: not a failure
-      this.launchError = err instanceof Error ? err : new Error(String(err));
-      this.kill("user");
-    });
+    launcher
+      .exec(options.ulimits, options.command, options.cgroupLimits, options.inputFiles)
+      .catch((err: unknown) => {
+        if (this.killedFor) return; // stopped before it started: not a failure
+        this.launchError = err instanceof Error ? err : new Error(String(err));
+        this.kill("user");
+      });
   }
 
   /** Why the launcher could not be handed its command; `done` then rejects with it. */
@@ -153,9 +157,10 @@ export class SandboxProcess {
     } else if (oomKills > 0) {
       killedFor = "memory";
     } else if (signal === "SIGXCPU") {
-      killedFor = "time";
+      // RLIMIT_CPU: the CPU time is used up, not the wall time (timedOut stays false).
+      killedFor = "cpu";
     }
-    const timedOut = this.timedOut || signal === "SIGXCPU";
+    const timedOut = this.timedOut;
     return { exitCode, signal, timedOut, killedFor, durationMs, processLimitHit };
   }
 

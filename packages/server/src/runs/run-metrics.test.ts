@@ -21,6 +21,7 @@ describe("runOutcome", () => {
     [{ exitCode: null, signal: "SIGKILL", killedFor: "memory" }, "memory"],
     [{ exitCode: null, killedFor: "output", outputTruncated: true }, "output"],
     [{ exitCode: null, timedOut: true, killedFor: "time" }, "time"],
+    [{ exitCode: null, signal: "SIGXCPU", killedFor: "cpu", cpuTimeLimitMs: 10_000 }, "cpu_time"],
     [{ exitCode: null, killedFor: "user" }, "stopped"],
     [{ exitCode: null, killedFor: "user", phase: "compile" }, "stopped"],
   ] as const)("%o is %s", (overrides, outcome) => {

@@ -7,6 +7,7 @@ export function runOutcome(result: RunResult): string {
   if (result.killedFor === "memory") return "memory";
   if (result.killedFor === "output") return "output";
   if (result.killedFor === "time" || result.timedOut) return "time";
+  if (result.killedFor === "cpu") return "cpu_time";
   if (result.killedFor === "user") return "stopped";
   if (result.phase === "compile") return "compile_error";
   if (result.exitCode === 0) return "ok";

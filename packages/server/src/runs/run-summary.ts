@@ -38,6 +38,7 @@ function resultFields(result: RunResult | null) {
     durationMs: result?.durationMs ?? null,
     killedFor: result?.killedFor ?? null,
     phase: result?.phase ?? null,
+    cpuTimeLimitMs: result?.cpuTimeLimitMs ?? null,
   };
 }
 
@@ -88,6 +89,7 @@ export function summarizeRunRow(row: RunRow): RunSummary {
     durationMs: row.duration_ms,
     killedFor: row.killed_for,
     phase: row.phase,
+    cpuTimeLimitMs: row.cpu_time_limit_ms,
     tail: outputTail(row.output),
     queuedAt: row.queued_at.toISOString(),
   };

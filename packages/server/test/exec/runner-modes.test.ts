@@ -1,3 +1,6 @@
+import { chmodSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { LocalBwrapRunner } from "../../src/exec/local-runner.ts";
 import { RunQueue } from "../../src/exec/run-queue.ts";
@@ -44,6 +47,30 @@ describe("without a usable sandbox", () => {
       }
     } finally {
       await runner.dispose();
+    }
+  });
+});
+
+describe("a sandbox without its seccomp filter", () => {
+  it("is unavailable, never used unfiltered: a bwrap that ignores --seccomp fails the start check", async () => {
+    // Runs the command as bwrap would, but skips every option: no namespaces, no filter.
+    const dir = mkdtempSync(path.join(tmpdir(), "observer-fake-bwrap-"));
+    const fake = path.join(dir, "bwrap");
+    writeFileSync(fake, '#!/bin/sh\nwhile [ "$1" != -- ]; do shift; done\nshift\nexec "$@"\n', {
+      mode: 0o755,
+    });
+    chmodSync(dir, 0o755);
+    const { lines, log } = recordingLog();
+    const runner = await LocalBwrapRunner.create({ bwrapPath: fake, log, cgroups: false });
+    try {
+      const status = runner.sandboxStatus();
+      expect(status).toMatchObject({ ok: false, mode: "bwrap" });
+      expect(status.reason).toMatch(/the seccomp filter is not in force/);
+      expect(lines.some((l) => l.level === "error" && /seccomp/.test(l.message))).toBe(true);
+      expect(() => runner.start({ language: "python", code: "print(1)" })).toThrow(/Programs cannot run/);
+    } finally {
+      await runner.dispose();
+      rmSync(dir, { recursive: true, force: true });
     }
   });
 });

@@ -282,11 +282,18 @@ describe("limits", () => {
     expectNothingLeft();
   });
 
-  it("stops a CPU spin at its CPU time", async () => {
+  it("stops a CPU spin at its CPU time, reported as the CPU limit, not as a time-out", async () => {
     const run = python("while True:\n    pass", { limits: { cpuTimeMs: 1000, wallTimeMs: 20_000 } });
     const result = await alongsideHelloWorld(run.result);
-    expect(result).toMatchObject({ killedFor: "time", timedOut: true, signal: "SIGXCPU", exitCode: null });
+    expect(result).toMatchObject({
+      killedFor: "cpu",
+      timedOut: false,
+      signal: "SIGXCPU",
+      exitCode: null,
+      cpuTimeLimitMs: 1000,
+    });
     expect(result.durationMs).toBeLessThan(10_000);
+    expect(plain(run.transcript)).toContain("[CPU time limit of 1 s reached: the program was stopped.]");
   });
 
   it("stops a program sleeping past its wall time", async () => {

@@ -1,8 +1,9 @@
 import { CLOSE_CODES, LIMITS, type Run, type Session } from "@observer/protocol";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { loadConfig } from "../../src/env.ts";
 import { openChannel } from "../channel-client.ts";
 import { buildSession, buildUser, expectApiError, joinSession, type TestUser } from "../factories.ts";
-import { retryableAssertion, startTestServer, type TestServer } from "../support.ts";
+import { retryableAssertion, startTestServer, type TestServer, testConfig } from "../support.ts";
 import { openTerminal } from "../terminal-client.ts";
 
 /** Program runs through the public API: the routes, the terminal WebSocket, the channel events. */
@@ -287,6 +288,74 @@ describe("runs", () => {
     );
     await server.call("POST", `/api/sessions/${closing.id}/end`, { token: teacher.accessToken });
     expect((await terminal.exit).killedFor).toBe("user");
+  });
+});
+
+describe("a run stopped by its CPU time limit", () => {
+  it("is reported as the CPU limit with its figure, not as a time-out, in the exit, the tile and the API", async () => {
+    // The operator's CPU limit, as OBSERVER_RUN_CPU_TIME sets it; the session keeps 30 s of wall time.
+    const fromEnv = loadConfig({ OBSERVER_RUN_CPU_TIME: "1s" });
+    if (!fromEnv.ok) throw new Error(fromEnv.problems.join("; "));
+    expect(fromEnv.config.runs.limits).toEqual({ cpuTimeMs: 1000 });
+    const server = await startTestServer({
+      config: { runs: { ...testConfig().runs, limits: fromEnv.config.runs.limits } },
+    });
+    try {
+      const url = await server.listen();
+      const teacher = await buildUser(server, { role: "teacher" });
+      const student = await buildUser(server, { name: "Spinner" });
+      const session = await buildSession(server, teacher, { name: "CPU" });
+      expect(session.runTimeLimitSeconds).toBe(30);
+      await joinSession(server, student, session.joinCode);
+      const tiles = await openChannel(url, session.id, teacher.accessToken);
+      await tiles.next((m) => m.type === "ready");
+      const res = await server.call("POST", `/api/sessions/${session.id}/runs`, {
+        token: student.accessToken,
+        body: { language: "python", code: "while True:\n    pass" },
+      });
+      expect(res.statusCode, res.body).toBe(201);
+      const runId = res.json().run.id;
+      const terminal = await openTerminal(url, runId, student.accessToken);
+      const exit = await terminal.exit;
+      expect(exit).toMatchObject({
+        killedFor: "cpu",
+        timedOut: false,
+        signal: "SIGXCPU",
+        exitCode: null,
+        cpuTimeLimitMs: 1000,
+      });
+      expect(exit.durationMs).toBeLessThan(30_000);
+      expect(terminal.output()).toContain("[CPU time limit of 1 s reached: the program was stopped.]");
+      const tile = await tiles.next(
+        (m) => m.type === "run_update" && m.run.id === runId && m.run.status === "finished",
+      );
+      expect(tile).toMatchObject({
+        run: {
+          killedFor: "cpu",
+          timedOut: false,
+          cpuTimeLimitMs: 1000,
+          tail: expect.stringContaining("CPU time limit of 1 s reached"),
+        },
+      });
+      tiles.close();
+      await retryableAssertion(async () => {
+        const stored = await server.call("GET", `/api/runs/${runId}`, { token: student.accessToken });
+        expect(stored.json().run).toMatchObject({
+          status: "finished",
+          killedFor: "cpu",
+          timedOut: false,
+          signal: "SIGXCPU",
+          cpuTimeLimitMs: 1000,
+        });
+      });
+      // A late watcher replays the stored run with the same verdict.
+      const replay = await openTerminal(url, runId, teacher.accessToken);
+      expect(await replay.exit).toMatchObject({ killedFor: "cpu", timedOut: false, cpuTimeLimitMs: 1000 });
+      const metrics = await server.call("GET", "/metrics");
+      expect(metrics.body).toMatch(/observer_runs_finished_total\{language="python",outcome="cpu_time"\} 1/);
+    } finally {
+      await server.close();
+    }
   });
 });
 

@@ -70,6 +70,7 @@ describe("RunConnection", () => {
         durationMs: 12,
         killedFor: null,
         phase: "run",
+        cpuTimeLimitMs: null,
       },
     ]);
     expect(connection.closed).toBe(true);

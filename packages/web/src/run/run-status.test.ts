@@ -19,6 +19,7 @@ const OK: RunOutcome = {
   durationMs: 42,
   killedFor: null,
   phase: "run",
+  cpuTimeLimitMs: 10_000,
 };
 const finished = (patch: Partial<RunOutcome>): RunState => ({
   ...IDLE_RUN,
@@ -47,9 +48,12 @@ describe("statusLine", () => {
     expect(
       line(finished({ exitCode: null, timedOut: true, killedFor: "time", durationMs: 30_004 })).text,
     ).toBe("Timed out after 30 s");
-    expect(line(finished({ exitCode: null, killedFor: "time", signal: "SIGXCPU" })).text).toBe(
-      "Killed: CPU time limit",
-    );
+    expect(
+      line(finished({ exitCode: null, killedFor: "cpu", signal: "SIGXCPU", durationMs: 12_000 })),
+    ).toMatchObject({
+      text: "CPU time limit (10 s) reached",
+      tone: "error",
+    });
     expect(line(finished({ exitCode: null, killedFor: "memory", signal: "SIGKILL" })).text).toBe(
       "Killed: memory limit",
     );
@@ -65,6 +69,37 @@ describe("statusLine", () => {
       "Killed by SIGSEGV after 3 ms",
     );
     expect(line({ ...IDLE_RUN, status: "failed" }).tone).toBe("error");
+  });
+
+  it("tells the CPU time limit apart from the wall time: a 30 s session stopped after 12 s by a 10 s CPU limit", () => {
+    const cpu = {
+      exitCode: null,
+      signal: "SIGXCPU",
+      timedOut: false,
+      killedFor: "cpu",
+      durationMs: 12_000,
+    } as const;
+    expect(line(finished(cpu)).text).toBe("CPU time limit (10 s) reached");
+    expect(line(finished({ ...cpu, cpuTimeLimitMs: 2_500 })).text).toBe("CPU time limit (2.5 s) reached");
+    expect(line(finished({ ...cpu, phase: "compile", cpuTimeLimitMs: 15_000 })).text).toBe(
+      "Compiler stopped: CPU time limit (15 s) reached",
+    );
+    // Runs stored before killedFor "cpu" existed: reported as timed out, with SIGXCPU.
+    expect(line(finished({ ...cpu, killedFor: "time", timedOut: true, cpuTimeLimitMs: null })).text).toBe(
+      "CPU time limit reached",
+    );
+    // The wall time stays a time-out.
+    expect(
+      line(
+        finished({
+          exitCode: null,
+          signal: "SIGKILL",
+          timedOut: true,
+          killedFor: "time",
+          durationMs: 30_000,
+        }),
+      ).text,
+    ).toBe("Timed out after 30 s");
   });
 
   it("notes truncated output beside the verdict", () => {
@@ -110,6 +145,7 @@ const summary = (patch: Partial<RunSummary>): RunSummary => ({
   durationMs: 10,
   killedFor: null,
   phase: "run",
+  cpuTimeLimitMs: 10_000,
   tail: "",
   queuedAt: "2025-03-01T10:00:00.000Z",
   ...patch,
@@ -122,6 +158,10 @@ describe("runBadge", () => {
     expect(runBadge(summary({}))).toEqual({ text: "Exit 0", tone: "success" });
     expect(runBadge(summary({ exitCode: 3 }))).toEqual({ text: "Exit 3", tone: "error" });
     expect(runBadge(summary({ exitCode: null, timedOut: true, killedFor: "time" })).text).toBe("Timed out");
+    expect(runBadge(summary({ exitCode: null, signal: "SIGXCPU", killedFor: "cpu" }))).toEqual({
+      text: "CPU time limit (10 s)",
+      tone: "error",
+    });
     expect(runBadge(summary({ exitCode: null, killedFor: "memory" })).text).toBe("Memory limit");
     expect(runBadge(summary({ exitCode: 1, phase: "compile" })).text).toBe("Compile error");
     expect(runBadge(summary({ exitCode: null, killedFor: "user" }))).toEqual({
@@ -132,6 +172,13 @@ describe("runBadge", () => {
 });
 
 describe("stateFromSummary", () => {
+  it("carries the CPU time limit to the status line", () => {
+    const done = stateFromSummary(
+      summary({ exitCode: null, signal: "SIGXCPU", killedFor: "cpu", durationMs: 12_000 }),
+    );
+    expect(statusLine(done).text).toBe("CPU time limit (10 s) reached");
+  });
+
   it("carries the outcome only once finished", () => {
     expect(stateFromSummary(summary({ status: "running", exitCode: null })).outcome).toBeNull();
     const done = stateFromSummary(summary({ exitCode: 4, durationMs: 7 }));

@@ -9,6 +9,8 @@ export interface RunOutcome {
   durationMs: number | null;
   killedFor: KilledFor | null;
   phase: RunPhase | null;
+  /** The CPU time limit of the phase it ended in (shown when that limit stopped it). */
+  cpuTimeLimitMs: number | null;
 }
 
 /** How a run ended, from a stored run, a run summary or the terminal's exit message. */
@@ -20,6 +22,7 @@ export function outcomeOf(run: {
   durationMs: number | null;
   killedFor?: KilledFor | null;
   phase?: RunPhase | null;
+  cpuTimeLimitMs?: number | null;
 }): RunOutcome {
   return {
     exitCode: run.exitCode,
@@ -29,6 +32,7 @@ export function outcomeOf(run: {
     durationMs: run.durationMs,
     killedFor: run.killedFor ?? null,
     phase: run.phase ?? null,
+    cpuTimeLimitMs: run.cpuTimeLimitMs ?? null,
   };
 }
 
@@ -72,16 +76,32 @@ function formatSeconds(ms: number): string {
   return `${seconds >= 10 ? Math.round(seconds) : Math.round(seconds * 10) / 10} s`;
 }
 
+/**
+ * Whether the CPU time limit stopped the run: killedFor "cpu", or (runs stored before that
+ * value existed, reported as timed out) the SIGXCPU of RLIMIT_CPU.
+ */
+function stoppedByCpuLimit(run: { killedFor?: KilledFor | null; signal: string | null }): boolean {
+  return run.killedFor === "cpu" || (run.killedFor === "time" && run.signal === "SIGXCPU");
+}
+
+/** "CPU time limit (10 s)", or without the figure when it is not known. */
+function cpuLimitText(cpuTimeLimitMs: number | null | undefined): string {
+  return `CPU time limit${cpuTimeLimitMs ? ` (${formatSeconds(cpuTimeLimitMs)})` : ""}`;
+}
+
 /** The verdict on a finished run: its words and tone. */
 export function outcomeText(outcome: RunOutcome): { text: string; tone: StatusTone } {
   const after = outcome.durationMs === null ? "" : ` after ${formatDuration(outcome.durationMs)}`;
   const compile = outcome.phase === "compile";
   if (outcome.killedFor === "user") return { text: "Stopped", tone: "warning" };
+  if (stoppedByCpuLimit(outcome)) {
+    const limit = cpuLimitText(outcome.cpuTimeLimitMs);
+    return { text: compile ? `Compiler stopped: ${limit} reached` : `${limit} reached`, tone: "error" };
+  }
   if (outcome.timedOut) {
     const limit = outcome.durationMs === null ? "" : ` after ${formatSeconds(outcome.durationMs)}`;
     return { text: `${compile ? "Compiling timed out" : "Timed out"}${limit}`, tone: "error" };
   }
-  if (outcome.killedFor === "time") return { text: "Killed: CPU time limit", tone: "error" };
   if (outcome.killedFor === "memory")
     return { text: compile ? "Compiler killed: memory limit" : "Killed: memory limit", tone: "error" };
   if (outcome.killedFor === "output") return { text: "Killed: output limit", tone: "error" };
@@ -139,6 +159,7 @@ export function runBadge(run: RunSummary): { text: string; tone: StatusTone } {
       break;
   }
   if (run.killedFor === "user") return { text: "Stopped", tone: "warning" };
+  if (stoppedByCpuLimit(run)) return { text: cpuLimitText(run.cpuTimeLimitMs), tone: "error" };
   if (run.timedOut || run.killedFor === "time") return { text: "Timed out", tone: "error" };
   if (run.killedFor === "memory") return { text: "Memory limit", tone: "error" };
   if (run.killedFor === "output") return { text: "Output limit", tone: "error" };
