@@ -59,3 +59,31 @@ export async function authenticate(db: Db, tokens: AccessTokens, token: string):
     tokenExpiresAt: new Date(claims.exp * 1000),
   };
 }
+
+/**
+ * Re-checks an already authenticated caller against the database, without their token (a
+ * socket outlives its access token): the user still exists and is active, their login is not
+ * revoked and the token they came with was not logged out. Returns the caller with the role
+ * and name they have now; throws `token_invalid` (401) or `account_deactivated` (403).
+ */
+export async function recheckActor(db: Db, actor: Actor): Promise<Actor> {
+  const row = await db
+    .selectFrom("users")
+    .leftJoin("refresh_families as f", (join) =>
+      join.onRef("f.user_id", "=", "users.id").on("f.id", "=", actor.familyId),
+    )
+    .select([
+      "users.name",
+      "users.role",
+      "users.active",
+      "f.id as family_id",
+      "f.revoked_at",
+      sql<boolean>`exists (select 1 from revoked_access_tokens r where r.jti = ${actor.jti})`.as("denied"),
+    ])
+    .where("users.id", "=", actor.id)
+    .executeTakeFirst();
+  if (!row) throw fail("token_invalid");
+  if (!row.active) throw fail("account_deactivated");
+  if (row.family_id === null || row.revoked_at !== null || row.denied) throw fail("token_invalid");
+  return { ...actor, name: row.name, role: row.role };
+}

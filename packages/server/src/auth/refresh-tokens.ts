@@ -37,13 +37,16 @@ export async function startFamily(
   return { familyId, refreshToken: await issue(db, familyId) };
 }
 
-export async function revokeFamily(db: Db, familyId: string, reason: string): Promise<void> {
-  await db
+/** Ends a login. Returns its user when it was live until now (null if already revoked). */
+export async function revokeFamily(db: Db, familyId: string, reason: string): Promise<string | null> {
+  const row = await db
     .updateTable("refresh_families")
     .set({ revoked_at: sql`now()`, revoked_reason: reason })
     .where("id", "=", familyId)
     .where("revoked_at", "is", null)
-    .execute();
+    .returning("user_id")
+    .executeTakeFirst();
+  return row?.user_id ?? null;
 }
 
 export async function revokeAllFamiliesOf(db: Db, userId: string, reason: string): Promise<void> {
@@ -57,11 +60,13 @@ export async function revokeAllFamiliesOf(db: Db, userId: string, reason: string
 
 /**
  * Uses a refresh token once: marks it used and issues its successor in the same family.
- * A token that was already used means it was copied: the whole family is revoked.
+ * A token that was already used means it was copied: the whole family is revoked (and
+ * `onRevoked` told whose login it was, to close its open sockets).
  */
 export async function rotateRefreshToken(
   db: Db,
   token: string,
+  onRevoked: (userId: string) => Promise<void> = async () => {},
 ): Promise<{ userId: string; familyId: string; refreshToken: string }> {
   const tokenHash = hashRefreshToken(token);
   const claimed = await db
@@ -78,7 +83,8 @@ export async function rotateRefreshToken(
       .where("token_hash", "=", tokenHash)
       .executeTakeFirst();
     if (existing) {
-      await revokeFamily(db, existing.family_id, "refresh token reused");
+      const userId = await revokeFamily(db, existing.family_id, "refresh token reused");
+      if (userId) await onRevoked(userId);
       throw fail("refresh_token_reused");
     }
     throw fail("refresh_token_invalid");

@@ -10,6 +10,8 @@ export interface EventBus {
   publish(topic: string, message: unknown): Promise<void>;
   /** Returns the function that unsubscribes. */
   subscribe(topic: string, handler: BusHandler): Promise<() => Promise<void>>;
+  /** Handlers of this instance subscribed to the topic (diagnostics: a leak shows here). */
+  subscriberCount(topic: string): number;
   close(): Promise<void>;
 }
 
@@ -37,6 +39,10 @@ export class MemoryEventBus implements EventBus {
       handlers.delete(handler);
       if (handlers.size === 0) this.topics.delete(topic);
     };
+  }
+
+  subscriberCount(topic: string): number {
+    return this.topics.get(topic)?.size ?? 0;
   }
 
   async close(): Promise<void> {
@@ -86,6 +92,10 @@ export class RedisEventBus implements EventBus {
         await this.subscriber.unsubscribe(channel);
       }
     };
+  }
+
+  subscriberCount(topic: string): number {
+    return this.handlers.get(this.prefix + topic)?.size ?? 0;
   }
 
   async close(): Promise<void> {

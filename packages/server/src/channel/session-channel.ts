@@ -6,7 +6,8 @@ import {
   RUN_TAIL_CHARS,
 } from "@observer/protocol";
 import type { WebSocket } from "ws";
-import type { Actor } from "../auth/actor.ts";
+import { type Actor, recheckActor } from "../auth/actor.ts";
+import { type LiveSocket, revokedCloseReason, tooManySocketsReason } from "../auth/live-sockets.ts";
 import { sessionTopic } from "../bus/session-events.ts";
 import { sessionAccess } from "../commands/session-access.ts";
 import type { Ctx } from "../context.ts";
@@ -61,13 +62,34 @@ export function handleSessionChannel(ctx: Ctx, ws: WebSocket, sessionId: string)
   let actor: Actor | null = null;
   let asTeacher = false;
   let unsubscribe: (() => Promise<void>) | null = null;
+  /** One auth message per socket: set by the first. */
+  let authenticating = false;
+  /** This socket counts its student as online (and must uncount them when it closes). */
+  let countedOnline = false;
+  let live: LiveSocket | null = null;
   let closed = false;
   const authTimer = setTimeout(
     () => ws.close(CLOSE_CODES.unauthorized, "Authenticate first"),
     AUTH_TIMEOUT_MS,
   );
 
+  /** After a revocation: a lost login, a lost membership or a changed role closes the channel. */
+  const recheck = async (self: Actor) => {
+    let fresh: Actor;
+    try {
+      fresh = await recheckActor(ctx.db, self);
+    } catch (err) {
+      const { code, reason } = revokedCloseReason(err);
+      ws.close(code, reason);
+      return;
+    }
+    const access = await sessionAccess(ctx, fresh, sessionId).catch(() => null);
+    // A teacher demoted to student sees the student view (or nothing) after reconnecting.
+    if (!access || access.manage !== asTeacher) ws.close(CLOSE_CODES.forbidden, "Forbidden");
+  };
+
   const start = async (token: string) => {
+    const checkedAt = Date.now();
     actor = await authenticateSocket(ctx, ws, token);
     if (!actor) return;
     let manage: boolean;
@@ -80,9 +102,16 @@ export function handleSessionChannel(ctx: Ctx, ws: WebSocket, sessionId: string)
     if (closed) return;
     asTeacher = manage;
     const self = actor;
+    const socket: LiveSocket = { recheck: () => recheck(self) };
+    if (!ctx.sockets.add(self.id, socket, checkedAt)) {
+      const { code, reason } = tooManySocketsReason(ctx.sockets.maxPerUser);
+      ws.close(code, reason);
+      return;
+    }
+    live = socket;
     unsubscribe = await ctx.bus.subscribe(sessionTopic(sessionId), (message) => {
       const event = message as ChannelServerMessage;
-      if (asTeacher || event.type === "session_ended") send(ws, event);
+      if (asTeacher || event.type === "session_ended" || event.type === "session_updated") send(ws, event);
       // A student follows their own runs, also those the teacher starts for them.
       else if (event.type === "run_update" && event.run.userId === self.id) send(ws, event);
     });
@@ -90,6 +119,7 @@ export function handleSessionChannel(ctx: Ctx, ws: WebSocket, sessionId: string)
       await unsubscribe();
       return;
     }
+    if (!asTeacher) countedOnline = true;
     if (!asTeacher && ctx.presence.connected(sessionId, self.id)) {
       await ctx.bus.publish(sessionTopic(sessionId), { type: "presence", userId: self.id, online: true });
     }
@@ -113,19 +143,24 @@ export function handleSessionChannel(ctx: Ctx, ws: WebSocket, sessionId: string)
       ws.close(CLOSE_CODES.malformed, "Malformed JSON");
       return;
     }
-    if (!actor) {
-      clearTimeout(authTimer);
-      const auth = channelAuthSchema.safeParse(parsed);
-      if (!auth.success) {
-        ws.close(CLOSE_CODES.unauthorized, "The first message must be {type:'auth', token}");
-        return;
-      }
-      start(auth.data.token).catch((err) => {
-        ctx.log.error({ err }, "session channel failed to start");
-        ws.close(1011, "Server error");
-      });
+    if (authenticating) {
+      // One auth per socket: another would leave a second subscription and presence count.
+      if ((parsed as { type?: unknown } | null)?.type === "auth")
+        ws.close(CLOSE_CODES.malformed, "Authenticate once per connection");
+      // Later messages (pings, the pongs to our probes) need no answer: they are signs of life.
+      return;
     }
-    // Later messages (pings) need no answer: the socket's own ping/pong keeps it alive.
+    authenticating = true;
+    clearTimeout(authTimer);
+    const auth = channelAuthSchema.safeParse(parsed);
+    if (!auth.success) {
+      ws.close(CLOSE_CODES.unauthorized, "The first message must be {type:'auth', token}");
+      return;
+    }
+    start(auth.data.token).catch((err) => {
+      ctx.log.error({ err }, "session channel failed to start");
+      ws.close(1011, "Server error");
+    });
   });
 
   ws.on("close", () => {
@@ -133,9 +168,21 @@ export function handleSessionChannel(ctx: Ctx, ws: WebSocket, sessionId: string)
     clearTimeout(authTimer);
     void unsubscribe?.();
     const self = actor;
-    if (self && !asTeacher && unsubscribe && ctx.presence.disconnected(sessionId, self.id)) {
+    if (self && live) ctx.sockets.remove(self.id, live);
+    if (self && countedOnline && ctx.presence.disconnected(sessionId, self.id)) {
       void ctx.bus.publish(sessionTopic(sessionId), { type: "presence", userId: self.id, online: false });
     }
   });
   ws.on("error", (err) => ctx.log.debug({ err }, "session channel socket error"));
+}
+
+const PING = JSON.stringify({ type: "ping" } satisfies ChannelServerMessage);
+
+/**
+ * The heartbeat's liveness probe of a session channel: `{type:"ping"}`, which clients answer
+ * with `{type:"pong"}` (a message, unlike a ws pong, which a browser sends for an offline or
+ * frozen page too). A socket that stops answering is dropped and its student shown offline.
+ */
+export function probeSessionChannel(ws: WebSocket): void {
+  if (ws.readyState === ws.OPEN) ws.send(PING);
 }

@@ -1,4 +1,5 @@
 import type { Role } from "@observer/protocol";
+import type { Actor } from "../auth/actor.ts";
 
 /** What the authentication extension learns about a document connection; later hooks read it. */
 export interface CollabContext {
@@ -7,6 +8,10 @@ export interface CollabContext {
   studentId: string;
   /** True when the connection is the session's teacher (not the student). */
   asTeacher: boolean;
+  /** The login the connection came with, re-checked when the user's rights shrink. */
+  actor: Actor;
+  /** When its rights were read (Date.now() ms): a revocation heard since makes it re-check. */
+  checkedAt: number;
 }
 
 /** A refusal Hocuspocus understands: the code and reason reach the client. */

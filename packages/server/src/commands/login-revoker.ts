@@ -1,12 +1,14 @@
 import type { Actor } from "../auth/actor.ts";
 import { hashRefreshToken, revokeFamily } from "../auth/refresh-tokens.ts";
+import { publishRevocation } from "../bus/revocations.ts";
 import type { Ctx } from "../context.ts";
 import { fail } from "../errors.ts";
 
 /**
  * Logs out: the access token is denied until it expires, and the login (refresh family) it
- * belongs to is revoked, as is the family of the refresh token presented, if any. Refuses
- * (401) when neither credential belongs to a live login.
+ * belongs to is revoked, as is the family of the refresh token presented, if any. The open
+ * sockets of those logins close (on every instance). Refuses (401) when neither credential
+ * belongs to a live login.
  */
 export async function loginRevoker(
   ctx: Ctx,
@@ -14,6 +16,7 @@ export async function loginRevoker(
 ): Promise<void> {
   const cookieFamily = props.refreshToken ? await liveFamilyOf(ctx, props.refreshToken) : null;
   if (!props.actor && !cookieFamily) throw fail("not_authenticated");
+  const ended = new Set<string>();
   if (props.actor) {
     await ctx.db
       .insertInto("revoked_access_tokens")
@@ -21,8 +24,14 @@ export async function loginRevoker(
       .onConflict((oc) => oc.column("jti").doNothing())
       .execute();
     await revokeFamily(ctx.db, props.actor.familyId, "logout");
+    // Its access token is denied even if its login had already ended: its sockets close too.
+    ended.add(props.actor.id);
   }
-  if (cookieFamily) await revokeFamily(ctx.db, cookieFamily, "logout");
+  if (cookieFamily) {
+    const userId = await revokeFamily(ctx.db, cookieFamily, "logout");
+    if (userId) ended.add(userId);
+  }
+  for (const userId of ended) await publishRevocation(ctx.bus, { userId, reason: "logout" });
   // Denied access tokens are needed only until they expire.
   await ctx.db.deleteFrom("revoked_access_tokens").where("expires_at", "<", new Date()).execute();
 }

@@ -1,13 +1,17 @@
 import { randomBytes } from "node:crypto";
 import {
+  CLOSE_CODES,
   ENDPOINTS,
   type Endpoint,
   type EndpointName,
   type ErrorCode,
   type Session,
+  studentDocumentName,
 } from "@observer/protocol";
 import type { LightMyRequestResponse } from "fastify";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { openChannel } from "../channel-client.ts";
+import { openDoc, sharedSocket } from "../collab-client.ts";
 import {
   buildSession,
   buildUser,
@@ -18,6 +22,7 @@ import {
   type TestUser,
 } from "../factories.ts";
 import { retryableAssertion, startTestServer, type TestServer } from "../support.ts";
+import { openTerminal } from "../terminal-client.ts";
 
 /**
  * Who may call what: every endpoint of the protocol (ENDPOINTS) against every kind of caller.
@@ -63,7 +68,9 @@ const MATRIX: Record<EndpointName, Row | typeof PUBLIC> = {
   listSessions:      [ANON,       200,           200,              200,            200,           200],
   joinSession:       [ANON,       200,           200,              200,            STUDENTS_ONLY, STUDENTS_ONLY],
   getSession:        [ANON,       200,           HIDDEN,           200,            HIDDEN,        200],
+  updateSession:     [ANON,       FORBIDDEN,     HIDDEN,           200,            HIDDEN,        200],
   endSession:        [ANON,       FORBIDDEN,     HIDDEN,           200,            HIDDEN,        200],
+  removeParticipant: [ANON,       FORBIDDEN,     HIDDEN,           204,            HIDDEN,        204],
   adminListUsers:    [ANON,       FORBIDDEN,     FORBIDDEN,        FORBIDDEN,      FORBIDDEN,     200],
   adminUpdateUser:   [ANON,       FORBIDDEN,     FORBIDDEN,        FORBIDDEN,      FORBIDDEN,     200],
   adminListSessions: [ANON,       FORBIDDEN,     FORBIDDEN,        FORBIDDEN,      FORBIDDEN,     200],
@@ -239,6 +246,21 @@ const FIXTURES: Partial<Record<EndpointName, Fixture>> = {
     },
   }),
 
+  updateSession: async (w, caller) => {
+    const session = await freshSession(w);
+    const name = `Renamed by ${caller}`;
+    return {
+      url: `/api/sessions/${session.id}`,
+      body: { name },
+      check: async (res, ok) => {
+        const row = await sessionRow(w, session.id);
+        if (!ok) return expect(row.name).toBe(session.name);
+        expect(res.json().session).toMatchObject({ id: session.id, name });
+        expect(row.name).toBe(name);
+      },
+    };
+  },
+
   endSession: async (w) => {
     const session = await freshSession(w);
     return {
@@ -248,6 +270,19 @@ const FIXTURES: Partial<Record<EndpointName, Fixture>> = {
         if (!ok) return expect(row.status).toBe("active");
         expect(res.json().session).toMatchObject({ id: session.id, status: "ended" });
         expect(row.status).toBe("ended");
+      },
+    };
+  },
+
+  removeParticipant: async (w) => {
+    const session = await freshSession(w);
+    const studentId = w.users.memberStudent.id;
+    return {
+      url: `/api/sessions/${session.id}/participants/${studentId}`,
+      check: async (_res, ok) => {
+        const ids = await participantIds(w, session.id);
+        if (ok) expect(ids).not.toContain(studentId);
+        else expect(ids).toContain(studentId);
       },
     };
   },
@@ -430,5 +465,223 @@ describe("public and cookie-only endpoints", () => {
     const user = await buildUser(server);
     const res = await server.call("POST", "/api/auth/refresh", { token: user.accessToken });
     expectApiError(res, 401, "refresh_token_invalid");
+  });
+});
+
+/**
+ * The "socket after revocation" column: every socket kind (a collaboration socket, the session
+ * channel, a run terminal) x every way a user's rights shrink. Each cell opens the socket as it
+ * is used, revokes, and expects the server to close it with the code of the table; nothing of
+ * the login is left open to write a document, stream the session or type into a program.
+ */
+const SOCKET_KINDS = ["collab", "channel", "terminal"] as const;
+type SocketKind = (typeof SOCKET_KINDS)[number];
+type Subject = "student" | "teacher";
+
+// Who holds the sockets (a student: their own document, channel and run; the session's teacher:
+// the dashboard's socket with the student's document, the channel, the student's run terminal),
+// and the close code every kind of socket must get.
+const REVOCATIONS = {
+  logout: { subject: "student", code: CLOSE_CODES.unauthorized },
+  refreshTokenReused: { subject: "student", code: CLOSE_CODES.unauthorized },
+  deactivation: { subject: "teacher", code: CLOSE_CODES.forbidden },
+  demotion: { subject: "teacher", code: CLOSE_CODES.forbidden },
+  removalFromSession: { subject: "student", code: CLOSE_CODES.forbidden },
+} as const satisfies Record<string, { subject: Subject; code: number }>;
+type RevocationKind = keyof typeof REVOCATIONS;
+
+interface Cell {
+  server: TestServer;
+  url: string;
+  teacher: TestUser;
+  student: TestUser;
+  session: Session;
+}
+
+interface OpenSocket {
+  /** The close code the server sent. */
+  closed: Promise<number>;
+  /** Whether the server still holds a document connection of the user (collab only). */
+  held?: () => boolean;
+  dispose(): void;
+}
+
+async function openSocketOf(cell: Cell, kind: SocketKind, who: TestUser): Promise<OpenSocket> {
+  const { server, url, session, student } = cell;
+  if (kind === "collab") {
+    const name = studentDocumentName(session.id, student.id);
+    const socket = sharedSocket(url);
+    const closed = new Promise<number>((resolve) =>
+      socket.on("close", ({ event }: { event: { code: number } }) => resolve(event.code)),
+    );
+    const doc = openDoc(url, { name, token: who.accessToken, socket });
+    await doc.synced;
+    doc.code.insert(0, "# before\n");
+    return {
+      closed,
+      held: () =>
+        (server.collab.hocuspocus.documents.get(name)?.getConnections() ?? []).some(
+          (c) => (c.context as { user?: { id: string } } | undefined)?.user?.id === who.id,
+        ),
+      dispose: () => {
+        doc.destroy();
+        socket.destroy();
+      },
+    };
+  }
+  if (kind === "channel") {
+    const channel = await openChannel(url, session.id, who.accessToken);
+    await channel.next((m) => m.type === "ready");
+    return { closed: channel.closed, dispose: () => channel.close() };
+  }
+  const started = await server.call("POST", `/api/sessions/${session.id}/runs`, {
+    token: student.accessToken,
+    body: { language: "python", code: 'print("waiting", flush=True)\nprint(input())' },
+  });
+  if (started.statusCode !== 201) throw new Error(`run failed: ${started.body}`);
+  const terminal = await openTerminal(url, started.json().run.id, who.accessToken);
+  await terminal.waitForOutput("waiting");
+  return { closed: terminal.closed, dispose: () => terminal.close() };
+}
+
+async function revoke(cell: Cell, kind: RevocationKind, who: TestUser): Promise<void> {
+  const { server } = cell;
+  const admin = server.admin as TestUser;
+  const expectStatus = (res: LightMyRequestResponse, status: number) =>
+    expect(res.statusCode, res.body).toBe(status);
+  switch (kind) {
+    case "logout":
+      return expectStatus(
+        await server.call("POST", "/api/auth/logout", {
+          token: who.accessToken,
+          cookies: { observer_refresh: who.refreshToken },
+        }),
+        204,
+      );
+    case "refreshTokenReused": {
+      const cookies = { observer_refresh: who.refreshToken };
+      expectStatus(await server.call("POST", "/api/auth/refresh", { cookies }), 200);
+      return expectApiError(
+        await server.call("POST", "/api/auth/refresh", { cookies }),
+        401,
+        "refresh_token_reused",
+      );
+    }
+    case "deactivation":
+      return expectStatus(
+        await server.call("PATCH", `/api/admin/users/${who.id}`, {
+          token: admin.accessToken,
+          body: { active: false },
+        }),
+        200,
+      );
+    case "demotion":
+      return expectStatus(
+        await server.call("PATCH", `/api/admin/users/${who.id}`, {
+          token: admin.accessToken,
+          body: { role: "student" },
+        }),
+        200,
+      );
+    case "removalFromSession":
+      return expectStatus(
+        await server.call("DELETE", `/api/sessions/${cell.session.id}/participants/${cell.student.id}`, {
+          token: cell.teacher.accessToken,
+        }),
+        204,
+      );
+  }
+}
+
+/** Resolves with the promise's value, or rejects when it has not settled in `ms`. */
+function within<T>(promise: Promise<T>, ms: number, what: string): Promise<T> {
+  return Promise.race([
+    promise,
+    new Promise<T>((_, reject) =>
+      setTimeout(() => reject(new Error(`${what}: still open after ${ms} ms`)), ms),
+    ),
+  ]);
+}
+
+describe("socket after revocation: every socket kind x every revocation", () => {
+  let server: TestServer;
+  let url: string;
+  beforeAll(async () => {
+    server = await startTestServer();
+    url = await server.listen();
+  });
+  afterAll(() => server?.close());
+
+  for (const [kind, { subject, code }] of Object.entries(REVOCATIONS) as [
+    RevocationKind,
+    (typeof REVOCATIONS)[RevocationKind],
+  ][]) {
+    describe(`${kind} (${subject})`, () => {
+      for (const socketKind of SOCKET_KINDS) {
+        it(`${socketKind} socket -> closed ${code}`, async () => {
+          const teacher = await buildUser(server, { role: "teacher", name: "Revoked teacher" });
+          const student = await buildUser(server, { name: "Revoked student" });
+          const session = await buildSession(server, teacher);
+          expect((await joinSession(server, student, session.joinCode)).statusCode).toBe(200);
+          const cell: Cell = { server, url, teacher, student, session };
+          const who = subject === "teacher" ? teacher : student;
+          const socket = await openSocketOf(cell, socketKind, who);
+          try {
+            if (socket.held) expect(socket.held()).toBe(true);
+            await revoke(cell, kind, who);
+            // Closed by the server within a few seconds (not at the next reconnection).
+            expect(await within(socket.closed, 5000, `${socketKind} socket`)).toBe(code);
+            if (socket.held) expect(socket.held()).toBe(false);
+          } finally {
+            socket.dispose();
+            // The terminal's program waits for input: stop it, so it does not hold a runner slot.
+            server.ctx.runs.stopSession(session.id);
+          }
+        });
+      }
+    });
+  }
+});
+
+describe("a teacher demoted to student", () => {
+  let server: TestServer;
+  beforeAll(async () => {
+    server = await startTestServer();
+  });
+  afterAll(() => server?.close());
+
+  it("no longer manages their sessions: the routes answer as to any student outside them", async () => {
+    const teacher = await buildUser(server, { role: "teacher" });
+    const student = await buildUser(server);
+    const session = await buildSession(server, teacher);
+    expect((await joinSession(server, student, session.joinCode)).statusCode).toBe(200);
+    const demoted = await server.call("PATCH", `/api/admin/users/${teacher.id}`, {
+      token: server.admin?.accessToken,
+      body: { role: "student" },
+    });
+    expect(demoted.statusCode).toBe(200);
+    // The same access token (its role claim says teacher): the role is read from the database.
+    const token = teacher.accessToken;
+    expectApiError(await server.call("GET", `/api/sessions/${session.id}`, { token }), 404, "not_found");
+    expectApiError(await server.call("POST", `/api/sessions/${session.id}/end`, { token }), 404, "not_found");
+    expectApiError(
+      await server.call("DELETE", `/api/sessions/${session.id}/participants/${student.id}`, { token }),
+      404,
+      "not_found",
+    );
+    expectApiError(
+      await server.call("POST", `/api/sessions/${session.id}/runs`, {
+        token,
+        body: { language: "python", code: "print(1)", userId: student.id },
+      }),
+      403,
+      "forbidden",
+    );
+    const row = await server.ctx.db
+      .selectFrom("sessions")
+      .select("status")
+      .where("id", "=", session.id)
+      .executeTakeFirstOrThrow();
+    expect(row.status).toBe("active");
   });
 });

@@ -1,8 +1,9 @@
-import { studentDocumentName } from "@observer/protocol";
+import type { HocuspocusProviderWebsocket } from "@hocuspocus/provider";
+import { CLOSE_CODES, studentDocumentName } from "@observer/protocol";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { openChannel } from "../channel-client.ts";
 import { openDoc } from "../collab-client.ts";
-import { buildSession, buildUser, joinSession } from "../factories.ts";
+import { buildSession, buildUser, joinSession, type TestUser } from "../factories.ts";
 import { durableTestDatabase, retryableAssertion, startTestServer, type TestServer } from "../support.ts";
 import { openTerminal } from "../terminal-client.ts";
 
@@ -114,6 +115,52 @@ describe("two instances sharing PostgreSQL and Redis", () => {
       theirs.destroy();
       channel.close();
     }
+  });
+
+  it("closes the sockets on one instance of a login ended, or an account deactivated, on the other", async () => {
+    const urlB = await b.listen();
+    const admin = a.admin as TestUser;
+    const teacher = await buildUser(a, { role: "teacher" });
+    const session = await buildSession(a, teacher);
+    const student = await buildUser(a);
+    await joinSession(a, student, session.joinCode);
+
+    // Logout on A: the student's channel and document on B close with 4401.
+    const channel = await openChannel(urlB, session.id, student.accessToken);
+    await channel.next((m) => m.type === "ready");
+    const doc = openDoc(urlB, {
+      name: studentDocumentName(session.id, student.id),
+      token: student.accessToken,
+    });
+    const docClosed = new Promise<number>((resolve) =>
+      (doc.provider.configuration.websocketProvider as HocuspocusProviderWebsocket).on(
+        "close",
+        ({ event }: { event: { code: number } }) => resolve(event.code),
+      ),
+    );
+    await doc.synced;
+    try {
+      const logout = await a.call("POST", "/api/auth/logout", {
+        token: student.accessToken,
+        cookies: { observer_refresh: student.refreshToken },
+      });
+      expect(logout.statusCode).toBe(204);
+      expect(await channel.closed).toBe(CLOSE_CODES.unauthorized);
+      expect(await docClosed).toBe(CLOSE_CODES.unauthorized);
+    } finally {
+      doc.destroy();
+      channel.close();
+    }
+
+    // Deactivated by an admin on A: the teacher's dashboard channel on B closes with 4403.
+    const dashboard = await openChannel(urlB, session.id, teacher.accessToken);
+    await dashboard.next((m) => m.type === "ready");
+    const deactivated = await a.call("PATCH", `/api/admin/users/${teacher.id}`, {
+      token: admin.accessToken,
+      body: { active: false },
+    });
+    expect(deactivated.statusCode).toBe(200);
+    expect(await dashboard.closed).toBe(CLOSE_CODES.forbidden);
   });
 
   it("lets a terminal on one instance follow, type into and stop a run on the other", async () => {

@@ -1,6 +1,7 @@
 import { CLOSE_CODES, studentDocumentName } from "@observer/protocol";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { WebSocket } from "ws";
+import { sessionTopic } from "../../src/bus/session-events.ts";
 import { openChannel } from "../channel-client.ts";
 import { openDoc } from "../collab-client.ts";
 import { buildSession, buildUser, joinSession, type TestUser } from "../factories.ts";
@@ -93,6 +94,55 @@ describe("session channel", () => {
     expect(await online()).toBe(true);
     tabB.close();
     await retryableAssertion(async () => expect(await online()).toBe(false));
+  });
+
+  it("takes one auth message per socket: 19 leave one subscription, and a closed socket leaves the student offline", async () => {
+    const session = await buildSession(server, teacher);
+    const student = await buildUser(server, { name: "Repeater" });
+    await joinSession(server, student, session.joinCode);
+    const topic = sessionTopic(session.id);
+    const auth = JSON.stringify({ type: "auth", token: student.accessToken });
+    const channelUrl = `${url.replace(/^http/, "ws")}/api/sessions/${session.id}/channel`;
+    const open = async () => {
+      const ws = new WebSocket(channelUrl);
+      const messages: { type: string }[] = [];
+      ws.on("message", (data) => messages.push(JSON.parse(data.toString())));
+      const closed = new Promise<number>((r) => ws.once("close", (code) => r(code)));
+      await new Promise((r) => ws.once("open", r));
+      return { ws, messages, closed };
+    };
+
+    const onlineAsTheTeacherSees = async () => {
+      const view = await server.call("GET", `/api/sessions/${session.id}`, { token: teacher.accessToken });
+      return view.json().participants.find((p: { userId: string }) => p.userId === student.id)?.online;
+    };
+
+    // 19 at once, while the first is still being checked: one is taken, the socket refused.
+    const burst = await open();
+    for (let i = 0; i < 19; i++) burst.ws.send(auth);
+    const code = await Promise.race([
+      burst.closed,
+      retryableAssertion(() => expect(burst.messages.map((m) => m.type)).toContain("ready")).then(() => 0),
+    ]);
+    burst.ws.close();
+    await burst.closed;
+    // A closed socket never leaves the student online.
+    await retryableAssertion(async () => expect(await onlineAsTheTeacherSees()).toBe(false));
+    expect(server.ctx.bus.subscriberCount(topic)).toBe(0);
+    expect(code).toBe(CLOSE_CODES.malformed);
+    expect(burst.messages.filter((m) => m.type === "ready").length).toBeLessThanOrEqual(1);
+
+    // Authenticated (ready: one subscription, online), then 18 more auth messages: refused.
+    const first = await open();
+    first.ws.send(auth);
+    await retryableAssertion(() => expect(first.messages.map((m) => m.type)).toContain("ready"));
+    expect(server.ctx.bus.subscriberCount(topic)).toBe(1);
+    expect(await onlineAsTheTeacherSees()).toBe(true);
+    for (let i = 0; i < 18; i++) first.ws.send(auth);
+    expect(await first.closed).toBe(CLOSE_CODES.malformed);
+    expect(first.messages.filter((m) => m.type === "ready")).toHaveLength(1);
+    await retryableAssertion(async () => expect(await onlineAsTheTeacherSees()).toBe(false));
+    expect(server.ctx.bus.subscriberCount(topic)).toBe(0);
   });
 
   it("refuses a bad token with 4401, a non-member with 4403, and a silent client after the auth timeout", async () => {

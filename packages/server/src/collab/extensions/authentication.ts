@@ -1,6 +1,8 @@
 import type { Extension, onAuthenticatePayload } from "@hocuspocus/server";
 import { CLOSE_CODES, parseStudentDocumentName } from "@observer/protocol";
-import { authenticate } from "../../auth/actor.ts";
+import { sql } from "kysely";
+import { type Actor, authenticate } from "../../auth/actor.ts";
+import { teachesSession } from "../../auth/policies.ts";
 import type { Ctx } from "../../context.ts";
 import { AppError } from "../../errors.ts";
 import { isParticipant } from "../../queries/sessions.ts";
@@ -12,7 +14,11 @@ export const forbidden: CloseReason = { code: CLOSE_CODES.forbidden, reason: "Fo
 /**
  * Who may open which document: a student only their own document of a session they joined;
  * the session's teacher every participant's document of that session; nobody else. Ended
- * sessions are read-only. Runs on every (re)connection, so a revoked login stops at once.
+ * sessions are read-only once the end's grace period is over (config.live.sessionEndGraceMs:
+ * the edits in flight at the end are still taken, see CollabServer.sessionEnded). Runs on every
+ * (re)connection; and when a user's rights shrink (logout, deactivation, a role change, removal
+ * from the session) CollabServer re-checks their open connections with `authorize` and closes
+ * those no longer allowed, so a revoked login stops at once.
  */
 export class Authentication implements Extension {
   extensionName = "observer-authentication";
@@ -21,13 +27,18 @@ export class Authentication implements Extension {
   constructor(
     private readonly ctx: Ctx,
     private readonly onRefused: (payload: onAuthenticatePayload, reason: CloseReason) => void,
+    /** Counts the user's socket against their cap of open sockets; null when admitted. */
+    private readonly admit: (payload: onAuthenticatePayload, context: CollabContext) => CloseReason | null,
   ) {}
 
   async onAuthenticate(payload: onAuthenticatePayload): Promise<CollabContext> {
     try {
-      return await this.check(payload);
+      const context = await this.check(payload);
+      const refusal = this.admit(payload, context);
+      if (refusal) throw refusal;
+      return context;
     } catch (err) {
-      const reason = err === unauthorized || err === forbidden ? (err as CloseReason) : null;
+      const reason = isCloseReason(err) ? err : null;
       if (!reason)
         this.ctx.log.error({ err, document: payload.documentName }, "collab authentication failed");
       this.onRefused(payload, reason ?? forbidden);
@@ -36,28 +47,62 @@ export class Authentication implements Extension {
   }
 
   private async check(payload: onAuthenticatePayload): Promise<CollabContext> {
-    const names = parseStudentDocumentName(payload.documentName);
     if (!payload.token) throw unauthorized;
+    const checkedAt = Date.now();
     const actor = await authenticate(this.ctx.db, this.ctx.tokens, payload.token).catch((err: unknown) => {
       if (err instanceof AppError && err.status === 401) throw unauthorized;
       throw forbidden;
     });
+    const { context, readOnly } = await this.authorize(actor, payload.documentName, checkedAt);
+    if (readOnly) payload.connectionConfig.readOnly = true;
+    return context;
+  }
+
+  /**
+   * What an authenticated user may do with a document (as of now): throws `forbidden`, or
+   * returns the connection's context and whether it is read-only.
+   */
+  async authorize(
+    actor: Actor,
+    documentName: string,
+    checkedAt: number,
+  ): Promise<{ context: CollabContext; readOnly: boolean }> {
+    const names = parseStudentDocumentName(documentName);
     if (!names) throw forbidden;
+    const graceSeconds = this.ctx.config.live.sessionEndGraceMs / 1000;
     const session = await this.ctx.db
       .selectFrom("sessions")
-      .select(["teacher_id", "status"])
+      .select((eb) => [
+        "teacher_id",
+        "status",
+        // Decided by the database's clock, the one that set ended_at.
+        sql<boolean>`${eb.ref("ended_at")} > now() - make_interval(secs => ${graceSeconds})`.as(
+          "in_end_grace",
+        ),
+      ])
       .where("id", "=", names.sessionId)
       .executeTakeFirst();
     if (!session) throw forbidden;
-    const asTeacher = actor.id === session.teacher_id && actor.id !== names.studentId;
+    // Only while still a teacher: a teacher demoted to student loses their sessions' documents.
+    const asTeacher = teachesSession(actor, session) && actor.id !== names.studentId;
     if (actor.id !== names.studentId && !asTeacher) throw forbidden;
     if (!(await isParticipant(this.ctx.db, names.sessionId, names.studentId))) throw forbidden;
-    if (session.status !== "active") payload.connectionConfig.readOnly = true;
     return {
-      user: { id: actor.id, name: actor.name, role: actor.role },
-      sessionId: names.sessionId,
-      studentId: names.studentId,
-      asTeacher,
+      context: {
+        user: { id: actor.id, name: actor.name, role: actor.role },
+        sessionId: names.sessionId,
+        studentId: names.studentId,
+        asTeacher,
+        actor,
+        checkedAt,
+      },
+      readOnly: session.status !== "active" && !session.in_end_grace,
     };
   }
 }
+
+const isCloseReason = (err: unknown): err is CloseReason =>
+  typeof err === "object" &&
+  err !== null &&
+  typeof (err as CloseReason).code === "number" &&
+  typeof (err as CloseReason).reason === "string";
