@@ -3,6 +3,12 @@
 /** No control characters (C0, DEL, C1: newlines, NUL, escapes) in a one-line name. */
 export const hasNoControlChars = (s: string) => !/\p{Cc}/u.test(s);
 
+/**
+ * No invisible format characters (Unicode category Cf: bidi overrides and isolates, zero-width
+ * spaces and joiners, the BOM, soft hyphens): they let a name pose as another or reorder text.
+ */
+export const hasNoFormatChars = (s: string) => !/\p{Cf}/u.test(s);
+
 /** Code may hold newlines and tabs, but not NUL, which no PostgreSQL text column can store. */
 export const hasNoNul = (s: string) => !s.includes("\u0000");
 

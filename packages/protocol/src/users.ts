@@ -1,6 +1,6 @@
 import { z } from "zod";
 import { LIMITS } from "./limits.ts";
-import { hasNoControlChars } from "./text.ts";
+import { hasNoControlChars, hasNoFormatChars } from "./text.ts";
 
 export const ROLES = ["teacher", "student", "admin"] as const;
 export const roleSchema = z.enum(ROLES);
@@ -33,7 +33,11 @@ export const personNameSchema = z
   .trim()
   .min(1, "Enter your name.")
   .max(LIMITS.nameChars, `Name must be at most ${LIMITS.nameChars} characters.`)
-  .refine(hasNoControlChars, "Name contains invalid characters.");
+  .refine(hasNoControlChars, "Name contains invalid characters.")
+  .refine(
+    hasNoFormatChars,
+    "Name contains invisible formatting characters (such as direction marks or zero-width spaces).",
+  );
 
 export const passwordSchema = z
   .string()
@@ -45,6 +49,8 @@ export const registerBodySchema = z.strictObject({
   password: passwordSchema,
   name: personNameSchema,
   role: z.enum(["teacher", "student"]),
+  /** Only for the first account of an install registering from another machine (see /api/config). */
+  setupToken: z.string().max(200).optional(),
 });
 export type RegisterBody = z.input<typeof registerBodySchema>;
 
@@ -58,6 +64,13 @@ export const authReplySchema = z.object({ user: userSchema, accessToken: z.strin
 export type AuthReply = z.infer<typeof authReplySchema>;
 
 export const refreshReplySchema = z.object({ accessToken: z.string() });
+
+/**
+ * A readable cookie (value "1", Path=/, never a secret) that the server sets and clears with
+ * the HttpOnly refresh cookie. Its absence tells the web app there is no login to restore, so
+ * an anonymous page load makes no refresh call (which would answer 401).
+ */
+export const LOGIN_HINT_COOKIE = "observer_login";
 export const meReplySchema = z.object({ user: userSchema });
 
 export const adminUsersReplySchema = z.object({ users: z.array(adminUserSchema) });

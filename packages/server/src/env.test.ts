@@ -83,4 +83,30 @@ describe("loadConfig", () => {
     expect(trust("2")).toBe(2);
     expect(trust("127.0.0.1, 10.0.0.0/8")).toEqual(["127.0.0.1", "10.0.0.0/8"]);
   });
+
+  it("refuses TRUST_PROXY=true in production, where a client would pick its own address; a hop count or address is fine", () => {
+    const dir = tempDir();
+    const production = (TRUST_PROXY: string) =>
+      loadConfig({
+        OBSERVER_DATA_DIR: dir,
+        NODE_ENV: "production",
+        JWT_SECRET: "a-production-secret-of-at-least-32-characters",
+        TRUST_PROXY,
+      });
+    const refused = production("true");
+    expect(refused.ok).toBe(false);
+    if (!refused.ok) expect(refused.problems.join(" ")).toMatch(/^TRUST_PROXY: .*X-Forwarded-For/);
+    for (const fine of ["1", "127.0.0.1", "false"]) expect(production(fine).ok, fine).toBe(true);
+  });
+
+  it("reads OBSERVER_METRICS_TOKEN (16+ characters) and leaves it null when unset", () => {
+    const dir = tempDir();
+    const token = "0123456789abcdef-metrics";
+    const set = loadConfig({ OBSERVER_DATA_DIR: dir, OBSERVER_METRICS_TOKEN: token });
+    expect(set.ok && set.config.metricsToken).toBe(token);
+    const unset = loadConfig({ OBSERVER_DATA_DIR: dir });
+    expect(unset.ok && unset.config.metricsToken).toBeNull();
+    const short = loadConfig({ OBSERVER_DATA_DIR: dir, OBSERVER_METRICS_TOKEN: "short" });
+    expect(short.ok).toBe(false);
+  });
 });

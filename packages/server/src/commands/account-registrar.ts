@@ -12,11 +12,17 @@ export interface RegisterProps {
   password: string;
   name: string;
   role: "teacher" | "student";
+  /** The setup token, needed for the first account unless `fromLoopback`. */
+  setupToken?: string | undefined;
+  /** The request comes straight from the server's own machine (isDirectLoopback). */
+  fromLoopback: boolean;
 }
 
 /**
  * Creates an account and logs it in. The first account of a fresh install becomes the
- * administrator (and may teach). With teacher sign-up closed, only an admin makes teachers.
+ * administrator (and may teach): it is accepted only from the server's own machine or with
+ * the setup token (403 `setup_token_required` otherwise), so nobody who merely reaches a
+ * fresh install takes it over. With teacher sign-up closed, only an admin makes teachers.
  */
 export async function accountRegistrar(
   ctx: Ctx,
@@ -33,6 +39,9 @@ export async function accountRegistrar(
       .executeTakeFirst();
     if (taken) throw fail("email_taken");
     const anyUser = await trx.selectFrom("users").select("id").limit(1).executeTakeFirst();
+    if (!anyUser && !props.fromLoopback && !ctx.setupToken.matches(props.setupToken)) {
+      throw fail("setup_token_required");
+    }
     const role = anyUser ? props.role : "admin";
     if (role === "teacher" && ctx.config.teacherSignup === "closed") throw fail("teacher_signup_closed");
     return trx
@@ -42,5 +51,6 @@ export async function accountRegistrar(
       .executeTakeFirstOrThrow();
   });
   ctx.log.info({ userId: user.id, role: user.role }, "account registered");
+  if (user.role === "admin") ctx.setupToken.consume();
   return { user: presentUser(user), ...(await loginIssuer(ctx, user)) };
 }

@@ -6,14 +6,17 @@ import { presentUser } from "../presenters.ts";
 import { type IssuedLogin, loginIssuer } from "./login-issuer.ts";
 
 /**
- * Logs in with email and password. Failed attempts are counted per account; past the limit
- * every attempt is refused with 429 until the window passes, so a password cannot be guessed.
+ * Logs in with email and password. Failed attempts are counted per account and client
+ * address (`address`: its addressKey), and per account from all addresses (a higher ceiling;
+ * see LoginThrottle). Past either limit, attempts are refused with 429 before the password is
+ * looked at, so guessing stays limited; the owner, from an address that has not been
+ * guessing, still gets in.
  */
 export async function credentialsChecker(
   ctx: Ctx,
-  props: { email: string; password: string },
+  props: { email: string; password: string; address: string },
 ): Promise<{ user: User } & IssuedLogin> {
-  if (await ctx.loginThrottle.isBlocked(props.email)) throw fail("login_throttled");
+  if (await ctx.loginThrottle.isBlocked(props.email, props.address)) throw fail("login_throttled");
   const row = await ctx.db
     .selectFrom("users")
     .selectAll()
@@ -23,10 +26,10 @@ export async function credentialsChecker(
     ? await verifyPassword(row.password_hash, props.password)
     : await verifyAgainstDummy(props.password);
   if (!row || !valid) {
-    await ctx.loginThrottle.recordFailure(props.email);
+    await ctx.loginThrottle.recordFailure(props.email, props.address);
     throw fail("invalid_credentials");
   }
   if (!row.active) throw fail("account_deactivated");
-  await ctx.loginThrottle.reset(props.email);
+  await ctx.loginThrottle.recordSuccess(props.email, props.address);
   return { user: presentUser(row), ...(await loginIssuer(ctx, row)) };
 }

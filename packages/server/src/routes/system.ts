@@ -1,6 +1,7 @@
 import { ENDPOINTS } from "@observer/protocol";
 import type { FastifyInstance } from "fastify";
 import type { Ctx } from "../context.ts";
+import { isDirectLoopback } from "../http/client-address.ts";
 import { buildOpenApi } from "../http/openapi.ts";
 import { route } from "../http/route.ts";
 
@@ -8,9 +9,13 @@ import { route } from "../http/route.ts";
 export function systemRoutes(app: FastifyInstance, ctx: Ctx): void {
   route(app, ENDPOINTS.health, null, async () => ({ status: "ok" }));
 
-  route(app, ENDPOINTS.config, ctx.config.rateLimits.apiPerMinute, async () => {
+  route(app, ENDPOINTS.config, ctx.config.rateLimits.apiPerMinute, async (request) => {
     const anyUser = await ctx.db.selectFrom("users").select("id").limit(1).executeTakeFirst();
-    return { teacherSignup: ctx.config.teacherSignup, firstAccount: !anyUser };
+    return {
+      teacherSignup: ctx.config.teacherSignup,
+      firstAccount: !anyUser,
+      setupTokenRequired: !anyUser && !isDirectLoopback(request),
+    };
   });
 
   const openApi = buildOpenApi();

@@ -1,6 +1,10 @@
+import { existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { buildUser, refreshCookieOf } from "../factories.ts";
-import { startTestServer, type TestServer } from "../support.ts";
+import type { Config } from "../../src/config.ts";
+import { buildUser, expectApiError, refreshCookieOf } from "../factories.ts";
+import { durableTestDatabase, startTestServer, type TestServer } from "../support.ts";
 
 describe("accounts (contract: Accounts)", () => {
   let server: TestServer;
@@ -107,6 +111,38 @@ describe("accounts (contract: Accounts)", () => {
       200,
     );
   });
+
+  it("sets a readable login hint (no secret) with the refresh cookie and clears it with it", async () => {
+    const user = await buildUser(server);
+    const login = await server.call("POST", "/api/auth/login", {
+      body: { email: user.email, password: user.password },
+    });
+    const hint = login.cookies.find((c) => c.name === "observer_login");
+    const refreshCookie = login.cookies.find((c) => c.name === "observer_refresh");
+    expect(hint).toMatchObject({ value: "1", path: "/", sameSite: "Strict" });
+    expect(hint?.httpOnly).toBeFalsy();
+    expect(hint?.maxAge).toBe(refreshCookie?.maxAge);
+
+    const refreshed = await server.call("POST", "/api/auth/refresh", {
+      cookies: { observer_refresh: refreshCookieOf(login) },
+    });
+    expect(refreshed.cookies.find((c) => c.name === "observer_login")).toMatchObject({
+      value: "1",
+      path: "/",
+    });
+
+    // A hint left without its refresh cookie: still 401 (the contract), and the hint goes too.
+    const orphan = await server.call("POST", "/api/auth/refresh", { cookies: { observer_login: "1" } });
+    expect(orphan.statusCode).toBe(401);
+    expect(orphan.cookies.find((c) => c.name === "observer_login")?.value).toBe("");
+
+    const logout = await server.call("POST", "/api/auth/logout", {
+      token: refreshed.json().accessToken,
+      cookies: { observer_refresh: refreshCookieOf(refreshed) },
+    });
+    expect(logout.statusCode).toBe(204);
+    expect(logout.cookies.find((c) => c.name === "observer_login")?.value).toBe("");
+  });
 });
 
 describe("roles at sign-up", () => {
@@ -116,6 +152,7 @@ describe("roles at sign-up", () => {
       expect((await server.call("GET", "/api/config")).json()).toEqual({
         teacherSignup: "open",
         firstAccount: true,
+        setupTokenRequired: false,
       });
       const first = await buildUser(server, { role: "student" });
       expect(first.role).toBe("admin");
@@ -184,6 +221,162 @@ describe("roles at sign-up", () => {
       ).toBe(403);
     } finally {
       await server.close();
+    }
+  });
+});
+
+describe("the first account of a fresh install (setup token)", () => {
+  /** A fresh install with its own data dir (where the setup token is written). */
+  async function freshInstall(config: Partial<Config> = {}, database = durableTestDatabase()) {
+    const dataDir = mkdtempSync(path.join(tmpdir(), "observer-setup-"));
+    const server = await startTestServer({ seedAdmin: false, database, config: { dataDir, ...config } });
+    const tokenFile = path.join(dataDir, "setup-token");
+    return {
+      server,
+      tokenFile,
+      dataDir,
+      async close() {
+        await server.close();
+        await database.drop();
+        rmSync(dataDir, { recursive: true, force: true });
+      },
+    };
+  }
+  const account = (email: string) => ({
+    email,
+    password: "long enough pw",
+    name: "Operator",
+    role: "teacher",
+  });
+  const fromAfar = (
+    server: TestServer,
+    url: string,
+    body?: unknown,
+    remoteAddress = "203.0.113.9",
+    headers: Record<string, string> = {},
+  ) =>
+    server.app.inject({
+      method: body === undefined ? "GET" : "POST",
+      url,
+      remoteAddress,
+      headers: { ...(body === undefined ? {} : { "content-type": "application/json" }), ...headers },
+      ...(body === undefined ? {} : { payload: JSON.stringify(body) }),
+    });
+  const userCount = async (server: TestServer) =>
+    Number(
+      (
+        await server.ctx.db
+          .selectFrom("users")
+          .select((eb) => eb.fn.countAll().as("n"))
+          .executeTakeFirstOrThrow()
+      ).n,
+    );
+
+  it("from another machine: 403 setup_token_required, then the admin with the token from the data dir", async () => {
+    const install = await freshInstall();
+    const { server } = install;
+    try {
+      expect((await fromAfar(server, "/api/config")).json()).toMatchObject({
+        firstAccount: true,
+        setupTokenRequired: true,
+      });
+      expectApiError(
+        await fromAfar(server, "/api/auth/register", account("a@example.org")),
+        403,
+        "setup_token_required",
+      );
+      expectApiError(
+        await fromAfar(server, "/api/auth/register", {
+          ...account("a@example.org"),
+          setupToken: "guessed-token",
+        }),
+        403,
+        "setup_token_required",
+      );
+      expect(await userCount(server)).toBe(0);
+
+      const token = readFileSync(install.tokenFile, "utf8").trim();
+      expect(token.length).toBeGreaterThanOrEqual(24);
+      const res = await fromAfar(server, "/api/auth/register", {
+        ...account("a@example.org"),
+        setupToken: token,
+      });
+      expect(res.statusCode, res.body).toBe(201);
+      expect(res.json().user.role).toBe("admin");
+      // Spent: the file is gone and later accounts need no token (and get no admin role).
+      expect(existsSync(install.tokenFile)).toBe(false);
+      expect((await fromAfar(server, "/api/config")).json()).toMatchObject({
+        firstAccount: false,
+        setupTokenRequired: false,
+      });
+      const later = await fromAfar(server, "/api/auth/register", {
+        ...account("b@example.org"),
+        role: "student",
+      });
+      expect(later.statusCode, later.body).toBe(201);
+      expect(later.json().user.role).toBe("student");
+    } finally {
+      await install.close();
+    }
+  });
+
+  it("through a proxy the token is needed too, even when the proxy itself is on loopback or the header claims loopback", async () => {
+    const install = await freshInstall({ trustProxy: 1 });
+    const { server } = install;
+    try {
+      // nginx on the same host: the socket is loopback, X-Forwarded-For names the real client.
+      for (const forwarded of ["203.0.113.9", "127.0.0.1", "127.0.0.1, 127.0.0.1"]) {
+        const res = await fromAfar(server, "/api/auth/register", account("a@example.org"), "127.0.0.1", {
+          "x-forwarded-for": forwarded,
+        });
+        expectApiError(res, 403, "setup_token_required");
+      }
+      expect(
+        (
+          await fromAfar(server, "/api/config", undefined, "127.0.0.1", { "x-forwarded-for": "127.0.0.1" })
+        ).json(),
+      ).toMatchObject({ setupTokenRequired: true });
+      const token = readFileSync(install.tokenFile, "utf8").trim();
+      const res = await fromAfar(
+        server,
+        "/api/auth/register",
+        { ...account("a@example.org"), setupToken: token },
+        "127.0.0.1",
+        {
+          "x-forwarded-for": "198.51.100.4",
+        },
+      );
+      expect(res.statusCode, res.body).toBe(201);
+      expect(res.json().user.role).toBe("admin");
+    } finally {
+      await install.close();
+    }
+  });
+
+  it("the token stays the same across a restart until the first account exists", async () => {
+    const database = durableTestDatabase();
+    const install = await freshInstall({}, database);
+    try {
+      const token = readFileSync(install.tokenFile, "utf8").trim();
+      await install.server.close();
+      const again = await startTestServer({
+        seedAdmin: false,
+        database,
+        config: { dataDir: install.dataDir },
+      });
+      try {
+        expect(readFileSync(install.tokenFile, "utf8").trim()).toBe(token);
+        const res = await fromAfar(again, "/api/auth/register", {
+          ...account("a@example.org"),
+          setupToken: token,
+        });
+        expect(res.statusCode, res.body).toBe(201);
+      } finally {
+        await again.close();
+      }
+    } finally {
+      await database.drop();
+      rmSync(install.dataDir, { recursive: true, force: true });
     }
   });
 });

@@ -230,6 +230,22 @@ const FIELD_CASES: Record<TargetName, FieldCase[]> = {
       body: (v: Body) => ({ ...v, name: `Ada${ch}Lovelace` }),
       field: "name",
     })),
+    // Invisible format characters (Unicode Cf): a name that reads as another, or reorders text.
+    ...(
+      [
+        ["right-to-left override U+202E", "\u202E"],
+        ["left-to-right isolate U+2066", "\u2066"],
+        ["zero-width space U+200B", "\u200B"],
+        ["zero-width joiner U+200D", "\u200D"],
+        ["byte order mark U+FEFF", "\uFEFF"],
+        ["soft hyphen U+00AD", "\u00AD"],
+      ] as const
+    ).map(([what, ch]) => ({
+      label: `name with an invisible format character: ${what}`,
+      body: (v: Body) => ({ ...v, name: `Ada${ch}Lovelace` }),
+      field: "name",
+      mentions: "invisible formatting characters",
+    })),
   ],
   login: [
     { label: "missing email", body: (v) => without(v, "email"), field: "email" },

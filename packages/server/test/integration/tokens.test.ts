@@ -263,3 +263,56 @@ describe("refresh and logout revocation", () => {
     expect(res.statusCode).toBe(401);
   });
 });
+
+describe("cookie-only endpoints (refresh, logout) check Origin", () => {
+  let server: TestServer;
+  beforeAll(async () => {
+    server = await startTestServer();
+  });
+  afterAll(() => server.close());
+
+  /** A browser request to the server at observer.school.example, sent from `origin`. */
+  const fromPage = (url: string, refreshToken: string, headers: Record<string, string>) =>
+    server.call("POST", url, {
+      cookies: { observer_refresh: refreshToken },
+      headers: { host: "observer.school.example", ...headers },
+    });
+
+  it("refresh from another site (or a sibling host, or Origin null) -> 403 origin_not_allowed; the login stays usable", async () => {
+    const user = await buildUser(server);
+    for (const origin of ["https://evil.example", "https://pupils.school.example", "null", "not a url"]) {
+      const res = await fromPage("/api/auth/refresh", user.refreshToken, { origin });
+      expectApiError(res, 403, "origin_not_allowed");
+      expect(res.cookies.find((c) => c.name === "observer_refresh")).toBeUndefined();
+    }
+    expectApiError(
+      await fromPage("/api/auth/refresh", user.refreshToken, { "sec-fetch-site": "cross-site" }),
+      403,
+      "origin_not_allowed",
+    );
+    // The refused requests did not rotate (or revoke) the cookie: the page itself still refreshes.
+    const same = await fromPage("/api/auth/refresh", user.refreshToken, {
+      origin: "https://observer.school.example",
+    });
+    expect(same.statusCode, same.body).toBe(200);
+    // A program (no Origin, no Sec-Fetch-Site) is not a browser carrying a victim's cookie.
+    const script = await fromPage("/api/auth/refresh", refreshCookieOf(same), {});
+    expect(script.statusCode, script.body).toBe(200);
+  });
+
+  it("logout from another site -> 403 origin_not_allowed and the login is not revoked; same origin (any port) logs out", async () => {
+    const user = await buildUser(server);
+    expectApiError(
+      await fromPage("/api/auth/logout", user.refreshToken, { origin: "https://evil.example" }),
+      403,
+      "origin_not_allowed",
+    );
+    const refreshed = await fromPage("/api/auth/refresh", user.refreshToken, {});
+    expect(refreshed.statusCode, refreshed.body).toBe(200);
+    const out = await fromPage("/api/auth/logout", refreshCookieOf(refreshed), {
+      origin: "https://observer.school.example:8443",
+    });
+    expect(out.statusCode, out.body).toBe(204);
+    expect((await fromPage("/api/auth/refresh", refreshCookieOf(refreshed), {})).statusCode).toBe(401);
+  });
+});

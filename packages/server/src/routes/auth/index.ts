@@ -1,4 +1,4 @@
-import { ENDPOINTS, loginBodySchema, registerBodySchema } from "@observer/protocol";
+import { ENDPOINTS, LOGIN_HINT_COOKIE, loginBodySchema, registerBodySchema } from "@observer/protocol";
 import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
 import { bearerToken } from "../../auth/actor.ts";
 import { REFRESH_TOKEN_TTL_MS } from "../../auth/refresh-tokens.ts";
@@ -8,6 +8,8 @@ import { loginRevoker } from "../../commands/login-revoker.ts";
 import { tokenRefresher } from "../../commands/token-refresher.ts";
 import type { Ctx } from "../../context.ts";
 import { AppError, fail } from "../../errors.ts";
+import { addressKey, isDirectLoopback } from "../../http/client-address.ts";
+import { checkSameOrigin } from "../../http/origin-check.ts";
 import { REFRESH_COOKIE, requireActor } from "../../http/request-auth.ts";
 import { route } from "../../http/route.ts";
 import { parseInput } from "../../http/validation.ts";
@@ -21,29 +23,52 @@ export function authRoutes(app: FastifyInstance, ctx: Ctx): void {
     sameSite: "strict" as const,
     secure: ctx.config.production,
   };
+  // The readable hint beside the refresh cookie: same lifetime, no secret (see LOGIN_HINT_COOKIE).
+  const hintOptions = {
+    path: "/",
+    httpOnly: false,
+    sameSite: "strict" as const,
+    secure: ctx.config.production,
+  };
   const setRefreshCookie = (reply: FastifyReply, token: string) =>
-    reply.setCookie(REFRESH_COOKIE, token, { ...cookieOptions, maxAge: REFRESH_TOKEN_TTL_MS / 1000 });
-  const clearRefreshCookie = (reply: FastifyReply) => reply.clearCookie(REFRESH_COOKIE, cookieOptions);
+    reply
+      .setCookie(REFRESH_COOKIE, token, { ...cookieOptions, maxAge: REFRESH_TOKEN_TTL_MS / 1000 })
+      .setCookie(LOGIN_HINT_COOKIE, "1", { ...hintOptions, maxAge: REFRESH_TOKEN_TTL_MS / 1000 });
+  const clearRefreshCookie = (reply: FastifyReply) =>
+    reply.clearCookie(REFRESH_COOKIE, cookieOptions).clearCookie(LOGIN_HINT_COOKIE, hintOptions);
   const refreshCookie = (request: FastifyRequest) => request.cookies[REFRESH_COOKIE] || null;
   const { authPerMinute, apiPerMinute } = ctx.config.rateLimits;
 
-  route(app, ENDPOINTS.register, authPerMinute, async (request, reply) => {
+  // Per client address: these routes are used before anyone is signed in.
+  const perAddress = { perAddress: authPerMinute };
+
+  route(app, ENDPOINTS.register, perAddress, async (request, reply) => {
     const body = parseInput(registerBodySchema, request.body);
-    const { user, accessToken, refreshToken } = await accountRegistrar(ctx, body);
+    const { user, accessToken, refreshToken } = await accountRegistrar(ctx, {
+      ...body,
+      fromLoopback: isDirectLoopback(request),
+    });
     setRefreshCookie(reply, refreshToken);
     return { user, accessToken };
   });
 
-  route(app, ENDPOINTS.login, authPerMinute, async (request, reply) => {
+  route(app, ENDPOINTS.login, perAddress, async (request, reply) => {
     const body = parseInput(loginBodySchema, request.body);
-    const { user, accessToken, refreshToken } = await credentialsChecker(ctx, body);
+    const { user, accessToken, refreshToken } = await credentialsChecker(ctx, {
+      ...body,
+      address: addressKey(request.ip),
+    });
     setRefreshCookie(reply, refreshToken);
     return { user, accessToken };
   });
 
-  route(app, ENDPOINTS.refresh, authPerMinute, async (request, reply) => {
+  route(app, ENDPOINTS.refresh, perAddress, async (request, reply) => {
+    checkSameOrigin(request);
     const token = refreshCookie(request);
-    if (!token) throw fail("refresh_token_invalid", "No login to refresh. Log in again.");
+    if (!token) {
+      clearRefreshCookie(reply);
+      throw fail("refresh_token_invalid", "No login to refresh. Log in again.");
+    }
     try {
       const { accessToken, refreshToken } = await tokenRefresher(ctx, token);
       setRefreshCookie(reply, refreshToken);
@@ -55,6 +80,7 @@ export function authRoutes(app: FastifyInstance, ctx: Ctx): void {
   });
 
   route(app, ENDPOINTS.logout, apiPerMinute, async (request, reply) => {
+    checkSameOrigin(request);
     const actor = bearerToken(request.headers.authorization)
       ? await requireActor(ctx, request).catch(() => null)
       : null;

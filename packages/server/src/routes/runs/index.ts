@@ -1,5 +1,5 @@
 import { createRunBodySchema, ENDPOINTS } from "@observer/protocol";
-import type { FastifyInstance } from "fastify";
+import type { FastifyInstance, FastifyRequest } from "fastify";
 import { runAccess } from "../../commands/run-access.ts";
 import { checkCodeSize, runStarter } from "../../commands/run-starter.ts";
 import type { Ctx } from "../../context.ts";
@@ -17,7 +17,12 @@ export function runRoutes(app: FastifyInstance, ctx: Ctx): void {
     return ctx.runs.languages();
   });
 
-  route(app, ENDPOINTS.createRun, ctx.config.runs.perMinute, async (request) => {
+  // Per student and session: one student's runs never hold up the class or the teacher.
+  const runLimit = {
+    perUser: ctx.config.runs.perMinute,
+    scope: (request: FastifyRequest) => `session:${(request.params as { id?: string }).id ?? ""}`,
+  };
+  route(app, ENDPOINTS.createRun, runLimit, async (request) => {
     const actor = await requireActor(ctx, request);
     checkCodeSize(request.body);
     const body = parseInput(createRunBodySchema, request.body);

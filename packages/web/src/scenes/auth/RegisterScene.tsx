@@ -13,7 +13,7 @@ import { useTitle } from "../../ui/useTitle.ts";
 import { AuthCard } from "./AuthCard.tsx";
 import { RoleChoice, type SignupRole } from "./RoleChoice.tsx";
 
-const FIELDS = ["name", "email", "password", "role"] as const;
+const FIELDS = ["name", "email", "password", "role", "setupToken"] as const;
 
 /** /register: name, email, password and role; returns to `?next=` afterwards. */
 export function RegisterScene() {
@@ -26,6 +26,7 @@ export function RegisterScene() {
   const [name, setName] = useState("");
   const [email, setEmail] = useState("");
   const [password, setPassword] = useState("");
+  const [setupToken, setSetupToken] = useState("");
   const [role, setRole] = useState<SignupRole | null>(next.startsWith("/join/") ? "student" : null);
   const [roleMissing, setRoleMissing] = useState(false);
   const [busy, setBusy] = useState(false);
@@ -34,6 +35,14 @@ export function RegisterScene() {
   if (status.kind === "authenticated" && !busy) return <Navigate to={next} replace />;
 
   const firstAccount = config.data?.firstAccount === true;
+  const apiError = error instanceof ApiError ? error : null;
+  // The first account from another machine needs the token the server printed at its start;
+  // asked for when /api/config says so, or when the server refused without it.
+  const needsSetupToken =
+    (firstAccount && config.data?.setupTokenRequired === true) || apiError?.code === "setup_token_required";
+  // Until the server says whether this is the first account (which has no role to choose),
+  // the role choice stays hidden: shown and then taken away, it would flash.
+  const configKnown = config.data !== undefined || config.error !== null;
 
   const submit = async (event: FormEvent) => {
     event.preventDefault();
@@ -43,7 +52,13 @@ export function RegisterScene() {
     setBusy(true);
     setError(null);
     try {
-      await register({ name, email, password, role: chosen });
+      await register({
+        name,
+        email,
+        password,
+        role: chosen,
+        ...(needsSetupToken && setupToken.trim() ? { setupToken: setupToken.trim() } : {}),
+      });
       navigate(next, { replace: true });
     } catch (err) {
       setError(err);
@@ -51,7 +66,6 @@ export function RegisterScene() {
     }
   };
 
-  const apiError = error instanceof ApiError ? error : null;
   const onlyFieldIssues =
     apiError !== null && apiError.issues.length > 0 && apiError.otherIssues(FIELDS).length === 0;
 
@@ -66,6 +80,18 @@ export function RegisterScene() {
         )}
         {error !== null && (
           <Alert tone="error">{onlyFieldIssues ? "Check the fields below." : errorMessage(error)}</Alert>
+        )}
+        {needsSetupToken && (
+          <TextField
+            label="Setup token"
+            name="setupToken"
+            autoComplete="off"
+            required
+            value={setupToken}
+            onChange={(e) => setSetupToken(e.target.value)}
+            error={apiError?.issueFor("setupToken")}
+            hint="Printed in the server's log at its first start, and kept in the file setup-token in its data folder."
+          />
         )}
         <TextField
           label="Name"
@@ -98,7 +124,7 @@ export function RegisterScene() {
           error={apiError?.issueFor("password")}
           hint={`At least ${LIMITS.passwordMinChars} characters.`}
         />
-        {!firstAccount && (
+        {configKnown && !firstAccount && (
           <RoleChoice
             value={role}
             onChange={setRole}
