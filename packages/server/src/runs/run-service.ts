@@ -15,6 +15,7 @@ import {
   trackRun,
 } from "../exec/index.ts";
 import type { Db } from "../storage/database.ts";
+import { quotaMessage, type StudentQuota, TRIMMED_OUTPUT_CHARS } from "../storage/student-quota.ts";
 import { exposeRun } from "./run-relay.ts";
 import { type LiveRunRecord, summarizeLiveRun } from "./run-summary.ts";
 
@@ -80,6 +81,8 @@ export interface RunServiceDeps {
   bus: EventBus;
   config: Config;
   log: FastifyBaseLogger;
+  /** The students' storage quota: a run is refused when not even the end of its output could be kept. */
+  storage: StudentQuota;
 }
 
 /**
@@ -134,6 +137,10 @@ export class RunService {
    */
   async start(request: RunRequest): Promise<LiveRunRecord> {
     if (this.closed) throw fail("service_unavailable");
+    const { storage } = this.deps;
+    if (!(await storage.makeRoom("run_output", request.sessionId, request.userId, TRIMMED_OUTPUT_CHARS))) {
+      throw fail("storage_quota_exceeded", `${quotaMessage(storage.quotaBytes)} No more runs can be kept.`);
+    }
     const { queue } = await this.prepare();
     const id = randomUUID();
     let handle: RunHandle;
@@ -173,6 +180,7 @@ export class RunService {
         code: request.code,
       },
       this.deps.log,
+      (wanted) => storage.outputRoom(request.sessionId, request.userId, id, wanted),
     );
     entry.recorded = tracking.finished;
     // Several instances: terminals attached elsewhere follow and type through the bus.

@@ -50,12 +50,29 @@ export async function createDocumentOnce(
   return stored;
 }
 
-/** Saves the whole state and appends the changes since the last save to the history. */
+/** A history row as the saver knows it: its id, and when its earliest save was made. */
+export interface HistoryRowRef {
+  id: string;
+  firstAt: Date;
+}
+
+/**
+ * Saves the whole state and records the changes since the last save in the history: as a new
+ * row, or, with `foldInto`, in place of that row (which must then hold every change since the
+ * state before it: the history of a student over their quota, see storage/student-quota.ts).
+ * Returns the history row written, or null when there were no changes.
+ */
 export async function saveDocument(
   db: Db,
-  props: { name: string; state: Uint8Array; changes: Uint8Array | null; lastEditAt: Date | null },
-): Promise<void> {
-  await db.transaction().execute(async (trx) => {
+  props: {
+    name: string;
+    state: Uint8Array;
+    changes: Uint8Array | null;
+    lastEditAt: Date | null;
+    foldInto?: HistoryRowRef | null;
+  },
+): Promise<HistoryRowRef | null> {
+  return db.transaction().execute(async (trx) => {
     await trx
       .updateTable("documents")
       .set({
@@ -65,12 +82,28 @@ export async function saveDocument(
       })
       .where("name", "=", props.name)
       .execute();
-    if (props.changes) {
-      await trx
-        .insertInto("document_updates")
-        .values({ document_name: props.name, update: toBytes(props.changes) })
-        .execute();
+    if (!props.changes) return null;
+    if (props.foldInto) {
+      const folded = await trx
+        .updateTable("document_updates")
+        .set((eb) => ({
+          update: toBytes(props.changes as Uint8Array),
+          created_at: sql`now()`,
+          merged_saves: eb(eb.ref("merged_saves"), "+", 1),
+        }))
+        .where("id", "=", props.foldInto.id)
+        .where("document_name", "=", props.name)
+        // Compacted meanwhile (merged with rows before it: its first_at moved): append instead.
+        .where(sql`date_trunc('milliseconds', first_at)`, "=", props.foldInto.firstAt)
+        .returning(["id", "first_at as firstAt"])
+        .executeTakeFirst();
+      if (folded) return folded;
     }
+    return trx
+      .insertInto("document_updates")
+      .values({ document_name: props.name, update: toBytes(props.changes) })
+      .returning(["id", "first_at as firstAt"])
+      .executeTakeFirstOrThrow();
   });
 }
 

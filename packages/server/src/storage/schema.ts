@@ -89,6 +89,11 @@ export interface DocumentsTable {
 export interface DocumentUpdatesTable {
   id: Generated<string>;
   document_name: string;
-  created_at: CreatedAt;
+  /** When the (last) save of this row was made: the document as it was then. */
+  created_at: ColumnType<Date, Date | undefined, Date>;
   update: Uint8Array;
+  /** How many saves this row stands for (more than 1 once compacted). */
+  merged_saves: Generated<number>;
+  /** When the earliest of those saves was made. */
+  first_at: ColumnType<Date, Date | undefined, Date>;
 }

@@ -5,23 +5,48 @@ import {
   type onLoadDocumentPayload,
   type onStoreDocumentPayload,
 } from "@hocuspocus/server";
-import { parseStudentDocumentName } from "@observer/protocol";
+import { parseStudentDocumentName, type StorageNotice } from "@observer/protocol";
 import * as Y from "yjs";
 import type { Ctx } from "../../context.ts";
-import { createDocumentOnce, loadDocument, saveDocument } from "../../storage/documents.ts";
+import {
+  createDocumentOnce,
+  type HistoryRowRef,
+  loadDocument,
+  saveDocument,
+} from "../../storage/documents.ts";
+import { quotaMessage } from "../../storage/student-quota.ts";
 import { initialDocumentState } from "../initial-state.ts";
+
+/** Least time between two routine compactions of a document's history, and between two quota notices. */
+const COMPACT_EVERY_MS = 60_000;
+const NOTICE_EVERY_MS = 60_000;
+
+/** Where a loaded document's history stands. */
+interface HistoryCursor {
+  /** State vector of the document as its history (this instance's rows) holds it. */
+  sv: Uint8Array;
+  /** Over the quota: the row further changes are folded into, and the state vector before it. */
+  fold: { row: HistoryRowRef; svBefore: Uint8Array } | null;
+  lastCompaction: number;
+  lastNotice: number;
+}
 
 /**
  * Keeps each student document in the database: loaded on open (created once from the
  * session's starter code, race-free across tabs and instances), saved about a second after a
  * change (Hocuspocus' debounce) and on unload or shutdown, with the changes since the last
- * save appended to the document's history.
+ * save appended to the document's history as one row (the document's own garbage-collected
+ * update since the last row: text typed and deleted in between is not kept). The history is
+ * compacted into coarser rows as it ages, and kept within the student's storage quota
+ * (storage/student-quota.ts): over it, changes are folded into the last row and the student
+ * is told with a stateless message; the current state is saved whatever the quota.
  */
 export class Persistence implements Extension {
   extensionName = "observer-persistence";
   priority = 500;
-  /** Changes not yet in the history, per document. */
-  private readonly pending = new Map<string, Uint8Array[]>();
+  /** Documents changed here since their last save. */
+  private readonly pending = new Set<string>();
+  private readonly cursors = new Map<string, HistoryCursor>();
   private readonly lastEdit = new Map<string, Date>();
   /** Set once the final save at shutdown is done: later debounced saves have nothing to add. */
   private closed = false;
@@ -48,17 +73,18 @@ export class Persistence implements Extension {
       });
     }
     Y.applyUpdate(document, stored.state);
+    this.cursors.set(documentName, {
+      sv: Y.encodeStateVector(document),
+      fold: null,
+      lastCompaction: Date.now(),
+      lastNotice: 0,
+    });
   }
 
-  async onChange({ documentName, update, transactionOrigin }: onChangePayload): Promise<void> {
+  async onChange({ documentName, transactionOrigin }: onChangePayload): Promise<void> {
     // Updates relayed from another instance are in that instance's history already.
     if (isTransactionOrigin(transactionOrigin) && transactionOrigin.source === "redis") return;
-    let list = this.pending.get(documentName);
-    if (!list) {
-      list = [];
-      this.pending.set(documentName, list);
-    }
-    list.push(update);
+    this.pending.add(documentName);
     this.lastEdit.set(documentName, new Date());
   }
 
@@ -89,24 +115,80 @@ export class Persistence implements Extension {
   }
 
   private async write(documentName: string, document: Y.Doc): Promise<void> {
-    const changes = this.pending.get(documentName) ?? [];
-    this.pending.delete(documentName);
+    const changed = this.pending.delete(documentName);
     const lastEditAt = this.lastEdit.get(documentName) ?? null;
+    const cursor = this.cursors.get(documentName);
+    // Encoded at once, so that what is saved and the cursor's state vector agree.
+    const state = Y.encodeStateAsUpdate(document);
+    const sv = Y.encodeStateVector(document);
+    let changes = changed ? (cursor ? Y.encodeStateAsUpdate(document, cursor.sv) : state) : null;
+    const fold = cursor?.fold ?? null;
+    const folded = changed && fold ? Y.encodeStateAsUpdate(document, fold.svBefore) : null;
+    let foldInto: HistoryRowRef | null = null;
     try {
-      await saveDocument(this.ctx.db, {
+      const names = parseStudentDocumentName(documentName);
+      let fits = true;
+      if (changes && names) {
+        // The quota never stands between the student and their saved code: a failing check saves as usual.
+        fits = await this.ctx.storage
+          .makeRoom("history", names.sessionId, names.studentId, changes.byteLength)
+          .catch((err: unknown) => {
+            this.ctx.log.warn({ err, documentName }, "storage quota check failed");
+            return true;
+          });
+        if (!fits) {
+          this.notify(documentName, document, cursor);
+          if (fold && folded) {
+            foldInto = fold.row;
+            changes = folded;
+          }
+        }
+      }
+      const row = await saveDocument(this.ctx.db, {
         name: documentName,
-        state: Y.encodeStateAsUpdate(document),
-        changes: changes.length ? Y.mergeUpdates(changes) : null,
+        state,
+        changes,
         lastEditAt,
+        foldInto,
       });
+      if (row && cursor) {
+        // Over the quota, the row just written takes the next changes too.
+        if (fits) cursor.fold = null;
+        else cursor.fold = { row, svBefore: fold && foldInto ? fold.svBefore : cursor.sv };
+        cursor.sv = sv;
+      }
     } catch (err) {
       // Keep the changes for the next attempt; the state is re-encoded then.
-      this.pending.set(documentName, [...changes, ...(this.pending.get(documentName) ?? [])]);
+      if (changed) this.pending.add(documentName);
       throw err;
     }
+    if (cursor && !this.closed && Date.now() - cursor.lastCompaction >= COMPACT_EVERY_MS) {
+      cursor.lastCompaction = Date.now();
+      const compacting = this.ctx.storage
+        .compactRoutinely(documentName)
+        .then(() => undefined)
+        .catch((err: unknown) => this.ctx.log.warn({ err, documentName }, "history compaction failed"))
+        .finally(() => this.inFlight.delete(compacting));
+      this.inFlight.add(compacting);
+    }
+  }
+
+  /** Tells the document's connections (at most once a minute) that the student's storage is full. */
+  private notify(documentName: string, document: Y.Doc, cursor: HistoryCursor | undefined): void {
+    if (cursor && Date.now() - cursor.lastNotice < NOTICE_EVERY_MS) return;
+    if (cursor) cursor.lastNotice = Date.now();
+    const notice: StorageNotice = {
+      type: "storage_quota",
+      message: quotaMessage(this.ctx.storage.quotaBytes),
+    };
+    const target = document as Y.Doc & { broadcastStateless?: (payload: string) => void };
+    target.broadcastStateless?.(JSON.stringify(notice));
+    this.ctx.log.info({ documentName }, "student storage quota reached");
   }
 
   async afterUnloadDocument({ documentName }: { documentName: string }): Promise<void> {
     this.lastEdit.delete(documentName);
+    this.cursors.delete(documentName);
+    this.ctx.storage.forget(documentName);
   }
 }
