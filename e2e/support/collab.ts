@@ -13,6 +13,8 @@ export interface NodeStudent {
   type(text: string): void;
   /** Waits until the server has acknowledged every change. */
   saved(): Promise<void>;
+  /** Publishes a field of this client's awareness state (what y-monaco does with `selection`). */
+  setAwarenessField(field: string, value: unknown): void;
   close(): void;
 }
 
@@ -62,6 +64,9 @@ export async function openStudentDocument(
       code.insert(code.length, text);
     },
     saved,
+    setAwarenessField(field, value) {
+      provider.setAwarenessField(field, value);
+    },
     close() {
       provider.destroy();
       socket.destroy();

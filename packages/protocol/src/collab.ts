@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { languageSchema } from "./languages.ts";
+import { LIMITS } from "./limits.ts";
 
 /** WebSocket path of the collaboration server (Hocuspocus protocol). */
 export const COLLAB_PATH = "/collab";
@@ -11,6 +12,7 @@ export const CLOSE_CODES = {
   notFound: 4404,
   tooLarge: 4413,
   malformed: 4400,
+  tooManyRequests: 4429,
 } as const;
 
 const UUID_SOURCE = "[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}";
@@ -34,14 +36,72 @@ export const DOC_META = "meta";
 
 /** Awareness state each client publishes; the server overwrites `user` with the authenticated identity. */
 export const awarenessUserSchema = z.object({
-  id: z.string(),
-  name: z.string(),
+  id: z.string().max(64),
+  // Names are at most LIMITS.nameChars code points; a code point is at most two UTF-16 units.
+  name: z.string().max(2 * LIMITS.nameChars),
   role: z.enum(["teacher", "student", "admin"]),
-  color: z.string(),
+  color: z.string().regex(/^#[0-9a-f]{6}$/i),
 });
 export type AwarenessUser = z.infer<typeof awarenessUserSchema>;
 
 /** What the student workspace shows about the teacher, published in the teacher's awareness. */
 export const awarenessActivitySchema = z.enum(["viewing", "typing"]);
 
+/** Awareness limits per document connection (a client publishes one state under one client id). */
+export const AWARENESS_LIMITS = {
+  /** Largest awareness message, in bytes (a real state is a few hundred). */
+  maxMessageBytes: 8 * 1024,
+  /** Distinct client ids one connection may publish states for. */
+  maxClientIds: 3,
+  /** Sustained awareness (and awareness query) messages per second, and the burst allowed. */
+  messagesPerSecond: 50,
+  burst: 100,
+} as const;
+
+/** A Yjs ID (`{client, clock}`): a uint32 client id and a non-negative clock. */
+const yjsIdSchema = z.strictObject({
+  client: z.number().int().min(0).max(0xffffffff),
+  clock: z.number().int().min(0).max(Number.MAX_SAFE_INTEGER),
+});
+
+/**
+ * A Yjs RelativePosition as JSON, as y-monaco publishes it for the document's root `Y.Text`
+ * (`Y.createRelativePositionFromTypeIndex` on "code"): the type by its root name, and the item
+ * the position is before (null: the end of the text). Nothing else can resolve into the code.
+ */
+export const relativePositionSchema = z.strictObject({
+  type: z.null(),
+  tname: z.literal(DOC_CODE),
+  item: yjsIdSchema.nullable(),
+  assoc: z.number().int().min(-1).max(1),
+});
+
+/** A remote selection as y-monaco publishes it. */
+export const awarenessSelectionSchema = z.strictObject({
+  anchor: relativePositionSchema,
+  head: relativePositionSchema,
+});
+
+/**
+ * One client's whole awareness state. Unknown fields are stripped; a state that does not parse
+ * is dropped by the server, and ignored by the web's cursor rendering.
+ */
+export const awarenessStateSchema = z.object({
+  user: awarenessUserSchema.optional(),
+  activity: awarenessActivitySchema.optional(),
+  selection: awarenessSelectionSchema.nullable().optional(),
+});
+export type AwarenessState = z.infer<typeof awarenessStateSchema>;
+
 export const documentMetaSchema = z.object({ language: languageSchema });
+
+/**
+ * A stateless message the server sends on a student document (Hocuspocus' stateless channel):
+ * `storage_quota` when the student's storage for the session is full (sent at most once a
+ * minute; their code is still saved, only its history and old run output get coarser).
+ */
+export const storageNoticeSchema = z.object({
+  type: z.literal("storage_quota"),
+  message: z.string(),
+});
+export type StorageNotice = z.infer<typeof storageNoticeSchema>;

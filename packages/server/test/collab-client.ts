@@ -1,5 +1,6 @@
 import { HocuspocusProvider, HocuspocusProviderWebsocket } from "@hocuspocus/provider";
 import { DOC_CODE, DOC_META } from "@observer/protocol";
+import * as encoding from "lib0/encoding";
 import { WebSocket } from "ws";
 import * as Y from "yjs";
 
@@ -73,4 +74,31 @@ export function openDoc(
       if (!opts.socket) socket.destroy();
     },
   };
+}
+
+/** One raw Hocuspocus awareness message for `documentName` carrying the given client states. */
+export function awarenessMessage(
+  documentName: string,
+  states: { clientId: number; clock?: number; state: unknown }[],
+): Uint8Array {
+  const update = encoding.createEncoder();
+  encoding.writeVarUint(update, states.length);
+  for (const { clientId, clock, state } of states) {
+    encoding.writeVarUint(update, clientId);
+    encoding.writeVarUint(update, clock ?? 1);
+    encoding.writeVarString(update, JSON.stringify(state));
+  }
+  const message = encoding.createEncoder();
+  encoding.writeVarString(message, documentName);
+  encoding.writeVarUint(message, 1); // MessageType.Awareness
+  encoding.writeVarUint8Array(message, encoding.toUint8Array(update));
+  return encoding.toUint8Array(message);
+}
+
+/** The raw ws socket under a document client (to send crafted frames a real provider would not). */
+export function rawSocket(client: DocClient): WebSocket {
+  const ws = (client.provider.configuration.websocketProvider as unknown as { webSocket: WebSocket | null })
+    .webSocket;
+  if (!ws) throw new Error("the document's socket is not open");
+  return ws;
 }
