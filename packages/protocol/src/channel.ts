@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { runSummarySchema } from "./runs.ts";
+import { sessionSchema } from "./sessions.ts";
 
 /** WebSocket path of a session's live channel (roster, presence; later runs, hands, broadcasts). */
 export const sessionChannelPath = (sessionId: string) => `/api/sessions/${sessionId}/channel`;
@@ -30,17 +31,23 @@ export const channelServerMessageSchema = z.discriminatedUnion("type", [
   z.object({ type: z.literal("presence"), userId: z.uuid(), online: z.boolean() }),
   z.object({ type: z.literal("edited"), userId: z.uuid(), at: z.string() }),
   z.object({ type: z.literal("session_ended"), endedAt: z.string() }),
+  /** The teacher changed the session's settings (name, starter code, time per run); every member. */
+  z.object({ type: z.literal("session_updated"), session: sessionSchema }),
   /**
    * A run changed state or printed (throttled). Teachers get every student's; a student gets
    * their own (also runs the teacher starts for them, so their terminal can attach).
    */
   z.object({ type: z.literal("run_update"), run: runSummarySchema }),
   z.object({ type: z.literal("error"), code: z.string(), message: z.string() }),
+  /** The server's liveness probe (every heartbeat): answer `{type:"pong"}`, or be dropped as gone. */
+  z.object({ type: z.literal("ping") }),
 ]);
 export type ChannelServerMessage = z.infer<typeof channelServerMessageSchema>;
 
 /** Client -> server messages after auth. */
 export const channelClientMessageSchema = z.discriminatedUnion("type", [
   z.object({ type: z.literal("ping") }),
+  /** The answer to the server's `ping`. */
+  z.object({ type: z.literal("pong") }),
 ]);
 export type ChannelClientMessage = z.infer<typeof channelClientMessageSchema>;

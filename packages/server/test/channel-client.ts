@@ -23,6 +23,11 @@ export async function openChannel(
   }[] = [];
   ws.on("message", (data) => {
     const message = channelServerMessageSchema.parse(JSON.parse(data.toString()));
+    // The server's liveness probe, answered as the web app does.
+    if (message.type === "ping") {
+      ws.send(JSON.stringify({ type: "pong" }));
+      return;
+    }
     messages.push(message);
     for (const waiter of [...waiters]) {
       if (waiter.predicate(message)) {

@@ -11,10 +11,24 @@ export interface WebSocketRoute {
   maxPayload: number;
   /** Sends ws-level pings and drops sockets that stop answering. */
   heartbeat: boolean;
+  /**
+   * With `heartbeat`: an application-level ping instead, one the client must answer with a
+   * message. Then only messages count as signs of life, not ws pongs: a browser's network
+   * layer answers those even for a page that is offline (emulated) or frozen.
+   */
+  probe?: (ws: WebSocket) => void;
   accept(ws: WebSocket, request: IncomingMessage, params: Record<string, string>): void;
 }
 
-const HEARTBEAT_MS = 30_000;
+export interface WebSocketOptions {
+  /**
+   * Interval of the ws-level pings of the routes with `heartbeat`; a socket that has not
+   * answered one ping by the next is terminated (a lost network is noticed within two).
+   */
+  heartbeatMs?: number;
+}
+
+const DEFAULT_HEARTBEAT_MS = 10_000;
 
 /** Matches `/api/sessions/<uuid>/channel`-style paths with named UUID parameters. */
 export function uuidPath(pattern: string): (pathname: string) => Record<string, string> | null {
@@ -38,7 +52,11 @@ export const exactPath = (path: string) => (pathname: string) => (pathname === p
  * session channels, terminals); anything else is answered 404. Closes every socket when the
  * server closes.
  */
-export function registerWebSockets(app: FastifyInstance, routes: WebSocketRoute[]): void {
+export function registerWebSockets(
+  app: FastifyInstance,
+  routes: WebSocketRoute[],
+  options: WebSocketOptions = {},
+): void {
   const servers = routes.map((route) => ({
     route,
     wss: new WebSocketServer({ noServer: true, maxPayload: route.maxPayload, perMessageDeflate: false }),
@@ -53,7 +71,7 @@ export function registerWebSockets(app: FastifyInstance, routes: WebSocketRoute[
       wss.handleUpgrade(request, socket, head, (ws) => {
         if (route.heartbeat) {
           alive.add(ws);
-          ws.on("pong", () => alive.add(ws));
+          ws.on(route.probe ? "message" : "pong", () => alive.add(ws));
         }
         route.accept(ws, request, params);
       });
@@ -72,10 +90,11 @@ export function registerWebSockets(app: FastifyInstance, routes: WebSocketRoute[
           continue;
         }
         alive.delete(ws);
-        ws.ping();
+        if (route.probe) route.probe(ws);
+        else ws.ping();
       }
     }
-  }, HEARTBEAT_MS);
+  }, options.heartbeatMs ?? DEFAULT_HEARTBEAT_MS);
   timer.unref();
 
   app.addHook("preClose", async () => {

@@ -141,8 +141,8 @@ describe("collab documents", () => {
       token: teacher.accessToken,
     });
     expect(ended.statusCode).toBe(200);
-    // The server drops connections to the session's documents; the provider reconnects read-only.
-    await new Promise((r) => setTimeout(r, 300));
+    // After the end's grace period the server closes the connections to the session's documents.
+    await mine.closed;
     mine.code.insert(0, "after end ");
     await new Promise((r) => setTimeout(r, 500));
     const reader = openDoc(url, { name, token: teacher.accessToken });

@@ -3,6 +3,7 @@ import { type ReactNode, useCallback, useEffect, useMemo, useRef, useState } fro
 import { api } from "../api/client.ts";
 import { ApiError, errorMessage } from "../api/errors.ts";
 import { AuthContext, type AuthStatus, type AuthValue } from "./auth-context.ts";
+import { mayHaveLogin } from "./login-hint.ts";
 
 /** Tabs of this origin tell each other about a logout, so none keeps acting for the old login. */
 const CHANNEL = "observer-auth";
@@ -21,7 +22,7 @@ export function AuthProvider({ children }: { children: ReactNode }) {
     let cancelled = false;
     (async () => {
       try {
-        const token = await api.refresh();
+        const token = mayHaveLogin() ? await api.refresh() : null;
         if (!token) {
           if (!cancelled) setStatus({ kind: "anonymous" });
           return;
@@ -109,6 +110,13 @@ export function AuthProvider({ children }: { children: ReactNode }) {
     setStatus({ kind: "restoring" });
     setAttempt((n) => n + 1);
   }, []);
+
+  // Unreachable at start-up ("Cannot reach the server"): tries again once the network is back.
+  useEffect(() => {
+    if (status.kind !== "unreachable") return;
+    window.addEventListener("online", retry);
+    return () => window.removeEventListener("online", retry);
+  }, [status.kind, retry]);
 
   const value = useMemo<AuthValue>(
     () => ({

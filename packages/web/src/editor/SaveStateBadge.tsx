@@ -14,6 +14,12 @@ const LABELS: Record<SaveState, { text: string; title: string; dot: string }> = 
     dot: "bg-slate-400",
   },
   refused: { text: "No access", title: "The server refused this code", dot: "bg-red-500" },
+  unsaved: {
+    text: "Not saved",
+    title:
+      "The server no longer takes changes (the session ended): your last changes are only in this browser. Download your code to keep them.",
+    dot: "bg-red-500",
+  },
 };
 
 /** The connection and save state beside an editor; announced politely when it changes. */

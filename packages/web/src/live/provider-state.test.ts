@@ -8,6 +8,7 @@ const base: ProviderState = {
   unsyncedChanges: 0,
   scope: "read-write",
   refused: null,
+  changesRefused: false,
   browserOnline: true,
 };
 
@@ -31,6 +32,24 @@ describe("saveStateOf", () => {
     expect(saveStateOf({ ...base, browserOnline: false, unsyncedChanges: 1 })).toBe("offline");
     expect(saveStateOf({ ...base, socket: "disconnected", everSynced: false, synced: false })).toBe(
       "offline",
+    );
+  });
+
+  it("reads Not saved when the server refused changes made here, never Saving… or Saved", () => {
+    expect(saveStateOf({ ...base, scope: "readonly", changesRefused: true, unsyncedChanges: 1 })).toBe(
+      "unsaved",
+    );
+    expect(
+      saveStateOf({
+        ...base,
+        scope: "readonly",
+        changesRefused: true,
+        unsyncedChanges: 1,
+        browserOnline: false,
+      }),
+    ).toBe("unsaved");
+    expect(saveStateOf({ ...base, scope: "readonly", changesRefused: false, unsyncedChanges: 0 })).toBe(
+      "saved",
     );
   });
 

@@ -1,4 +1,8 @@
 import type { HocuspocusProvider } from "@hocuspocus/provider";
+import * as decoding from "lib0/decoding";
+
+/** Hocuspocus' message type of the server's answer to an update: applied (1) or refused (0). */
+const SYNC_STATUS_MESSAGE = 8;
 
 /** What a document connection looks like from the outside, as plain data. */
 export interface ProviderState {
@@ -13,19 +17,26 @@ export interface ProviderState {
   scope: "read-write" | "readonly" | null;
   /** Why the server refused the document ("Unauthorized", "Forbidden"), if it did. */
   refused: string | null;
+  /**
+   * The server refused changes made here (the document turned read-only, e.g. the session
+   * ended): they exist only in this browser. Cleared once everything is acknowledged.
+   */
+  changesRefused: boolean;
   /** The browser's own idea of the network (`navigator.onLine`): a dead socket can take 30 s to notice. */
   browserOnline: boolean;
 }
 
 /** The one-word state a person sees beside an editor. */
-export type SaveState = "connecting" | "saved" | "saving" | "offline" | "refused";
+export type SaveState = "connecting" | "saved" | "saving" | "offline" | "refused" | "unsaved";
 
 /**
  * Connecting until the first sync; then Saved / Saving… while connected; Offline while
- * the connection is down (edits stay in the document and merge when it is back).
+ * the connection is down (edits stay in the document and merge when it is back); Not saved
+ * when the server refused changes made here (never "Saved" for something it did not take).
  */
 export function saveStateOf(state: ProviderState): SaveState {
   if (state.refused) return "refused";
+  if (state.changesRefused && state.unsyncedChanges > 0) return "unsaved";
   if (!state.browserOnline) return "offline";
   if (!state.everSynced) return state.socket === "disconnected" ? "offline" : "connecting";
   if (state.socket !== "connected" || !state.synced) return "offline";
@@ -49,6 +60,7 @@ export class ProviderWatcher {
       unsyncedChanges: provider.unsyncedChanges,
       scope: provider.authorizedScope ?? null,
       refused: null,
+      changesRefused: false,
       browserOnline: typeof navigator === "undefined" || navigator.onLine !== false,
     };
     provider.on("status", this.onStatus);
@@ -57,6 +69,7 @@ export class ProviderWatcher {
     provider.on("authenticated", this.onAuthenticated);
     provider.on("authenticationFailed", this.onRefused);
     provider.on("close", this.onClose);
+    provider.on("message", this.onMessage);
     if (typeof window !== "undefined") {
       window.addEventListener("online", this.onNetwork);
       window.addEventListener("offline", this.onNetwork);
@@ -75,7 +88,24 @@ export class ProviderWatcher {
     this.set({ socket: status as ProviderState["socket"] });
   private readonly onSynced = ({ state }: { state: boolean }) =>
     this.set({ synced: state, everSynced: this.state.everSynced || state });
-  private readonly onUnsynced = ({ number }: { number: number }) => this.set({ unsyncedChanges: number });
+  private readonly onUnsynced = ({ number }: { number: number }) =>
+    this.set({ unsyncedChanges: number, ...(number === 0 ? { changesRefused: false } : {}) });
+  /** Notes the server's refusal of an update (a read-only document): the provider itself ignores it. */
+  private readonly onMessage = ({ message }: { message: { data: unknown } }) => {
+    if (!(message.data instanceof ArrayBuffer) && !ArrayBuffer.isView(message.data)) return;
+    try {
+      const bytes =
+        message.data instanceof ArrayBuffer
+          ? new Uint8Array(message.data)
+          : new Uint8Array(message.data.buffer, message.data.byteOffset, message.data.byteLength);
+      const decoder = decoding.createDecoder(bytes);
+      decoding.readVarString(decoder);
+      if (decoding.readVarUint(decoder) !== SYNC_STATUS_MESSAGE) return;
+      if (decoding.readVarInt(decoder) === 0) this.set({ changesRefused: true });
+    } catch {
+      // Not ours to judge: the provider reports malformed messages itself.
+    }
+  };
   private readonly onAuthenticated = ({ scope }: { scope: ProviderState["scope"] }) =>
     this.set({ scope, refused: null });
   private readonly onRefused = ({ reason }: { reason: string }) =>
@@ -97,6 +127,7 @@ export class ProviderWatcher {
     this.provider.off("authenticated", this.onAuthenticated);
     this.provider.off("authenticationFailed", this.onRefused);
     this.provider.off("close", this.onClose);
+    this.provider.off("message", this.onMessage);
     if (typeof window !== "undefined") {
       window.removeEventListener("online", this.onNetwork);
       window.removeEventListener("offline", this.onNetwork);

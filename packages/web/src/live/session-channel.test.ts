@@ -46,6 +46,17 @@ describe("SessionChannel", () => {
     expect(latest().closedWith).toBe(1000);
   });
 
+  it("answers the server's liveness probe with a pong, without handing it over", async () => {
+    const { channel, messages } = start();
+    await flush();
+    latest().open();
+    latest().serverSends({ type: "ready", role: "student", roster: [] });
+    latest().serverSends({ type: "ping" });
+    expect(latest().messages()).toEqual([{ type: "auth", token: "t1" }, { type: "pong" }]);
+    expect(messages.map((m) => m.type)).toEqual(["ready"]);
+    channel.dispose();
+  });
+
   it("reconnects with backoff after a drop, with a refreshed token after 4401", async () => {
     const asked: boolean[] = [];
     const { channel, statuses } = start(async (force) => {

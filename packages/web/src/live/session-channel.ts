@@ -99,6 +99,11 @@ export class SessionChannel {
     if (this.disposed) return;
     const message = parseSocketMessage(channelServerMessageSchema, data);
     if (!message) return;
+    if (message.type === "ping") {
+      // The server's liveness probe: unanswered, it takes this socket (and the student) as gone.
+      if (this.socket?.readyState === this.socket?.OPEN) this.socket?.send(JSON.stringify({ type: "pong" }));
+      return;
+    }
     if (message.type === "ready") {
       this.attempt = 0;
       this.setStatus("open");

@@ -1,15 +1,29 @@
 import { HocuspocusProvider, HocuspocusProviderWebsocket } from "@hocuspocus/provider";
 import { type AwarenessUser, COLLAB_PATH, studentDocumentName } from "@observer/protocol";
+import { IndexeddbPersistence } from "y-indexeddb";
 import { Awareness } from "y-protocols/awareness";
 import * as Y from "yjs";
 import { ProviderWatcher } from "./provider-state.ts";
 import { reopenWhenClosed } from "./reopen.ts";
+import { storageNoticeMessage } from "./storage-notice.ts";
+
+/**
+ * The IndexedDB database that keeps a user's copy of a document in this browser. Per user:
+ * another login on the same browser never loads (or sends) it.
+ */
+export function localCopyName(userId: string, documentName: string): string {
+  return `observer:${userId}:${documentName}`;
+}
 
 /**
  * A student's own document in a session, on its own socket: the Y.Doc the editor binds to,
  * the awareness that carries the student's name and cursor, and the connection state.
  * The provider reconnects by itself with backoff (and a fresh token each time); edits made
- * while offline stay in the Y.Doc and merge on reconnect. `dispose()` closes everything.
+ * while offline stay in the Y.Doc and merge on reconnect. Every change is also kept in
+ * IndexedDB (y-indexeddb), so a page closed or reloaded offline loses nothing: the next page
+ * loads the copy and the provider sends what the server lacks (Yjs merges, nothing doubles).
+ * The copy is deleted once the session has ended and the server holds everything.
+ * `dispose()` closes everything.
  */
 export class StudentDocument {
   readonly doc = new Y.Doc();
@@ -18,6 +32,7 @@ export class StudentDocument {
   readonly provider: HocuspocusProvider;
   readonly watcher: ProviderWatcher;
   private readonly stopReopening: () => void;
+  private local: IndexeddbPersistence | null;
   private localPending = false;
 
   constructor(options: {
@@ -26,6 +41,12 @@ export class StudentDocument {
     user: AwarenessUser;
     token: () => Promise<string>;
   }) {
+    const name = studentDocumentName(options.sessionId, options.user.id);
+    this.local =
+      typeof indexedDB === "undefined"
+        ? null
+        : new IndexeddbPersistence(localCopyName(options.user.id, name), this.doc);
+    void this.local?.whenSynced.then(() => this.forgetLocalCopyWhenDone());
     this.awareness = new Awareness(this.doc);
     this.awareness.setLocalState({ user: options.user });
     this.socket = new HocuspocusProviderWebsocket({
@@ -39,7 +60,7 @@ export class StudentDocument {
     });
     this.provider = new HocuspocusProvider({
       websocketProvider: this.socket,
-      name: studentDocumentName(options.sessionId, options.user.id),
+      name,
       document: this.doc,
       awareness: this.awareness,
       token: options.token,
@@ -58,8 +79,23 @@ export class StudentDocument {
   };
 
   private readonly onUnsynced = ({ number }: { number: number }): void => {
-    if (number === 0) this.localPending = false;
+    if (number !== 0) return;
+    this.localPending = false;
+    this.forgetLocalCopyWhenDone();
   };
+
+  /**
+   * Deletes the IndexedDB copy once it has done its job: the copy is loaded (so what it held
+   * was offered to the server), the document is read-only (the session ended) and the server
+   * acknowledged everything. A copy with changes the server refused is kept (and downloadable).
+   */
+  private forgetLocalCopyWhenDone(): void {
+    const local = this.local;
+    if (!local?.synced || this.provider.authorizedScope !== "readonly" || this.provider.hasUnsyncedChanges)
+      return;
+    this.local = null;
+    void local.clearData();
+  }
 
   /**
    * True while an edit made here has not been acknowledged by the server (not merely while
@@ -67,6 +103,20 @@ export class StudentDocument {
    */
   get hasUnsavedEdits(): boolean {
     return this.localPending;
+  }
+
+  /**
+   * Calls `listener` with the message of each storage notice the server sends on this
+   * document (the student's storage for the session is full); other stateless messages are
+   * ignored. Returns the function that stops listening.
+   */
+  onStorageNotice(listener: (message: string) => void): () => void {
+    const handle = ({ payload }: { payload: string }) => {
+      const message = storageNoticeMessage(payload);
+      if (message !== null) listener(message);
+    };
+    this.provider.on("stateless", handle);
+    return () => this.provider.off("stateless", handle);
   }
 
   /** The browser is back online: try at once instead of waiting for the next backoff step. */
@@ -79,6 +129,7 @@ export class StudentDocument {
     this.stopReopening();
     this.doc.off("update", this.onUpdate);
     this.watcher.dispose();
+    void this.local?.destroy();
     this.provider.destroy();
     this.socket.destroy();
     this.doc.destroy();

@@ -8,6 +8,13 @@ export function useProviderState(watcher: ProviderWatcher): ProviderState {
   return useSyncExternalStore(watcher.subscribe, watcher.getSnapshot);
 }
 
+const NO_STATE = () => () => {};
+
+/** Like useProviderState, for a document that may not be open yet (null until it is). */
+export function useOptionalProviderState(watcher: ProviderWatcher | null): ProviderState | null {
+  return useSyncExternalStore(watcher?.subscribe ?? NO_STATE, () => watcher?.getSnapshot() ?? null);
+}
+
 /** The document's language (`meta.language`), re-rendering when it changes. */
 export function useDocumentLanguage(doc: Y.Doc) {
   const subscribe = useCallback(
