@@ -7,6 +7,7 @@ import {
   sessionDetailReplySchema,
   sessionReplySchema,
   sessionsReplySchema,
+  updateSessionBodySchema,
 } from "./sessions.ts";
 import {
   adminUserReplySchema,
@@ -128,6 +129,15 @@ export const ENDPOINTS = {
     reply: sessionDetailReplySchema,
     status: 200,
   },
+  updateSession: {
+    method: "PATCH",
+    path: "/api/sessions/:id",
+    summary: "Change a session's name, starter code or time per run (its teacher, admins).",
+    auth: "bearer",
+    body: updateSessionBodySchema,
+    reply: sessionReplySchema,
+    status: 200,
+  },
   endSession: {
     method: "POST",
     path: "/api/sessions/:id/end",
@@ -135,6 +145,14 @@ export const ENDPOINTS = {
     auth: "bearer",
     reply: sessionReplySchema,
     status: 200,
+  },
+  removeParticipant: {
+    method: "DELETE",
+    path: "/api/sessions/:id/participants/:userId",
+    summary:
+      "Remove a student from a session (its teacher, admins); their open sockets about it close at once.",
+    auth: "bearer",
+    status: 204,
   },
   languages: {
     method: "GET",

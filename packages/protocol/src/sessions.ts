@@ -67,6 +67,18 @@ export const createSessionBodySchema = z.strictObject({
 });
 export type CreateSessionBody = z.input<typeof createSessionBodySchema>;
 
+/**
+ * `PATCH /api/sessions/:id`: the settings a teacher may change after creating a session (each
+ * optional, at least one). The language stays: students' documents already hold their code.
+ */
+export const updateSessionBodySchema = createSessionBodySchema
+  .pick({ name: true, starterCode: true, runTimeLimitSeconds: true })
+  .partial()
+  .refine((body) => Object.values(body).some((value) => value !== undefined), {
+    message: "Give at least one of name, starterCode and runTimeLimitSeconds.",
+  });
+export type UpdateSessionBody = z.input<typeof updateSessionBodySchema>;
+
 export const joinSessionBodySchema = z.strictObject({
   joinCode: z
     .string()

@@ -8,10 +8,11 @@ import {
   sessionsReplySchema,
 } from "@observer/protocol";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { openChannel } from "../channel-client.ts";
 import { buildSession, buildUser, expectApiError, joinSession, type TestUser } from "../factories.ts";
 import { startTestServer, type TestServer } from "../support.ts";
 
-/** Coding sessions (contract: Sessions): create, join by code, list, view, end. */
+/** Coding sessions (contract: Sessions, Session settings): create, join by code, list, view, change, end. */
 
 const JOIN_CODE = new RegExp(`^[${JOIN_CODE_ALPHABET}]{${LIMITS.joinCodeChars},}$`);
 
@@ -199,6 +200,98 @@ describe("sessions (contract: Sessions)", () => {
     expect(asMember.statusCode).toBe(200);
     expect(asMember.json().session.id).toBe(session.id);
     expect(asMember.json()).not.toHaveProperty("participants");
+  });
+
+  const patch = (user: TestUser, id: string, body: unknown) =>
+    server.call("PATCH", `/api/sessions/${id}`, { token: user.accessToken, body });
+
+  it("change: PATCH {name, starterCode, runTimeLimitSeconds} -> 200 {session} with them; GET and members' channels see it", async () => {
+    const session = await buildSession(server, teacher, { name: "Loops", starterCode: "print(1)\n" });
+    const student = await buildUser(server, { name: "Ada" });
+    await joinSession(server, student, session.joinCode);
+    const url = await server.listen();
+    const channel = await openChannel(url, session.id, student.accessToken);
+    await channel.next((m) => m.type === "ready");
+
+    const res = await patch(teacher, session.id, {
+      name: "  Loops, period 4 ",
+      starterCode: "for i in range(3):\n    print(i)\n",
+      runTimeLimitSeconds: 60,
+    });
+    expect(res.statusCode, res.body).toBe(200);
+    const changed = sessionReplySchema.parse(res.json()).session;
+    expect(changed).toEqual({
+      ...session,
+      name: "Loops, period 4",
+      starterCode: "for i in range(3):\n    print(i)\n",
+      runTimeLimitSeconds: 60,
+      participantCount: 1,
+    });
+    expect((await get(teacher, session.id)).json().session).toEqual(changed);
+    expect((await get(student, session.id)).json().session).toEqual(changed);
+    expect(await channel.next((m) => m.type === "session_updated")).toEqual({
+      type: "session_updated",
+      session: changed,
+    });
+    channel.close();
+
+    // One field alone changes only that field.
+    const renamed = await patch(teacher, session.id, { name: "Recursion" });
+    expect(renamed.statusCode).toBe(200);
+    expect(renamed.json().session).toEqual({ ...changed, name: "Recursion" });
+  });
+
+  it("change: the next run of the session is limited by the new time per run", async () => {
+    const session = await buildSession(server, teacher, { runTimeLimitSeconds: 30 });
+    expect((await patch(teacher, session.id, { runTimeLimitSeconds: 120 })).statusCode).toBe(200);
+    const row = await server.ctx.db
+      .selectFrom("sessions")
+      .select("run_time_limit_seconds")
+      .where("id", "=", session.id)
+      .executeTakeFirstOrThrow();
+    expect(row.run_time_limit_seconds).toBe(120);
+  });
+
+  it("change: an empty body, unknown or later fields, bad values -> 422 validation_failed, nothing changed", async () => {
+    const session = await buildSession(server, teacher, { name: "Kept" });
+    const bodies: unknown[] = [
+      {},
+      { editing: "locked" },
+      { name: "Ok", ai: "off" },
+      { language: "java" },
+      { name: "   " },
+      { name: "x".repeat(LIMITS.sessionNameChars + 1) },
+      { starterCode: "x".repeat(LIMITS.codeBytes + 1) },
+      { starterCode: "a\u0000b" },
+      { runTimeLimitSeconds: 0 },
+      { runTimeLimitSeconds: LIMITS.maxRunTimeLimitSeconds + 1 },
+      { runTimeLimitSeconds: 1.5 },
+      { name: 42 },
+    ];
+    for (const body of bodies)
+      expectApiError(await patch(teacher, session.id, body), 422, "validation_failed");
+    expect((await get(teacher, session.id)).json().session).toEqual({ ...session });
+  });
+
+  it("change: its teacher or an admin only (member student 403, others 404); an ended session 410", async () => {
+    const session = await buildSession(server, teacher, { name: "Mine" });
+    const member = await buildUser(server);
+    await joinSession(server, member, session.joinCode);
+    const stranger = await buildUser(server);
+    const otherTeacher = await buildUser(server, { role: "teacher" });
+    const admin = server.admin;
+    if (!admin) throw new Error("no admin");
+    expectApiError(await patch(member, session.id, { name: "Taken" }), 403, "forbidden");
+    expectApiError(await patch(stranger, session.id, { name: "Taken" }), 404, "not_found");
+    expectApiError(await patch(otherTeacher, session.id, { name: "Taken" }), 404, "not_found");
+    expect((await get(teacher, session.id)).json().session.name).toBe("Mine");
+    const byAdmin = await patch(admin, session.id, { name: "Renamed by the admin" });
+    expect(byAdmin.statusCode).toBe(200);
+    expect(byAdmin.json().session.name).toBe("Renamed by the admin");
+
+    expect((await end(teacher, session.id)).statusCode).toBe(200);
+    expectApiError(await patch(teacher, session.id, { name: "Too late" }), 410, "session_ended");
+    expect((await get(teacher, session.id)).json().session.name).toBe("Renamed by the admin");
   });
 
   it("40 students join the same session at once: all 200, 40 participants", async () => {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { fitsCap, minimalEdit } from "./code-limit.ts";
+import { fitsCap, minimalEdit, tooLargeMessage } from "./code-limit.ts";
 
 describe("fitsCap", () => {
   it("counts UTF-8 bytes, not characters", () => {
@@ -20,5 +20,20 @@ describe("minimalEdit", () => {
     const from = "x".repeat(5);
     const edit = minimalEdit(from, "");
     expect(from.slice(0, edit.start) + edit.text + from.slice(edit.end)).toBe("");
+  });
+});
+
+describe("tooLargeMessage", () => {
+  it("blames the paste when a paste was refused, the code when typing reached the limit", () => {
+    const cap = 256 * 1024;
+    expect(tooLargeMessage(300 * 1024, cap)).toBe(
+      "That paste is 300 KB, more than the 256 KB limit for code, so it was not pasted.",
+    );
+    expect(tooLargeMessage(10 * 1024, cap)).toBe(
+      "That paste (10 KB) would take your code over the 256 KB limit, so it was not pasted.",
+    );
+    expect(tooLargeMessage(1, cap)).toBe(
+      "Your code has reached the 256 KB limit, so that change was not made.",
+    );
   });
 });

@@ -1,4 +1,4 @@
-import { LANGUAGE_INFO, type Language, LIMITS } from "@observer/protocol";
+import { LANGUAGE_INFO, type Language, LIMITS, utf8Bytes } from "@observer/protocol";
 import { MonacoBinding } from "y-monaco";
 import type { Awareness } from "y-protocols/awareness";
 import * as Y from "yjs";
@@ -7,7 +7,7 @@ import { codeOf } from "./code-document.ts";
 import { fitsCap, minimalEdit } from "./code-limit.ts";
 import { EditHistory } from "./edit-history.ts";
 import { monaco } from "./monaco.ts";
-import { RemoteCursorStyles } from "./remote-cursors.ts";
+import { CursorAwareness, RemoteCursorStyles } from "./remote-cursors.ts";
 import { followAppTheme } from "./theme.ts";
 
 /** Origin of the transactions a language switch makes (undone like typing). */
@@ -29,8 +29,8 @@ export interface CollabEditorOptions {
   ariaLabel: string;
   /** Ctrl/Cmd+Enter. Reserved for Run even when absent. */
   onRun?: () => void;
-  /** An edit was refused because the code would exceed the size limit. */
-  onTooLarge?: () => void;
+  /** An edit was refused because the code would exceed the size limit; `insertedBytes`: what it added. */
+  onTooLarge?: (edit: { insertedBytes: number }) => void;
   /** This user changed the code (for the "typing" activity). */
   onLocalEdit?: () => void;
 }
@@ -54,6 +54,8 @@ export class CollabEditor {
   readonly history: EditHistory;
   private readonly attribution: Attribution;
   private readonly cursors: RemoteCursorStyles | null;
+  /** What y-monaco sees of awareness: only states it can draw, never a throw (see CursorAwareness). */
+  private readonly cursorView: CursorAwareness | null;
   private readonly releaseTheme: () => void;
   private readonly text: Y.Text;
 
@@ -79,7 +81,8 @@ export class CollabEditor {
       readOnly: options.readOnly,
       readOnlyMessage: { value: "This session has ended: the code can no longer be changed." },
     });
-    this.binding = this.bind(awareness);
+    this.cursorView = awareness ? new CursorAwareness(awareness, doc) : null;
+    this.binding = this.bind(this.cursorView?.asAwareness() ?? null);
     this.cursors = awareness ? new RemoteCursorStyles(awareness) : null;
     this.attribution = new Attribution(doc, options.userId, new Set([this.binding, LANGUAGE_SWITCH_ORIGIN]));
     this.history = new EditHistory({
@@ -112,7 +115,8 @@ export class CollabEditor {
           !this.isRemoteApply(binding) &&
           !fitsCap(model.getValue(), LIMITS.codeBytes)
         ) {
-          this.restoreFromText(binding);
+          const inserted = event.changes.reduce((sum, change) => sum + utf8Bytes(change.text), 0);
+          this.restoreFromText(binding, inserted);
           return;
         }
         listener(event);
@@ -136,8 +140,8 @@ export class CollabEditor {
   }
 
   /** Puts the model back to the Y.Text's content (after a refused edit), keeping the cursor. */
-  private restoreFromText(binding: MonacoBinding): void {
-    this.options.onTooLarge?.();
+  private restoreFromText(binding: MonacoBinding, insertedBytes: number): void {
+    this.options.onTooLarge?.({ insertedBytes });
     queueMicrotask(() => {
       if (this.model.isDisposed()) return;
       const current = this.model.getValue();
@@ -210,6 +214,7 @@ export class CollabEditor {
   dispose(): void {
     this.options.doc.off("afterTransaction", this.afterTransaction);
     this.binding.destroy();
+    this.cursorView?.dispose();
     this.history.dispose();
     this.attribution.dispose();
     this.cursors?.dispose();

@@ -1,6 +1,7 @@
-import { useEffect, useRef } from "react";
+import { useEffect, useRef, useState } from "react";
 import { Alert } from "../ui/Alert.tsx";
 import { Button } from "../ui/Button.tsx";
+import { Spinner } from "../ui/Spinner.tsx";
 import { RunStatusLine } from "./RunStatusLine.tsx";
 import { RunTerminal } from "./RunTerminal.tsx";
 import { isRunKey, runShortcutLabel } from "./run-availability.ts";
@@ -13,7 +14,9 @@ const SHORTCUT = runShortcutLabel(typeof navigator === "undefined" ? "" : naviga
 /**
  * A terminal with Run and Stop above it and the run's status: the console of a student's
  * code. Ctrl/Cmd+Enter anywhere on the page runs (Monaco handles it itself, see CodeEditor's
- * `onRun`). With `blocker` set, Run is off and the reason is shown.
+ * `onRun`). With `blocker` set, Run is off and the reason is shown. While a run is live, Run
+ * is off and says "Running…" (Stop ends it). When a program started here begins to run, the
+ * terminal takes the focus, so typing answers its prompts; Esc there calls `onLeaveTerminal`.
  */
 export function RunPanel({
   controller,
@@ -22,6 +25,8 @@ export function RunPanel({
   runLabel = "Run",
   label = "Terminal",
   terminalLabel,
+  onLeaveTerminal,
+  leaveLabel = "back to the code",
   className = "",
 }: {
   controller: RunController;
@@ -31,10 +36,31 @@ export function RunPanel({
   /** The panel's accessible name (its visible heading is "Terminal"). */
   label?: string;
   terminalLabel: string;
+  /** Esc in the terminal: where the focus goes back to (the editor). */
+  onLeaveTerminal?: () => void;
+  /** What Esc does, for the hint shown while the terminal has focus. */
+  leaveLabel?: string;
   className?: string;
 }) {
   const state = useRunState(controller);
   const live = isLive(state.status);
+  const [terminalFocused, setTerminalFocused] = useState(false);
+  const terminalBox = useRef<HTMLDivElement>(null);
+  useEffect(() => {
+    const box = terminalBox.current;
+    if (!box) return;
+    const inside = () => setTerminalFocused(true);
+    const outside = () => setTerminalFocused(false);
+    box.addEventListener("focusin", inside);
+    box.addEventListener("focusout", outside);
+    return () => {
+      box.removeEventListener("focusin", inside);
+      box.removeEventListener("focusout", outside);
+    };
+  }, []);
+  // The terminal takes the focus once per run, when a run started here starts running.
+  const focusFor =
+    state.status === "running" && state.runId && controller.startedHere(state.runId) ? state.runId : null;
   const latestRun = useRef(onRun);
   latestRun.current = onRun;
   const blocked = useRef(blocker);
@@ -45,11 +71,11 @@ export function RunPanel({
       if (!isRunKey(event) || event.defaultPrevented) return;
       if (event.target instanceof Element && event.target.closest(".monaco-editor")) return;
       event.preventDefault();
-      if (!blocked.current) latestRun.current();
+      if (!blocked.current && !isLive(controller.getSnapshot().status)) latestRun.current();
     };
     window.addEventListener("keydown", onKey);
     return () => window.removeEventListener("keydown", onKey);
-  }, []);
+  }, [controller]);
 
   return (
     <section
@@ -75,17 +101,28 @@ export function RunPanel({
           <Button
             className="px-3 py-1.5"
             onClick={() => onRun()}
-            disabled={blocker !== null || state.status === "starting"}
-            title={blocker ?? `${runLabel} (${SHORTCUT})`}
+            disabled={blocker !== null || live}
+            title={
+              blocker ?? (live ? "The program is running: Stop it to run again" : `${runLabel} (${SHORTCUT})`)
+            }
             aria-keyshortcuts="Control+Enter Meta+Enter"
           >
-            <svg aria-hidden="true" viewBox="0 0 12 12" className="size-3 fill-current">
-              <path d="M2.5 1.3v9.4a.5.5 0 0 0 .77.42l7.2-4.7a.5.5 0 0 0 0-.84l-7.2-4.7a.5.5 0 0 0-.77.42Z" />
-            </svg>
-            {runLabel}
-            <kbd className="hidden rounded bg-white/15 px-1 font-sans text-[11px] font-medium 2xl:inline">
-              {SHORTCUT}
-            </kbd>
+            {live ? (
+              <>
+                <Spinner className="size-3" />
+                Running…
+              </>
+            ) : (
+              <>
+                <svg aria-hidden="true" viewBox="0 0 12 12" className="size-3 fill-current">
+                  <path d="M2.5 1.3v9.4a.5.5 0 0 0 .77.42l7.2-4.7a.5.5 0 0 0 0-.84l-7.2-4.7a.5.5 0 0 0-.77.42Z" />
+                </svg>
+                {runLabel}
+                <kbd className="hidden rounded bg-white/15 px-1 font-sans text-[11px] font-medium 2xl:inline">
+                  {SHORTCUT}
+                </kbd>
+              </>
+            )}
           </Button>
         </div>
       </div>
@@ -102,12 +139,24 @@ export function RunPanel({
           {state.error}
         </Alert>
       )}
-      <RunTerminal
-        controller={controller}
-        acceptsInput={live}
-        ariaLabel={terminalLabel}
-        className="flex-1 px-3 py-2"
-      />
+      <div ref={terminalBox} className="relative flex min-h-0 flex-1 flex-col">
+        <RunTerminal
+          controller={controller}
+          acceptsInput={live}
+          ariaLabel={terminalLabel}
+          focusFor={focusFor}
+          onEscape={onLeaveTerminal}
+          className="flex-1 px-3 py-2"
+        />
+        {onLeaveTerminal && terminalFocused && (
+          <p
+            data-testid="terminal-keys-hint"
+            className="pointer-events-none absolute right-2 bottom-1.5 z-10 rounded-md border border-slate-200 bg-white/95 px-2 py-0.5 text-xs text-slate-700 shadow-sm dark:border-slate-700 dark:bg-slate-800/95 dark:text-slate-200"
+          >
+            Esc: {leaveLabel}
+          </p>
+        )}
+      </div>
     </section>
   );
 }

@@ -25,6 +25,7 @@ function run(n: number, patch: Partial<Run> = {}): Run {
     durationMs: null,
     killedFor: null,
     phase: null,
+    cpuTimeLimitMs: null,
     queuedAt: `2025-03-01T10:00:0${n}.000Z`,
     startedAt: null,
     finishedAt: null,
@@ -48,6 +49,7 @@ function summary(n: number, patch: Partial<RunSummary> = {}): RunSummary {
     durationMs: null,
     killedFor: null,
     phase: null,
+    cpuTimeLimitMs: null,
     tail: "",
     queuedAt: run(n).queuedAt,
     ...patch,
@@ -102,6 +104,28 @@ beforeEach(() => {
 afterEach(() => vi.useRealTimers());
 
 describe("RunController", () => {
+  it("knows the runs it started itself from those it only follows (the teacher's, another tab's)", async () => {
+    const { controller } = setup();
+    await controller.run("python", "input()");
+    await flush();
+    expect(controller.startedHere(id(1))).toBe(true);
+    controller.follow(summary(7, { status: "running" }));
+    expect(controller.getSnapshot().runId).toBe(id(7));
+    expect(controller.startedHere(id(7))).toBe(false);
+    expect(controller.startedHere(id(1))).toBe(true);
+  });
+
+  it("still knows its own run when the session channel announces it before the reply to run", async () => {
+    let reply: (run: Run) => void = () => {};
+    const { controller } = setup({ createRun: () => new Promise<Run>((resolve) => (reply = resolve)) });
+    const started = controller.run("python", "input()");
+    controller.follow(summary(3, { status: "running" }));
+    reply(run(3, { status: "running" }));
+    await started;
+    expect(controller.getSnapshot().runId).toBe(id(3));
+    expect(controller.startedHere(id(3))).toBe(true);
+  });
+
   it("runs code, shows its output and ends with its status", async () => {
     const { controller, screen, bodies } = setup();
     controller.resize(100, 30);

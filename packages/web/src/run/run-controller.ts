@@ -1,5 +1,5 @@
 import type { CreateRunBody, Language, Run, RunSummary } from "@observer/protocol";
-import { errorMessage } from "../api/errors.ts";
+import { ApiError, errorMessage } from "../api/errors.ts";
 import type { WebSocketLike } from "../live/session-channel.ts";
 import { RunConnection, type RunRefusal } from "./run-connection.ts";
 import { IDLE_RUN, outcomeOf, type RunOutcome, type RunState, stateFromSummary } from "./run-status.ts";
@@ -52,6 +52,9 @@ export class RunController {
   private transcript = "";
   private readonly left = new Set<string>();
   private currentQueuedAt: string | null = null;
+  /** The last run this controller started itself (`run()`), not one it only follows. */
+  private ownRunId: string | null = null;
+  private runCalls = 0;
   private ticket = 0;
   private stopWanted = false;
   private size: { cols: number; rows: number } | null = null;
@@ -84,6 +87,7 @@ export class RunController {
   /** Runs `code`; the previous run (if still going) is stopped by the server. */
   async run(language: Language, code: string): Promise<void> {
     const ticket = ++this.ticket;
+    const call = ++this.runCalls;
     this.leave();
     this.stopWanted = false;
     this.resetOutput();
@@ -93,12 +97,30 @@ export class RunController {
     if (this.size) Object.assign(body, this.size);
     try {
       const run = await this.options.createRun(body);
+      // Also when the session channel announced this run first (follow() took it over).
+      if (call === this.runCalls) this.ownRunId = run.id;
       if (ticket !== this.ticket || this.disposed) return;
       this.attach(run.id, run.queuedAt, { status: run.status, position: null });
     } catch (error) {
       if (ticket !== this.ticket) return;
       this.setState({ ...IDLE_RUN, error: errorMessage(error) });
+      if (error instanceof ApiError && error.code === "network_error") this.clearWhenOnline(this.state.error);
     }
+  }
+
+  /** "Cannot reach the server" no longer holds once the browser is back online: it goes then. */
+  private clearWhenOnline(message: string | null): void {
+    if (typeof window === "undefined" || message === null) return;
+    const clear = () => {
+      window.removeEventListener("online", clear);
+      if (this.state.error === message) this.setState({ error: null });
+    };
+    window.addEventListener("online", clear);
+  }
+
+  /** Whether `runId` was started by this controller's `run()` (here), not elsewhere (the teacher, another tab). */
+  startedHere(runId: string): boolean {
+    return runId === this.ownRunId;
   }
 
   /** Stops the current run (at once if the request to start it is still under way). */

@@ -1,9 +1,16 @@
-import { createSessionBodySchema, ENDPOINTS, joinSessionBodySchema } from "@observer/protocol";
+import {
+  createSessionBodySchema,
+  ENDPOINTS,
+  joinSessionBodySchema,
+  updateSessionBodySchema,
+} from "@observer/protocol";
 import type { FastifyInstance } from "fastify";
+import { participantRemover } from "../../commands/participant-remover.ts";
 import { sessionAccess } from "../../commands/session-access.ts";
 import { sessionCreator } from "../../commands/session-creator.ts";
 import { sessionEnder } from "../../commands/session-ender.ts";
 import { sessionJoiner } from "../../commands/session-joiner.ts";
+import { sessionUpdater } from "../../commands/session-updater.ts";
 import type { Ctx } from "../../context.ts";
 import { requireActor } from "../../http/request-auth.ts";
 import { route } from "../../http/route.ts";
@@ -11,7 +18,7 @@ import { parseInput, uuidParam } from "../../http/validation.ts";
 import { presentParticipant, presentSession } from "../../presenters.ts";
 import { listParticipants, sessionViews } from "../../queries/sessions.ts";
 
-/** Coding sessions: create, list, join by code, view, end. */
+/** Coding sessions: create, list, join by code, view, change, end. */
 export function sessionRoutes(app: FastifyInstance, ctx: Ctx): void {
   const limit = ctx.config.rateLimits.apiPerMinute;
 
@@ -61,8 +68,22 @@ export function sessionRoutes(app: FastifyInstance, ctx: Ctx): void {
     };
   });
 
+  route(app, ENDPOINTS.updateSession, limit, async (request) => {
+    const actor = await requireActor(ctx, request);
+    const body = parseInput(updateSessionBodySchema, request.body);
+    return { session: await sessionUpdater(ctx, actor, uuidParam(request.params), body) };
+  });
+
   route(app, ENDPOINTS.endSession, limit, async (request) => {
     const actor = await requireActor(ctx, request);
     return { session: await sessionEnder(ctx, actor, uuidParam(request.params)) };
+  });
+
+  route(app, ENDPOINTS.removeParticipant, limit, async (request) => {
+    const actor = await requireActor(ctx, request);
+    const sessionId = uuidParam(request.params);
+    const userId = uuidParam(request.params, "userId");
+    await participantRemover(ctx, actor, { sessionId, userId });
+    return undefined;
   });
 }

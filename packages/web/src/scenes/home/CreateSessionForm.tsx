@@ -5,15 +5,9 @@ import { ApiError, errorMessage } from "../../api/errors.ts";
 import { Alert } from "../../ui/Alert.tsx";
 import { Button } from "../../ui/Button.tsx";
 import { SelectField, TextAreaField, TextField } from "../../ui/fields.tsx";
+import { DEFAULT_RUN_TIME, RUN_TIME_CHOICES, runTimeLabel } from "./run-time-choices.ts";
 
 const FIELDS = ["name", "language", "starterCode", "runTimeLimitSeconds"] as const;
-
-/** Wall-time limits a teacher picks from for each program run; 30 s is the server's default. */
-const RUN_TIME_CHOICES = [10, 30, 60, 120, 300, 600] as const;
-const DEFAULT_RUN_TIME = 30;
-
-const runTimeLabel = (seconds: number) =>
-  seconds < 60 ? `${seconds} seconds` : `${seconds / 60} minute${seconds === 60 ? "" : "s"}`;
 
 /** The teacher's "Create a session" form; calls `onCreated` with the new session. */
 export function CreateSessionForm({ onCreated }: { onCreated: (session: Session) => void }) {

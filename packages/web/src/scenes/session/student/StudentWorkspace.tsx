@@ -1,7 +1,8 @@
-import { LIMITS, type RunSummary, type Session, type User } from "@observer/protocol";
+import type { RunSummary, Session, User } from "@observer/protocol";
 import { useCallback, useEffect, useState } from "react";
 import { CodeEditor } from "../../../editor/CodeEditor.tsx";
 import { codeOf, switchLanguage } from "../../../editor/code-document.ts";
+import { tooLargeMessage } from "../../../editor/code-limit.ts";
 import { type CollabEditor, LANGUAGE_SWITCH_ORIGIN } from "../../../editor/collab-editor.ts";
 import { downloadCode, downloadFileName } from "../../../editor/download.ts";
 import { LanguageSelect } from "../../../editor/LanguageSelect.tsx";
@@ -13,19 +14,23 @@ import { saveStateOf } from "../../../live/provider-state.ts";
 import { StudentDocument } from "../../../live/student-document.ts";
 import { collabToken } from "../../../live/tokens.ts";
 import { webSocketUrl } from "../../../live/urls.ts";
-import { useDocumentLanguage, useProviderState } from "../../../live/useLive.ts";
+import { useDocumentLanguage, useOptionalProviderState, useProviderState } from "../../../live/useLive.ts";
 import { useSessionChannel } from "../../../live/useSessionChannel.ts";
 import { RunPanel } from "../../../run/RunPanel.tsx";
 import { runBlocker } from "../../../run/run-availability.ts";
 import type { RunController } from "../../../run/run-controller.ts";
-import { useLanguages, useRunController } from "../../../run/useRunController.ts";
+import { isLive } from "../../../run/run-status.ts";
+import { useLanguages, useRunController, useRunState } from "../../../run/useRunController.ts";
 import { Alert } from "../../../ui/Alert.tsx";
 import { Button } from "../../../ui/Button.tsx";
 import { Loading } from "../../../ui/Spinner.tsx";
+import { useTitle } from "../../../ui/useTitle.ts";
 import { SessionHeading } from "../SessionHeading.tsx";
+import { StorageNotice } from "./StorageNotice.tsx";
 import { TeacherPresence } from "./TeacherPresence.tsx";
 
-const TOO_LARGE = `Your code has reached the ${LIMITS.codeBytes / 1024} KB limit, so that change was not made.`;
+const UNSAVED_AT_END =
+  "Your last changes did not reach the server before the session ended: they are kept only in this browser. Download your code to keep them.";
 
 /**
  * A student's workspace: their own code in Monaco, live with the server (and the teacher),
@@ -33,21 +38,30 @@ const TOO_LARGE = `Your code has reached the ${LIMITS.codeBytes / 1024} KB limit
  * terminal that runs the code (also runs the teacher starts). Read-only once the session has
  * ended.
  */
-export default function StudentWorkspace({ session: loaded, user }: { session: Session; user: User }) {
+export default function StudentWorkspace({ session: initial, user }: { session: Session; user: User }) {
   const [endedAt, setEndedAt] = useState<string | null>(null);
+  // The session as the teacher last changed it (name, starter code, time per run).
+  const [loaded, setLoaded] = useState(initial);
   const session: Session =
     endedAt && loaded.status === "active" ? { ...loaded, status: "ended", endedAt } : loaded;
   // The latest run of this student: theirs, or one the teacher started for them.
   const [latestRun, setLatestRun] = useState<RunSummary | null>(null);
-  useSessionChannel(loaded.id, (message) => {
+  // A run someone else (the teacher) started for this student while they were here.
+  const [startedForMe, setStartedForMe] = useState<RunSummary | null>(null);
+  useTitle(session.name);
+  useSessionChannel(initial.id, (message) => {
     if (message.type === "session_ended") setEndedAt(message.endedAt);
-    else if (message.type === "run_update") setLatestRun(message.run);
-    else if (message.type === "ready") {
+    else if (message.type === "session_updated") setLoaded(message.session);
+    else if (message.type === "run_update") {
+      setLatestRun(message.run);
+      if (message.run.startedBy !== user.id && isLive(message.run.status))
+        setStartedForMe((seen) => (seen?.id === message.run.id ? seen : message.run));
+    } else if (message.type === "ready") {
       const own = message.roster.find((entry) => entry.userId === user.id)?.lastRun;
       if (own) setLatestRun(own);
     }
   });
-  const runs = useRunController(loaded.id);
+  const runs = useRunController(initial.id);
   useEffect(() => {
     if (runs && latestRun) runs.follow(latestRun);
   }, [runs, latestRun]);
@@ -56,13 +70,17 @@ export default function StudentWorkspace({ session: loaded, user }: { session: S
   useEffect(() => {
     const document = new StudentDocument({
       baseUrl: webSocketUrl(""),
-      sessionId: loaded.id,
+      sessionId: initial.id,
       user: { id: user.id, name: user.name, role: user.role, color: colorFor(user.id) },
       token: collabToken,
     });
     setLive(document);
     return () => document.dispose();
-  }, [loaded.id, user.id, user.name, user.role]);
+  }, [initial.id, user.id, user.name, user.role]);
+
+  // Never "saved" for what the server refused: changes that missed the end are only here.
+  const liveState = useOptionalProviderState(live?.watcher ?? null);
+  const unsavedAtEnd = liveState !== null && saveStateOf(liveState) === "unsaved";
 
   return (
     <>
@@ -74,10 +92,14 @@ export default function StudentWorkspace({ session: loaded, user }: { session: S
             <span className="font-medium text-slate-800 dark:text-slate-200">{session.teacherName}</span>
           </>
         }
-        endedNote="Your code is saved; it can no longer be changed, but you can still download it."
+        endedNote={
+          unsavedAtEnd
+            ? UNSAVED_AT_END
+            : "Your code is saved; it can no longer be changed, but you can still download it."
+        }
       />
       {live && runs ? (
-        <Workspace session={session} user={user} live={live} runs={runs} />
+        <Workspace session={session} user={user} live={live} runs={runs} startedForMe={startedForMe} />
       ) : (
         <Loading label="Opening your code…" />
       )}
@@ -90,12 +112,15 @@ function Workspace({
   user,
   live,
   runs,
+  startedForMe,
 }: {
   session: Session;
   user: User;
   live: StudentDocument;
   runs: RunController;
+  startedForMe: RunSummary | null;
 }) {
+  const runState = useRunState(runs);
   const state = useProviderState(live.watcher);
   const language = useDocumentLanguage(live.doc) ?? session.language;
   const [editor, setEditor] = useState<CollabEditor | null>(null);
@@ -108,8 +133,10 @@ function Workspace({
   const languages = useLanguages();
   const blocker = runBlocker({ sessionEnded: session.status === "ended", language, languages });
   const run = useCallback(() => {
-    if (!blocker) void runs.run(language, codeOf(live.doc).toString());
+    if (!blocker && !isLive(runs.getSnapshot().status)) void runs.run(language, codeOf(live.doc).toString());
   }, [blocker, runs, language, live]);
+  const starter = startedForMe && startedForMe.id === runState.runId ? startedForMe.startedBy : null;
+  const starterName = starter === session.teacherId ? session.teacherName : "Your teacher";
 
   useEffect(() => {
     if (!notice) return;
@@ -142,6 +169,15 @@ function Workspace({
         <SaveStateBadge state={saveState} />
         <TeacherPresence peers={peers} teacherId={session.teacherId} />
         <div className="ml-auto flex flex-wrap items-center gap-2">
+          {/* On a phone the terminal's own Run is below the editor, out of sight. */}
+          <Button
+            className="lg:hidden"
+            onClick={run}
+            disabled={blocker !== null || isLive(runState.status)}
+            title={blocker ?? undefined}
+          >
+            {isLive(runState.status) ? "Running…" : "Run"}
+          </Button>
           {canUndoTeacher && !readOnly && (
             <Button variant="secondary" onClick={() => editor?.history.undoOther()}>
               Undo {session.teacherName}’s change
@@ -152,6 +188,25 @@ function Workspace({
           </Button>
         </div>
       </div>
+      {starter && (
+        <Alert tone="info" className="py-2">
+          <span data-testid="started-for-me">
+            {starterName} ran your code
+            {isLive(runState.status)
+              ? ": it is running in the terminal."
+              : ". Its output is in the terminal."}
+          </span>
+        </Alert>
+      )}
+      {saveState === "unsaved" && (
+        <Alert tone="error" title="Not saved on the server" className="py-2">
+          <span data-testid="unsaved-changes">{UNSAVED_AT_END}</span>{" "}
+          <Button variant="secondary" onClick={download}>
+            Download your code
+          </Button>
+        </Alert>
+      )}
+      <StorageNotice live={live} />
       {notice && (
         <Alert tone="warning" className="py-2">
           {notice}
@@ -178,7 +233,7 @@ function Workspace({
               language={language}
               readOnly={readOnly}
               ariaLabel={`Your ${session.name} code`}
-              onTooLarge={() => setNotice(TOO_LARGE)}
+              onTooLarge={({ insertedBytes }) => setNotice(tooLargeMessage(insertedBytes))}
               onEditor={setEditor}
               onRun={run}
               focusOnMount
@@ -198,6 +253,7 @@ function Workspace({
           onRun={run}
           blocker={blocker}
           terminalLabel="Terminal: your program's output and input"
+          onLeaveTerminal={() => editor?.focus()}
           className="h-80 lg:h-auto"
         />
       </div>

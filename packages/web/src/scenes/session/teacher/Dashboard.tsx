@@ -1,5 +1,5 @@
-import { useMemo, useSyncExternalStore } from "react";
-import { Button } from "../../../ui/Button.tsx";
+import { useMemo, useRef, useState, useSyncExternalStore } from "react";
+import { Button, buttonClasses } from "../../../ui/Button.tsx";
 import { Card } from "../../../ui/Card.tsx";
 import { JoinCodePanel } from "../../../ui/JoinCodePanel.tsx";
 import { useNow } from "../../../ui/useNow.ts";
@@ -7,6 +7,7 @@ import { SessionHeading } from "../SessionHeading.tsx";
 import { arrange, NO_FILTER } from "./arrange.ts";
 import { useClassroom } from "./classroom-context.ts";
 import { DashboardToolbar } from "./DashboardToolbar.tsx";
+import { EditSessionForm } from "./EditSessionForm.tsx";
 import { EndSessionButton } from "./EndSessionButton.tsx";
 import { JoinStrip } from "./JoinStrip.tsx";
 import { StudentTile } from "./StudentTile.tsx";
@@ -33,14 +34,46 @@ export function Dashboard() {
   );
   const online = feeds.filter((f) => f.snapshot.online).length;
   const active = session.status === "active";
+  const [editing, setEditing] = useState(false);
+  const editButton = useRef<HTMLButtonElement>(null);
+  const closeEditor = () => {
+    setEditing(false);
+    requestAnimationFrame(() => editButton.current?.focus());
+  };
 
   return (
     <>
       <SessionHeading
         session={session}
         details={`${feeds.length} ${feeds.length === 1 ? "student" : "students"}, ${online} online`}
-        actions={active && <EndSessionButton session={session} onEnded={reload} />}
+        actions={
+          active && (
+            <>
+              <button
+                type="button"
+                ref={editButton}
+                className={buttonClasses("secondary")}
+                aria-expanded={editing}
+                onClick={() => setEditing((open) => !open)}
+              >
+                Edit session
+              </button>
+              <EndSessionButton session={session} onEnded={reload} />
+            </>
+          )
+        }
       />
+      {active && editing && (
+        <div className="mb-5">
+          <EditSessionForm
+            session={session}
+            onCancel={closeEditor}
+            onSaved={() => {
+              void reload().then(closeEditor);
+            }}
+          />
+        </div>
+      )}
       {feeds.length === 0 ? (
         <Card title={active ? "No students yet — share the code" : "No students joined"}>
           {active ? (

@@ -1,9 +1,9 @@
 import { LANGUAGE_INFO } from "@observer/protocol";
-import { useCallback, useEffect, useMemo, useRef, useSyncExternalStore } from "react";
+import { useCallback, useEffect, useMemo, useRef, useState, useSyncExternalStore } from "react";
 import { Link, useNavigate, useParams } from "react-router";
 import { CodeEditor } from "../../../editor/CodeEditor.tsx";
 import { codeOf, switchLanguage } from "../../../editor/code-document.ts";
-import { LANGUAGE_SWITCH_ORIGIN } from "../../../editor/collab-editor.ts";
+import { type CollabEditor, LANGUAGE_SWITCH_ORIGIN } from "../../../editor/collab-editor.ts";
 import { LanguageSelect } from "../../../editor/LanguageSelect.tsx";
 import { SaveStateBadge } from "../../../editor/SaveStateBadge.tsx";
 import { colorFor } from "../../../live/colors.ts";
@@ -12,6 +12,7 @@ import type { StudentFeed } from "../../../live/student-feed.ts";
 import { useProviderState } from "../../../live/useLive.ts";
 import { RunPanel } from "../../../run/RunPanel.tsx";
 import { runBlocker } from "../../../run/run-availability.ts";
+import { isLive } from "../../../run/run-status.ts";
 import { useLanguages, useRunController } from "../../../run/useRunController.ts";
 import { Alert } from "../../../ui/Alert.tsx";
 import { ButtonLink, buttonClasses } from "../../../ui/Button.tsx";
@@ -30,7 +31,9 @@ const TYPING_MS = 3000;
  * and the student's terminal: their latest run live (the teacher can type into it), and a
  * button to run the student's code. The student sees the teacher's cursor (named, coloured)
  * and "viewing" / "typing".
- * Previous / next follow the dashboard's order (Alt+PageUp / Alt+PageDown).
+ * Previous / next follow the dashboard's order (Alt+PageUp / Alt+PageDown). The view opens
+ * with the focus on the student's name, not in their editor: a teacher's keys never land in
+ * a student's code by accident (Tab goes through the page; see TabEscape).
  */
 export default function FocusView() {
   const { studentId = "" } = useParams();
@@ -99,7 +102,10 @@ function Focus({
   const language = student.language ?? session.language;
   const readOnly = session.status === "ended" || connection.scope === "readonly" || !connection.everSynced;
   const typingTimer = useRef<ReturnType<typeof setTimeout> | null>(null);
+  const heading = useRef<HTMLHeadingElement>(null);
+  const [editor, setEditor] = useState<CollabEditor | null>(null);
   useTitle(`${student.name} · ${session.name}`);
+  useEffect(() => heading.current?.focus(), []);
 
   // The student's terminal: follows their latest run; Run runs their code as theirs.
   const runs = useRunController(session.id, feed.id);
@@ -109,7 +115,8 @@ function Focus({
   const languages = useLanguages();
   const blocker = runBlocker({ sessionEnded: session.status === "ended", language, languages });
   const run = useCallback(() => {
-    if (!blocker) void runs?.run(language, codeOf(feed.doc).toString());
+    if (!blocker && runs && !isLive(runs.getSnapshot().status))
+      void runs.run(language, codeOf(feed.doc).toString());
   }, [blocker, runs, language, feed]);
 
   // The student sees who is here and whether they are typing; nothing once the teacher leaves.
@@ -168,7 +175,11 @@ function Focus({
       <div className="flex flex-wrap items-center gap-x-4 gap-y-2">
         <div className="flex min-w-0 items-center gap-2.5 pl-1">
           <OnlineDot online={student.online} />
-          <h1 className="truncate text-2xl font-bold tracking-tight text-slate-900 dark:text-white">
+          <h1
+            ref={heading}
+            tabIndex={-1}
+            className="truncate text-2xl font-bold tracking-tight text-slate-900 outline-none dark:text-white"
+          >
             {student.name}
           </h1>
         </div>
@@ -209,7 +220,7 @@ function Focus({
               ariaLabel={`${student.name}’s ${LANGUAGE_INFO[language].label} code`}
               onLocalEdit={typing}
               onRun={run}
-              focusOnMount
+              onEditor={setEditor}
             />
           ) : (
             <div className="flex h-full items-center justify-center">
@@ -225,6 +236,8 @@ function Focus({
             runLabel="Run student’s code"
             label={`${student.name}’s terminal`}
             terminalLabel={`${student.name}’s terminal: their program's output; typing here sends input to it`}
+            onLeaveTerminal={() => editor?.focus()}
+            leaveLabel={`back to ${student.name}’s code`}
             className="h-80 lg:h-auto"
           />
         )}

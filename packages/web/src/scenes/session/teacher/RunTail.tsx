@@ -14,7 +14,7 @@ export const RunTail = memo(function RunTail({ run }: { run: RunSummary | null }
       className="h-[3.75rem] overflow-hidden border-t border-slate-200 bg-slate-100/70 px-3 py-1.5 dark:border-slate-800 dark:bg-[#181818]"
     >
       {lines.length === 0 ? (
-        <p className="text-[11px] leading-[15px] text-slate-400 italic dark:text-slate-500">
+        <p className="text-xs leading-4 text-slate-600 italic dark:text-slate-400">
           {run ? "No output" : "Not run yet"}
         </p>
       ) : (
