@@ -2,6 +2,7 @@ import { createRequire } from "node:module";
 import tailwindcss from "@tailwindcss/vite";
 import react from "@vitejs/plugin-react";
 import { defineConfig } from "vite";
+import { precompress } from "./vite-precompress.ts";
 
 /** The API server that `npm run dev` proxies to (the server's default port). */
 const apiServer = "http://127.0.0.1:8080";
@@ -15,7 +16,7 @@ const require = createRequire(import.meta.url);
 const monacoApi = require.resolve("monaco-editor/editor/editor.api");
 
 export default defineConfig({
-  plugins: [react(), tailwindcss()],
+  plugins: [react(), tailwindcss(), precompress()],
   resolve: {
     alias: [{ find: /^monaco-editor\/esm\/vs\/editor\/editor\.api\.js$/, replacement: monacoApi }],
   },
@@ -38,6 +39,13 @@ export default defineConfig({
         // only on session pages.
         codeSplitting: {
           groups: [
+            {
+              // Zod with its configuration (src/zod-jitless.ts) in one chunk that every schema's
+              // chunk imports: `jitless` is set before any schema exists, whatever the chunk order.
+              name: "zod",
+              test: /node_modules[\\/]zod[\\/]|src[\\/]zod-jitless\.ts$/,
+              priority: 4,
+            },
             {
               // Vite's preload helper rides with React, so no lazy chunk becomes a dependency of the shell.
               name: "react",

@@ -1,3 +1,5 @@
+// First: before any zod schema is built (see the module).
+import "./zod-jitless.ts";
 import { StrictMode } from "react";
 import { createRoot } from "react-dom/client";
 import { App } from "./App.tsx";

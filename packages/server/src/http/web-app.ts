@@ -20,6 +20,9 @@ const isApiPath = (url: string) =>
 /**
  * Serves the built web app from the API's port: hashed assets cached for a year, and every
  * other GET that is not an API path answered with index.html (client-side routes).
+ * The build writes `.br` and `.gz` beside each text asset (packages/web/vite-precompress.ts);
+ * they are sent by the request's Accept-Encoding (brotli first), with `Vary: Accept-Encoding`
+ * so a shared cache keeps the encodings apart, and the plain file to clients that take neither.
  */
 export async function registerWebApp(app: FastifyInstance, webDir: string | null, indexHtml: string | null) {
   if (webDir && indexHtml) {
@@ -28,9 +31,13 @@ export async function registerWebApp(app: FastifyInstance, webDir: string | null
       wildcard: false,
       index: false,
       cacheControl: false,
+      preCompressed: true,
+      // The compressed copies are found beside their file, not served under their own names.
+      globIgnore: ["**/*.br", "**/*.gz"],
       setHeaders(res, filePath) {
         const immutable = filePath.includes(`${path.sep}assets${path.sep}`);
         res.setHeader("cache-control", immutable ? "public, max-age=31536000, immutable" : "no-cache");
+        res.setHeader("vary", "accept-encoding");
       },
     });
   }

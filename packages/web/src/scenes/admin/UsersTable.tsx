@@ -66,7 +66,11 @@ export function UsersTable({
                 <tr key={user.id} className={user.active ? "" : "opacity-60"}>
                   <td className={`${TD} pl-5 font-medium text-slate-900 sm:pl-6 dark:text-white`}>
                     {user.name}
-                    {self && <span className="ml-2 text-xs font-normal text-slate-500">(you)</span>}
+                    {self && (
+                      <span className="ml-2 text-xs font-normal text-slate-500 dark:text-slate-400">
+                        (you)
+                      </span>
+                    )}
                   </td>
                   <td className={`${TD} text-slate-600 dark:text-slate-300`}>{user.email}</td>
                   <td className={TD}>

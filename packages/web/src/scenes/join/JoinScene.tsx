@@ -42,6 +42,7 @@ export function JoinScene() {
   const title = (error instanceof ApiError && FAILURES[error.code]) || "Could not join the session";
   return (
     <div className="mx-auto max-w-lg space-y-6">
+      <h1 className="sr-only">Join a session</h1>
       <Alert tone="error" title={title}>
         <p>{errorMessage(error)}</p>
         <p className="mt-2">
