@@ -22,6 +22,12 @@ export const ERRORS = {
   invalid_credentials: { status: 401, message: "The email or password is wrong." },
   account_deactivated: { status: 403, message: "This account has been deactivated." },
   forbidden: { status: 403, message: "You are not allowed to do this." },
+  setup_token_required: {
+    status: 403,
+    message:
+      "The first account of this server needs the setup token. Find it in the server log or in the file setup-token in its data folder.",
+  },
+  origin_not_allowed: { status: 403, message: "This request came from another site and was refused." },
   teacher_signup_closed: { status: 403, message: "Teacher sign-up is closed here. Ask an administrator." },
   teachers_only: { status: 403, message: "Only teachers can do this." },
   students_only: { status: 403, message: "Only students can join sessions." },
@@ -33,6 +39,10 @@ export const ERRORS = {
   rate_limited: { status: 429, message: "Too many requests. Wait a moment and try again." },
   login_throttled: { status: 429, message: "Too many failed logins for this account. Wait a few minutes." },
   internal_error: { status: 500, message: "Something went wrong on the server." },
+  storage_quota_exceeded: {
+    status: 507,
+    message: "Your storage for this session is full: your code is saved, but no more runs can be kept.",
+  },
   sandbox_unavailable: { status: 503, message: "Programs cannot run on this server right now." },
   language_unavailable: { status: 503, message: "This language is not installed on this server." },
   service_unavailable: { status: 503, message: "The server is shutting down or not ready." },

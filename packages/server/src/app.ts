@@ -1,13 +1,15 @@
+import path from "node:path";
 import cookie from "@fastify/cookie";
-import rateLimit from "@fastify/rate-limit";
 import { COLLAB_PATH, LIMITS } from "@observer/protocol";
 import Fastify, { type FastifyInstance } from "fastify";
 import { AccessTokens } from "./auth/access-tokens.ts";
+import { LiveSockets } from "./auth/live-sockets.ts";
 import { MemoryLoginThrottle, RedisLoginThrottle } from "./auth/login-throttle.ts";
+import { SetupToken } from "./auth/setup-token.ts";
 import { MemoryEventBus, RedisEventBus } from "./bus/event-bus.ts";
 import { SESSIONS_ENDED_TOPIC } from "./bus/session-events.ts";
 import { handleRunTerminal } from "./channel/run-terminal.ts";
-import { handleSessionChannel } from "./channel/session-channel.ts";
+import { handleSessionChannel, probeSessionChannel } from "./channel/session-channel.ts";
 import { CollabServer } from "./collab/collab-server.ts";
 import type { Config } from "./config.ts";
 import type { Ctx } from "./context.ts";
@@ -15,6 +17,7 @@ import { fail } from "./errors.ts";
 import { registerErrorHandling, sendError } from "./http/error-handler.ts";
 import { registerJsonBodyParser } from "./http/json-body.ts";
 import { registerMetrics } from "./http/metrics.ts";
+import { registerRateLimits } from "./http/rate-limits.ts";
 import { registerSecurityHeaders } from "./http/security-headers.ts";
 import { readIndexHtml, registerWebApp } from "./http/web-app.ts";
 import { exactPath, registerWebSockets, uuidPath } from "./http/websockets.ts";
@@ -28,6 +31,8 @@ import { systemRoutes } from "./routes/system.ts";
 import { registerRunMetrics } from "./runs/run-metrics.ts";
 import { markInterruptedRuns, RunService } from "./runs/run-service.ts";
 import { openDatabase } from "./storage/database.ts";
+import { registerStorageMetrics } from "./storage/storage-metrics.ts";
+import { StudentQuota } from "./storage/student-quota.ts";
 
 export interface Server {
   app: FastifyInstance;
@@ -57,6 +62,11 @@ export async function buildServer(config: Config): Promise<Server> {
     forceCloseConnections: "idle",
   });
 
+  if (config.trustProxy === true) {
+    app.log.warn(
+      "TRUST_PROXY=true: every client can choose its own address through X-Forwarded-For (rate limits and login throttling stop working). Give the proxy count or addresses instead.",
+    );
+  }
   const database = await openDatabase(config.database);
   const redis = config.redisUrl
     ? await connectRedis(config.redisUrl).catch(async (err) => {
@@ -73,6 +83,7 @@ export async function buildServer(config: Config): Promise<Server> {
     if (redis) await redis.quit();
   });
 
+  const storage = new StudentQuota(database.db, config.storage.studentQuotaBytes);
   const ctx: Ctx = {
     db: database.db,
     config,
@@ -85,11 +96,16 @@ export async function buildServer(config: Config): Promise<Server> {
           `${config.redisPrefix}login-failures:`,
         )
       : new MemoryLoginThrottle(config.rateLimits.loginFailuresPerAccount),
+    setupToken: new SetupToken(path.join(config.dataDir, "setup-token"), app.log),
     presence: new Presence(),
     bus,
+    sockets: new LiveSockets(config.maxSocketsPerUser, app.log),
     log: app.log,
-    runs: new RunService({ db: database.db, bus, config, log: app.log }),
+    runs: new RunService({ db: database.db, bus, config, log: app.log, storage }),
+    storage,
   };
+  if (!(await database.db.selectFrom("users").select("id").limit(1).executeTakeFirst()))
+    ctx.setupToken.issue();
   // One instance alone: a run the database still shows as under way died with the last process.
   if (!redis) await markInterruptedRuns(database.db);
   if (config.runs.prepareAtStart) {
@@ -101,12 +117,7 @@ export async function buildServer(config: Config): Promise<Server> {
   const indexHtml = readIndexHtml(config.webDir);
   await registerSecurityHeaders(app, { production: config.production, indexHtml });
   await app.register(cookie);
-  await app.register(rateLimit, {
-    global: false,
-    // With Redis, every server instance counts against the same limits.
-    ...(redis ? { redis, nameSpace: `${config.redisPrefix}rate-limit:` } : {}),
-    errorResponseBuilder: () => fail("rate_limited"),
-  });
+  await registerRateLimits(app, ctx, redis);
   app.addHook("onRequest", async (request, reply) => {
     // Bodies only as JSON: a form post or text body is refused before it is read.
     const type = request.headers["content-type"];
@@ -116,37 +127,49 @@ export async function buildServer(config: Config): Promise<Server> {
   });
 
   const collab = new CollabServer(ctx);
+  // Logout, deactivation, a role change or a removal here or on another instance: open sockets re-check.
+  await ctx.sockets.listen(bus);
   await bus.subscribe(SESSIONS_ENDED_TOPIC, (message) => {
     const { sessionId } = message as { sessionId: string };
-    collab.reconnectSession(sessionId);
+    // Edits in flight when the teacher pressed End are still taken for a moment, then read-only.
+    collab.sessionEnded(sessionId);
     ctx.runs.stopSession(sessionId);
   });
   // Save every open document, stop the programs and record how they ended, before the
   // sockets and the database close.
   app.addHook("preClose", () => Promise.all([collab.close(), ctx.runs.close()]).then(() => undefined));
-  registerWebSockets(app, [
-    {
-      match: exactPath(COLLAB_PATH),
-      maxPayload: 2 * LIMITS.codeBytes,
-      heartbeat: false,
-      accept: (ws, request) => collab.handle(ws, request),
-    },
-    {
-      match: uuidPath("/api/sessions/:id/channel"),
-      maxPayload: 8 * 1024,
-      heartbeat: true,
-      accept: (ws, _request, params) => handleSessionChannel(ctx, ws, params.id as string),
-    },
-    {
-      match: uuidPath("/api/runs/:runId/terminal"),
-      // One stdin message (16k characters, up to 4 bytes each as UTF-8) and its JSON.
-      maxPayload: 80 * 1024,
-      heartbeat: true,
-      accept: (ws, _request, params) => handleRunTerminal(ctx, ws, params.runId as string),
-    },
-  ]);
+  registerWebSockets(
+    app,
+    [
+      {
+        match: exactPath(COLLAB_PATH),
+        maxPayload: 2 * LIMITS.codeBytes,
+        // Pings notice a lost network long before Hocuspocus' idle timeout (presence goes offline).
+        heartbeat: true,
+        probe: (ws) => collab.probe(ws),
+        accept: (ws, request) => collab.handle(ws, request),
+      },
+      {
+        match: uuidPath("/api/sessions/:id/channel"),
+        maxPayload: 8 * 1024,
+        heartbeat: true,
+        probe: probeSessionChannel,
+        accept: (ws, _request, params) => handleSessionChannel(ctx, ws, params.id as string),
+      },
+      {
+        match: uuidPath("/api/runs/:runId/terminal"),
+        // One stdin message (16k characters, up to 4 bytes each as UTF-8) and its JSON.
+        maxPayload: 80 * 1024,
+        heartbeat: true,
+        accept: (ws, _request, params) => handleRunTerminal(ctx, ws, params.runId as string),
+      },
+    ],
+    { heartbeatMs: config.live.heartbeatMs },
+  );
 
-  registerRunMetrics(registerMetrics(app), ctx.runs);
+  const registry = registerMetrics(app, config.metricsToken);
+  registerRunMetrics(registry, ctx.runs);
+  registerStorageMetrics(registry, database.db, storage);
   systemRoutes(app, ctx);
   authRoutes(app, ctx);
   sessionRoutes(app, ctx);

@@ -18,17 +18,54 @@ export interface Config {
   readonly jwtSecret: string;
   /** Fastify's trustProxy: false, true, a hop count, or a list of addresses/CIDRs. */
   readonly trustProxy: boolean | number | string[];
+  /**
+   * Bearer token for GET /metrics. Null: /metrics answers only requests straight from the
+   * server's own machine (loopback, not through a proxy).
+   */
+  readonly metricsToken: string | null;
   readonly teacherSignup: "open" | "closed";
   readonly logLevel: "fatal" | "error" | "warn" | "info" | "debug" | "trace" | "silent";
   /** Folder of the built web app, or null to serve the API only. */
   readonly webDir: string | null;
   readonly rateLimits: {
-    /** Requests per minute per client address, whole API. */
+    /**
+     * Requests per minute to one API route per signed-in user; requests without a valid
+     * access token count per client address.
+     */
     readonly apiPerMinute: number;
-    /** Register/login requests per minute per client address. */
+    /** Register, login and refresh requests per minute per client address (each route its own count). */
     readonly authPerMinute: number;
-    /** Failed logins per account before further attempts get 429, per 15 minutes. */
+    /**
+     * Failed logins per account from one client address before that address gets 429 for the
+     * account, per 15 minutes; the account as a whole takes 10 times as many (login-throttle.ts).
+     */
     readonly loginFailuresPerAccount: number;
+  };
+  /** Live connections (WebSockets, collaboration). */
+  readonly live: {
+    /**
+     * Interval of the ws-level pings on every socket; a socket that has not answered the last
+     * ping by the next one is dropped (so a lost network shows as offline within 2 intervals).
+     */
+    readonly heartbeatMs: number;
+    /**
+     * After a session ends, its documents still take edits for this long (those in flight when
+     * the teacher pressed End), then turn read-only.
+     */
+    readonly sessionEndGraceMs: number;
+  };
+  /**
+   * WebSockets one user may hold open on one instance, all kinds together (a teacher's
+   * dashboard holds one collaboration socket, the session channel and run terminals).
+   */
+  readonly maxSocketsPerUser: number;
+  /** What each student may store per session. */
+  readonly storage: {
+    /**
+     * Bytes of history and stored run output per student and session; past it old output is
+     * cut to its tail, the history compacted, then new runs refused (storage/student-quota.ts).
+     */
+    readonly studentQuotaBytes: number;
   };
   /** Running students' programs. */
   readonly runs: {
@@ -42,7 +79,7 @@ export interface Config {
     readonly limits: Partial<RunLimits>;
     /** Check the sandbox and start warm launchers when the server starts, not at the first run. */
     readonly prepareAtStart: boolean;
-    /** Program runs per minute per client address (POST .../runs). */
+    /** Program runs per minute per user and session (POST .../runs). */
     readonly perMinute: number;
   };
 }

@@ -38,7 +38,7 @@ const envSchema = z.object({
   LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
   OBSERVER_WEB_DIR: z.string().optional(),
   OBSERVER_RATE_LIMIT_API: intString(1, 1_000_000).default(1200),
-  OBSERVER_RATE_LIMIT_AUTH: intString(1, 1_000_000).default(200),
+  OBSERVER_RATE_LIMIT_AUTH: intString(1, 1_000_000).default(1000),
   OBSERVER_LOGIN_FAILURES: intString(1, 1000).default(10),
   OBSERVER_SANDBOX: z.enum(["bwrap", "none"]).default("bwrap"),
   OBSERVER_BWRAP: z.string().regex(/^\//, "must be an absolute path").optional(),
@@ -48,6 +48,11 @@ const envSchema = z.object({
   OBSERVER_RUN_PROCESSES: z.string().optional(),
   OBSERVER_RUN_OUTPUT: z.string().optional(),
   OBSERVER_RATE_LIMIT_RUNS: intString(1, 1_000_000).default(120),
+  OBSERVER_STUDENT_QUOTA_MB: intString(2, 100_000).default(50),
+  OBSERVER_METRICS_TOKEN: z.string().min(16, "must be at least 16 characters").max(512).optional(),
+  OBSERVER_WS_HEARTBEAT_MS: intString(1000, 120_000).default(10_000),
+  OBSERVER_SESSION_END_GRACE_MS: intString(0, 60_000).default(3000),
+  OBSERVER_MAX_SOCKETS_PER_USER: intString(1, 10_000).default(20),
 });
 
 /** Parses TRUST_PROXY: "true"/"false", a hop count, or a comma-separated list of addresses. */
@@ -94,6 +99,14 @@ export function loadConfig(env: NodeJS.ProcessEnv): ConfigResult {
       ],
     };
   }
+  if (production && e.TRUST_PROXY === "true") {
+    return {
+      ok: false,
+      problems: [
+        "TRUST_PROXY: 'true' trusts every X-Forwarded-For entry, and nginx appends to what the client sent, so each client picks its own address (rate limits and login throttling then stop working). Give the number of proxies in front (1 for one nginx) or their addresses (e.g. 127.0.0.1); it is refused when NODE_ENV=production",
+      ],
+    };
+  }
   let runLimits: Partial<RunLimits>;
   try {
     runLimits = parseLimitSettings({
@@ -126,6 +139,7 @@ export function loadConfig(env: NodeJS.ProcessEnv): ConfigResult {
     redisPrefix: e.REDIS_PREFIX,
     jwtSecret: e.JWT_SECRET ?? persistedJwtSecret(dataDir),
     trustProxy: parseTrustProxy(e.TRUST_PROXY),
+    metricsToken: e.OBSERVER_METRICS_TOKEN ?? null,
     teacherSignup: e.OBSERVER_TEACHER_SIGNUP,
     logLevel: e.LOG_LEVEL,
     webDir: existsSync(path.join(webDir, "index.html")) ? webDir : null,
@@ -134,6 +148,12 @@ export function loadConfig(env: NodeJS.ProcessEnv): ConfigResult {
       authPerMinute: e.OBSERVER_RATE_LIMIT_AUTH,
       loginFailuresPerAccount: e.OBSERVER_LOGIN_FAILURES,
     },
+    live: {
+      heartbeatMs: e.OBSERVER_WS_HEARTBEAT_MS,
+      sessionEndGraceMs: e.OBSERVER_SESSION_END_GRACE_MS,
+    },
+    maxSocketsPerUser: e.OBSERVER_MAX_SOCKETS_PER_USER,
+    storage: { studentQuotaBytes: e.OBSERVER_STUDENT_QUOTA_MB * 1024 * 1024 },
     runs: {
       sandbox: e.OBSERVER_SANDBOX,
       bwrapPath: e.OBSERVER_BWRAP ?? null,

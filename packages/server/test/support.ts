@@ -56,10 +56,14 @@ export function testConfig(overrides: Partial<Config> = {}, database?: DatabaseC
     redisPrefix: `observer-test-${randomBytes(4).toString("hex")}:`,
     jwtSecret: "test-secret-that-is-long-enough-for-hs256-signing",
     trustProxy: false,
+    metricsToken: null,
     teacherSignup: "open",
     logLevel: "silent",
     webDir: null,
     rateLimits: { apiPerMinute: 10_000, authPerMinute: 10_000, loginFailuresPerAccount: 10 },
+    live: { heartbeatMs: 10_000, sessionEndGraceMs: 500 },
+    maxSocketsPerUser: 20,
+    storage: { studentQuotaBytes: 50 * 1024 * 1024 },
     // The sandbox is checked at the first run: most test servers never run code.
     runs: {
       sandbox: "bwrap",
