@@ -23,34 +23,39 @@ export function bearerToken(header: string | undefined): string | null {
   return match?.[1] ?? null;
 }
 
-/**
- * Verifies an access token and checks, in one query, that its user still exists and is
- * active, that its login was not revoked, and that the token itself was not logged out.
- */
-export async function authenticate(db: Db, tokens: AccessTokens, token: string): Promise<Actor> {
-  const claims: AccessClaims = await tokens.verify(token);
+/** The user of a login as stored now, or a refusal: gone, deactivated, revoked or logged out. */
+async function liveLogin(db: Db, login: { userId: string; familyId: string; jti: string }) {
   const row = await db
     .selectFrom("users")
     .leftJoin("refresh_families as f", (join) =>
-      join.onRef("f.user_id", "=", "users.id").on("f.id", "=", claims.fid),
+      join.onRef("f.user_id", "=", "users.id").on("f.id", "=", login.familyId),
     )
     .select([
-      "users.id",
       "users.email",
       "users.name",
       "users.role",
       "users.active",
       "f.id as family_id",
       "f.revoked_at",
-      sql<boolean>`exists (select 1 from revoked_access_tokens r where r.jti = ${claims.jti})`.as("denied"),
+      sql<boolean>`exists (select 1 from revoked_access_tokens r where r.jti = ${login.jti})`.as("denied"),
     ])
-    .where("users.id", "=", claims.sub)
+    .where("users.id", "=", login.userId)
     .executeTakeFirst();
   if (!row) throw fail("token_invalid");
   if (!row.active) throw fail("account_deactivated");
   if (row.family_id === null || row.revoked_at !== null || row.denied) throw fail("token_invalid");
+  return row;
+}
+
+/**
+ * Verifies an access token and checks, in one query, that its user still exists and is
+ * active, that its login was not revoked, and that the token itself was not logged out.
+ */
+export async function authenticate(db: Db, tokens: AccessTokens, token: string): Promise<Actor> {
+  const claims: AccessClaims = await tokens.verify(token);
+  const row = await liveLogin(db, { userId: claims.sub, familyId: claims.fid, jti: claims.jti });
   return {
-    id: row.id,
+    id: claims.sub,
     email: row.email,
     name: row.name,
     role: row.role,
@@ -67,23 +72,6 @@ export async function authenticate(db: Db, tokens: AccessTokens, token: string):
  * and name they have now; throws `token_invalid` (401) or `account_deactivated` (403).
  */
 export async function recheckActor(db: Db, actor: Actor): Promise<Actor> {
-  const row = await db
-    .selectFrom("users")
-    .leftJoin("refresh_families as f", (join) =>
-      join.onRef("f.user_id", "=", "users.id").on("f.id", "=", actor.familyId),
-    )
-    .select([
-      "users.name",
-      "users.role",
-      "users.active",
-      "f.id as family_id",
-      "f.revoked_at",
-      sql<boolean>`exists (select 1 from revoked_access_tokens r where r.jti = ${actor.jti})`.as("denied"),
-    ])
-    .where("users.id", "=", actor.id)
-    .executeTakeFirst();
-  if (!row) throw fail("token_invalid");
-  if (!row.active) throw fail("account_deactivated");
-  if (row.family_id === null || row.revoked_at !== null || row.denied) throw fail("token_invalid");
+  const row = await liveLogin(db, { userId: actor.id, familyId: actor.familyId, jti: actor.jti });
   return { ...actor, name: row.name, role: row.role };
 }

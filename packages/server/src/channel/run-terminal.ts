@@ -5,14 +5,14 @@ import {
   runTerminalClientMessageSchema,
 } from "@observer/protocol";
 import type { WebSocket } from "ws";
-import { type Actor, recheckActor } from "../auth/actor.ts";
-import { type LiveSocket, revokedCloseReason, tooManySocketsReason } from "../auth/live-sockets.ts";
+import type { Actor } from "../auth/actor.ts";
+import { type LiveSocket, tooManySocketsReason } from "../auth/live-sockets.ts";
 import { runAccess } from "../commands/run-access.ts";
 import type { Ctx } from "../context.ts";
 import type { RunResult } from "../exec/index.ts";
 import { isParticipant } from "../queries/sessions.ts";
 import { followRemoteRun } from "../runs/run-relay.ts";
-import { authenticateSocket } from "./socket-auth.ts";
+import { authenticateSocket, recheckSocket } from "./socket-auth.ts";
 
 const AUTH_TIMEOUT_MS = 5000;
 /** Messages a client may send before its attach completes (kept, then applied in order). */
@@ -76,18 +76,11 @@ export function handleRunTerminal(ctx: Ctx, ws: WebSocket, runId: string): void 
   };
 
   /** After a revocation: a lost login, a lost membership or a lost teaching role closes the terminal. */
-  const recheck = async (self: Actor) => {
-    let fresh: Actor;
-    try {
-      fresh = await recheckActor(ctx.db, self);
-    } catch (err) {
-      const { code, reason } = revokedCloseReason(err);
-      ws.close(code, reason);
-      return;
-    }
-    const again = await mayFollow(ctx, fresh, runId);
-    if (!again.found || !again.allowed) ws.close(CLOSE_CODES.forbidden, "Forbidden");
-  };
+  const recheck = (self: Actor) =>
+    recheckSocket(ctx, ws, self, async (fresh) => {
+      const again = await mayFollow(ctx, fresh, runId);
+      return again.found && again.allowed;
+    });
 
   const start = async (token: string) => {
     const checkedAt = Date.now();

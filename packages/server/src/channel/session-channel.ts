@@ -6,8 +6,8 @@ import {
   RUN_TAIL_CHARS,
 } from "@observer/protocol";
 import type { WebSocket } from "ws";
-import { type Actor, recheckActor } from "../auth/actor.ts";
-import { type LiveSocket, revokedCloseReason, tooManySocketsReason } from "../auth/live-sockets.ts";
+import type { Actor } from "../auth/actor.ts";
+import { type LiveSocket, tooManySocketsReason } from "../auth/live-sockets.ts";
 import { sessionTopic } from "../bus/session-events.ts";
 import { sessionAccess } from "../commands/session-access.ts";
 import type { Ctx } from "../context.ts";
@@ -15,7 +15,7 @@ import { latestRunsOfSession } from "../exec/index.ts";
 import { listParticipants } from "../queries/sessions.ts";
 import { summarizeRunRow } from "../runs/run-summary.ts";
 import { lastEdits } from "../storage/documents.ts";
-import { authenticateSocket } from "./socket-auth.ts";
+import { authenticateSocket, recheckSocket } from "./socket-auth.ts";
 
 const AUTH_TIMEOUT_MS = 5000;
 const MAX_MESSAGE_BYTES = 8 * 1024;
@@ -74,19 +74,12 @@ export function handleSessionChannel(ctx: Ctx, ws: WebSocket, sessionId: string)
   );
 
   /** After a revocation: a lost login, a lost membership or a changed role closes the channel. */
-  const recheck = async (self: Actor) => {
-    let fresh: Actor;
-    try {
-      fresh = await recheckActor(ctx.db, self);
-    } catch (err) {
-      const { code, reason } = revokedCloseReason(err);
-      ws.close(code, reason);
-      return;
-    }
-    const access = await sessionAccess(ctx, fresh, sessionId).catch(() => null);
-    // A teacher demoted to student sees the student view (or nothing) after reconnecting.
-    if (!access || access.manage !== asTeacher) ws.close(CLOSE_CODES.forbidden, "Forbidden");
-  };
+  const recheck = (self: Actor) =>
+    recheckSocket(ctx, ws, self, async (fresh) => {
+      const access = await sessionAccess(ctx, fresh, sessionId).catch(() => null);
+      // A teacher demoted to student sees the student view (or nothing) after reconnecting.
+      return access !== null && access.manage === asTeacher;
+    });
 
   const start = async (token: string) => {
     const checkedAt = Date.now();

@@ -1,6 +1,7 @@
 import { CLOSE_CODES } from "@observer/protocol";
 import type { WebSocket } from "ws";
-import { type Actor, authenticate } from "../auth/actor.ts";
+import { type Actor, authenticate, recheckActor } from "../auth/actor.ts";
+import { revokedCloseReason } from "../auth/live-sockets.ts";
 import type { Ctx } from "../context.ts";
 import { AppError } from "../errors.ts";
 
@@ -16,4 +17,26 @@ export async function authenticateSocket(ctx: Ctx, ws: WebSocket, token: string)
     ws.close(status === 403 ? CLOSE_CODES.forbidden : CLOSE_CODES.unauthorized, "Unauthorized");
     return null;
   }
+}
+
+/**
+ * Re-checks a socket's caller after a revocation: closes it with the revocation's code when
+ * the login has ended, or 4403 when `stillAllowed` says the caller as they are now may no
+ * longer use it.
+ */
+export async function recheckSocket(
+  ctx: Ctx,
+  ws: WebSocket,
+  actor: Actor,
+  stillAllowed: (fresh: Actor) => Promise<boolean>,
+): Promise<void> {
+  let fresh: Actor;
+  try {
+    fresh = await recheckActor(ctx.db, actor);
+  } catch (err) {
+    const { code, reason } = revokedCloseReason(err);
+    ws.close(code, reason);
+    return;
+  }
+  if (!(await stillAllowed(fresh))) ws.close(CLOSE_CODES.forbidden, "Forbidden");
 }
