@@ -5,7 +5,8 @@ import { ApiError, errorMessage } from "../../api/errors.ts";
 import { Alert } from "../../ui/Alert.tsx";
 import { Button } from "../../ui/Button.tsx";
 import { SelectField, TextAreaField, TextField } from "../../ui/fields.tsx";
-import { DEFAULT_RUN_TIME, RUN_TIME_CHOICES, runTimeLabel } from "./run-time-choices.ts";
+import { RunTimeField } from "./RunTimeField.tsx";
+import { DEFAULT_RUN_TIME } from "./run-time-choices.ts";
 
 const FIELDS = ["name", "language", "starterCode", "runTimeLimitSeconds"] as const;
 
@@ -74,19 +75,11 @@ export function CreateSessionForm({ onCreated }: { onCreated: (session: Session)
             </option>
           ))}
         </SelectField>
-        <SelectField
-          label="Time per run"
-          name="runTimeLimitSeconds"
-          value={String(runTime)}
-          onChange={(e) => setRunTime(Number(e.target.value))}
+        <RunTimeField
+          value={runTime}
+          onChange={setRunTime}
           error={apiError?.issueFor("runTimeLimitSeconds")}
-        >
-          {RUN_TIME_CHOICES.map((seconds) => (
-            <option key={seconds} value={seconds}>
-              {runTimeLabel(seconds)}
-            </option>
-          ))}
-        </SelectField>
+        />
       </div>
       <TextAreaField
         label="Starter code (optional)"

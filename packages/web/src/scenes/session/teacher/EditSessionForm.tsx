@@ -4,8 +4,8 @@ import { api } from "../../../api/client.ts";
 import { ApiError, errorMessage } from "../../../api/errors.ts";
 import { Alert } from "../../../ui/Alert.tsx";
 import { Button } from "../../../ui/Button.tsx";
-import { SelectField, TextAreaField, TextField } from "../../../ui/fields.tsx";
-import { RUN_TIME_CHOICES, runTimeLabel } from "../../home/run-time-choices.ts";
+import { TextAreaField, TextField } from "../../../ui/fields.tsx";
+import { RunTimeField } from "../../home/RunTimeField.tsx";
 
 const FIELDS = ["name", "starterCode", "runTimeLimitSeconds"] as const;
 
@@ -29,7 +29,6 @@ export function EditSessionForm({
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<unknown>(null);
   const form = useRef<HTMLFormElement>(null);
-  const choices = [...new Set([...RUN_TIME_CHOICES, session.runTimeLimitSeconds])].sort((a, b) => a - b);
 
   useEffect(() => form.current?.querySelector("input")?.focus(), []);
 
@@ -76,19 +75,11 @@ export function EditSessionForm({
           onChange={(e) => setName(e.target.value)}
           error={apiError?.issueFor("name")}
         />
-        <SelectField
-          label="Time per run"
-          name="runTimeLimitSeconds"
-          value={String(runTime)}
-          onChange={(e) => setRunTime(Number(e.target.value))}
+        <RunTimeField
+          value={runTime}
+          onChange={setRunTime}
           error={apiError?.issueFor("runTimeLimitSeconds")}
-        >
-          {choices.map((seconds) => (
-            <option key={seconds} value={seconds}>
-              {runTimeLabel(seconds)}
-            </option>
-          ))}
-        </SelectField>
+        />
       </div>
       <TextAreaField
         label="Starter code"
