@@ -15,10 +15,12 @@ export function StorageNotice({ live }: { live: StudentDocument }) {
   useEffect(() => live.onStorageNotice(setMessage), [live]);
   if (!message || dismissed) return null;
   return (
-    <Alert tone="info" title="Storage for this session is full" className="py-2">
-      <div className="flex flex-wrap items-center justify-between gap-x-4 gap-y-2">
-        <span data-testid="storage-notice">{message}</span>
-        <Button variant="ghost" className="px-3 py-1" onClick={() => setDismissed(true)}>
+    <Alert tone="info" className="py-2">
+      <div className="flex items-center gap-4">
+        <span data-testid="storage-notice" className="min-w-0 flex-1">
+          {message}
+        </span>
+        <Button variant="ghost" className="shrink-0 px-3 py-1" onClick={() => setDismissed(true)}>
           Dismiss
         </Button>
       </div>
