@@ -50,7 +50,15 @@ export function AuthProvider({ children }: { children: ReactNode }) {
   useEffect(
     () =>
       api.onExpired(() =>
-        setStatus((s) => (s.kind === "anonymous" ? s : { kind: "anonymous", loggedOut: loggingOut.current })),
+        setStatus((s) =>
+          s.kind === "anonymous"
+            ? s
+            : {
+                kind: "anonymous",
+                loggedOut: loggingOut.current,
+                ended: s.kind === "authenticated" && !loggingOut.current,
+              },
+        ),
       ),
     [],
   );

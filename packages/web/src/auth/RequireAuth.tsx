@@ -21,7 +21,9 @@ export function RequireAuth({ roles }: { roles?: readonly Role[] }) {
     // After "Log out" the login page starts afresh; a lost login brings the user back here.
     if (status.loggedOut) return <Navigate to="/login" replace />;
     const next = location.pathname + location.search;
-    return <Navigate to={authPath("/login", next)} replace />;
+    return (
+      <Navigate to={authPath("/login", next)} replace state={status.ended ? { loginEnded: true } : null} />
+    );
   }
   if (roles && !roles.includes(status.user.role)) return <NotAllowed />;
   return <Outlet />;

@@ -8,6 +8,8 @@ export type AuthStatus =
       kind: "anonymous";
       /** The user logged out here (so the login page has no page to return to). */
       loggedOut?: boolean;
+      /** A login in use here ended elsewhere (logout, revoked, expired): the login page says so. */
+      ended?: boolean;
     }
   | { kind: "authenticated"; user: User }
   | { kind: "unreachable"; message: string };

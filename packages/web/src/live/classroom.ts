@@ -6,6 +6,7 @@ import {
   type RosterEntry,
 } from "@observer/protocol";
 import * as encoding from "lib0/encoding";
+import { stopWhenRevoked } from "./revoked-socket.ts";
 import { type ChannelStatus, SessionChannel } from "./session-channel.ts";
 import { StudentFeed } from "./student-feed.ts";
 
@@ -87,9 +88,20 @@ export class Classroom {
       },
     });
     this.keepalive = setInterval(() => this.ping(), KEEPALIVE_MS);
+    this.stopWatchingRevocation = stopWhenRevoked(this.socket, null, {
+      refresh: () => {},
+      onRevoked: () => {
+        this.revoked = true;
+        this.notify();
+      },
+    });
   }
 
+  private readonly stopWatchingRevocation: () => void;
+
   private socketStarted = false;
+  /** The shared collab socket was closed for good with 4403 (no longer the session's teacher). */
+  revoked = false;
 
   private add(entry: RosterEntry): boolean {
     const existing = this.feeds.get(entry.userId);
@@ -192,6 +204,7 @@ export class Classroom {
     clearInterval(this.keepalive);
     if (this.editTimer !== null) clearTimeout(this.editTimer);
     this.channel.dispose();
+    this.stopWatchingRevocation();
     for (const unsubscribe of this.unsubscribers) unsubscribe();
     for (const feed of this.feeds.values()) feed.dispose();
     this.feeds.clear();

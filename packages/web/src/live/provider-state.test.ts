@@ -8,6 +8,7 @@ const base: ProviderState = {
   unsyncedChanges: 0,
   scope: "read-write",
   refused: null,
+  revoked: null,
   changesRefused: false,
   browserOnline: true,
 };

@@ -17,6 +17,8 @@ export interface ProviderState {
   scope: "read-write" | "readonly" | null;
   /** Why the server refused the document ("Unauthorized", "Forbidden"), if it did. */
   refused: string | null;
+  /** The server closed the socket for good: 4403 (no longer allowed) or 4401 (the login ended). */
+  revoked: number | null;
   /**
    * The server refused changes made here (the document turned read-only, e.g. the session
    * ended): they exist only in this browser. Cleared once everything is acknowledged.
@@ -60,6 +62,7 @@ export class ProviderWatcher {
       unsyncedChanges: provider.unsyncedChanges,
       scope: provider.authorizedScope ?? null,
       refused: null,
+      revoked: null,
       changesRefused: false,
       browserOnline: typeof navigator === "undefined" || navigator.onLine !== false,
     };
@@ -111,6 +114,13 @@ export class ProviderWatcher {
   private readonly onRefused = ({ reason }: { reason: string }) =>
     this.set({ refused: reason || "Forbidden" });
   private readonly onClose = () => this.set({ synced: false });
+  /** The socket was closed for good (see `stopWhenRevoked`): nothing will reconnect it. */
+  revoked(code: number): void {
+    this.set({
+      revoked: code,
+      refused: this.state.refused ?? (code === 4403 ? "Forbidden" : "Unauthorized"),
+    });
+  }
   private readonly onNetwork = () => this.set({ browserOnline: navigator.onLine !== false });
 
   readonly getSnapshot = (): ProviderState => this.state;

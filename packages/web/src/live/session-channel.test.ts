@@ -79,6 +79,26 @@ describe("SessionChannel", () => {
     channel.dispose();
   });
 
+  it("refreshes once after 4401, and stops when the refreshed token is refused too", async () => {
+    const asked: boolean[] = [];
+    const { channel, statuses } = start(async (force) => {
+      asked.push(force);
+      return force ? "fresh" : "t1";
+    });
+    await flush();
+    latest().open();
+    latest().serverCloses(4401);
+    await vi.advanceTimersByTimeAsync(reconnectDelay(0, { random: () => 1 }));
+    expect(FakeSocket.all).toHaveLength(2);
+    latest().open();
+    latest().serverCloses(4401);
+    await vi.advanceTimersByTimeAsync(60_000);
+    expect(FakeSocket.all).toHaveLength(2);
+    expect(asked).toEqual([false, true]);
+    expect(statuses.at(-1)).toBe("refused");
+    channel.dispose();
+  });
+
   it("stops for good when refused (4403) or when the login is gone", async () => {
     const refused = start();
     await flush();

@@ -35,7 +35,8 @@ export interface SessionChannelOptions {
  * - At most one socket at a time; the first message on each is `{type:"auth", token}` with
  *   a token fresh enough (refreshed when the server closed the last one with 4401).
  * - Any other close reconnects with exponential backoff and jitter, at once when the
- *   browser comes back online; 4403 (not a member) and a lost login stop it for good.
+ *   browser comes back online; 4403 (not a member), a lost login and a 4401 right after a
+ *   refresh stop it for good.
  * - After `dispose()` nothing is called back and no socket stays open.
  */
 export class SessionChannel {
@@ -44,6 +45,8 @@ export class SessionChannel {
   private attempt = 0;
   private timer: ReturnType<typeof setTimeout> | null = null;
   private forceRefresh = false;
+  /** The current socket was opened with a token refreshed after a 4401. */
+  private usedRefreshed = false;
   private disposed = false;
   private readonly WebSocketImpl: WebSocketLike;
 
@@ -75,6 +78,7 @@ export class SessionChannel {
       this.setStatus("refused");
       return;
     }
+    this.usedRefreshed = this.forceRefresh;
     this.forceRefresh = false;
     const socket = new this.WebSocketImpl(
       `${this.options.baseUrl}${sessionChannelPath(this.options.sessionId)}`,
@@ -86,7 +90,11 @@ export class SessionChannel {
       if (this.socket !== socket) return;
       this.socket = null;
       if (this.disposed) return;
-      if (event.code === CLOSE_CODES.forbidden) {
+      // 4403: no longer allowed; 4401 even with a newly refreshed token: one refresh only.
+      if (
+        event.code === CLOSE_CODES.forbidden ||
+        (event.code === CLOSE_CODES.unauthorized && this.usedRefreshed)
+      ) {
         this.setStatus("refused");
         return;
       }
@@ -106,6 +114,7 @@ export class SessionChannel {
     }
     if (message.type === "ready") {
       this.attempt = 0;
+      this.usedRefreshed = false;
       this.setStatus("open");
     }
     this.options.onMessage(message);

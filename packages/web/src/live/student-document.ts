@@ -5,6 +5,7 @@ import { Awareness } from "y-protocols/awareness";
 import * as Y from "yjs";
 import { ProviderWatcher } from "./provider-state.ts";
 import { reopenWhenClosed } from "./reopen.ts";
+import { stopWhenRevoked } from "./revoked-socket.ts";
 import { storageNoticeMessage } from "./storage-notice.ts";
 
 /**
@@ -32,6 +33,9 @@ export class StudentDocument {
   readonly provider: HocuspocusProvider;
   readonly watcher: ProviderWatcher;
   private readonly stopReopening: () => void;
+  private readonly stopWatchingRevocation: () => void;
+  /** The server closed the socket with 4401: the next token is a newly refreshed one. */
+  private forceRefresh = false;
   private local: IndexeddbPersistence | null;
   private localPending = false;
 
@@ -39,7 +43,8 @@ export class StudentDocument {
     baseUrl: string;
     sessionId: string;
     user: AwarenessUser;
-    token: () => Promise<string>;
+    /** The access token; `force` asks for a newly refreshed one (the server refused the last). */
+    token: (force: boolean) => Promise<string>;
   }) {
     const name = studentDocumentName(options.sessionId, options.user.id);
     this.local =
@@ -63,10 +68,20 @@ export class StudentDocument {
       name,
       document: this.doc,
       awareness: this.awareness,
-      token: options.token,
+      token: () => {
+        const force = this.forceRefresh;
+        this.forceRefresh = false;
+        return options.token(force);
+      },
     });
     this.watcher = new ProviderWatcher(this.provider);
     this.stopReopening = reopenWhenClosed(this.provider);
+    this.stopWatchingRevocation = stopWhenRevoked(this.socket, this.provider, {
+      refresh: () => {
+        this.forceRefresh = true;
+      },
+      onRevoked: (code) => this.watcher.revoked(code),
+    });
     this.doc.on("update", this.onUpdate);
     this.provider.on("unsyncedChanges", this.onUnsynced);
     this.provider.attach();
@@ -127,6 +142,7 @@ export class StudentDocument {
   dispose(): void {
     if (typeof window !== "undefined") window.removeEventListener("online", this.reconnectNow);
     this.stopReopening();
+    this.stopWatchingRevocation();
     this.doc.off("update", this.onUpdate);
     this.watcher.dispose();
     void this.local?.destroy();

@@ -145,6 +145,21 @@ describe("RunConnection", () => {
     expect(other.seen.refusals).toEqual(["forbidden"]);
   });
 
+  it("refreshes only once: a 4401 on the refreshed token ends it as unauthorized", async () => {
+    const token = vi.fn(async (force: boolean) => (force ? "fresh" : "stale"));
+    const { seen } = connect(token);
+    await flush();
+    latest().open();
+    latest().serverCloses(4401);
+    await vi.advanceTimersByTimeAsync(1000);
+    latest().open();
+    latest().serverCloses(4401);
+    await vi.advanceTimersByTimeAsync(60_000);
+    expect(seen.refusals).toEqual(["unauthorized"]);
+    expect(FakeSocket.all).toHaveLength(2);
+    expect(token.mock.calls).toEqual([[false], [true]]);
+  });
+
   it("stops when the login is gone, and says nothing after dispose()", async () => {
     const gone = connect(async () => null);
     await flush();

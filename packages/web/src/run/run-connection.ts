@@ -40,7 +40,7 @@ export interface RunConnectionOptions {
  * - The server replays the output from the start on every connection: characters already
  *   handed to `onOutput` are skipped, so a dropped socket neither loses nor repeats output.
  * - A close before `exit` reconnects with backoff (with a refreshed token after 4401);
- *   4403 / 4404 end it (`onRefused`). After `exit`, a refusal or `dispose()`, nothing more is
+ *   4403 / 4404, and a 4401 right after that refresh, end it (`onRefused`). After `exit`, a refusal or `dispose()`, nothing more is
  *   called back and no socket stays open.
  * - Messages sent while the socket is not open wait for it (the latest size only).
  */
@@ -50,6 +50,8 @@ export class RunConnection {
   private attempt = 0;
   private timer: ReturnType<typeof setTimeout> | null = null;
   private forceRefresh = false;
+  /** The current socket was opened with a token refreshed after a 4401 and has heard nothing yet. */
+  private usedRefreshed = false;
   private over = false;
   /** Characters of output handed on so far. */
   private received = 0;
@@ -116,6 +118,7 @@ export class RunConnection {
       this.options.onRefused?.("unauthorized");
       return;
     }
+    this.usedRefreshed = this.forceRefresh;
     this.forceRefresh = false;
     const socket = new this.WebSocketImpl(`${this.options.baseUrl}${runTerminalPath(this.options.runId)}`);
     this.socket = socket;
@@ -144,6 +147,12 @@ export class RunConnection {
         this.options.onRefused?.(event.code === CLOSE_CODES.forbidden ? "forbidden" : "notFound");
         return;
       }
+      // Refused again right after a refresh: the login is gone (one refresh only, no loop).
+      if (event.code === CLOSE_CODES.unauthorized && this.usedRefreshed) {
+        this.finish();
+        this.options.onRefused?.("unauthorized");
+        return;
+      }
       if (event.code === CLOSE_CODES.unauthorized) this.forceRefresh = true;
       this.scheduleReconnect();
     };
@@ -153,6 +162,7 @@ export class RunConnection {
     if (this.over) return;
     const message = parseSocketMessage(runTerminalServerMessageSchema, data);
     if (!message) return;
+    this.usedRefreshed = false;
     switch (message.type) {
       case "output": {
         const start = this.streamed;

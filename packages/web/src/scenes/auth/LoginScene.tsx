@@ -1,5 +1,5 @@
 import { type FormEvent, useState } from "react";
-import { Link, Navigate, useNavigate, useSearchParams } from "react-router";
+import { Link, Navigate, useLocation, useNavigate, useSearchParams } from "react-router";
 import { ApiError, errorMessage } from "../../api/errors.ts";
 import { useAuth } from "../../auth/auth-context.ts";
 import { authPath, safeNext } from "../../auth/next-path.ts";
@@ -17,6 +17,8 @@ export function LoginScene() {
   const { status, login } = useAuth();
   const navigate = useNavigate();
   const [params] = useSearchParams();
+  // Set by RequireAuth when a login in use here ended (logged out elsewhere, revoked, expired).
+  const loginEnded = (useLocation().state as { loginEnded?: boolean } | null)?.loginEnded === true;
   const next = safeNext(params.get("next"));
   const [email, setEmail] = useState("");
   const [password, setPassword] = useState("");
@@ -47,6 +49,9 @@ export function LoginScene() {
       subtitle={joining ? "Log in to join the session." : "Welcome back. Your classes are waiting."}
     >
       <form onSubmit={submit} noValidate className="space-y-5" aria-label="Log in">
+        {loginEnded && error === null && (
+          <Alert tone="warning">Your login has ended. Please log in again.</Alert>
+        )}
         {error !== null && (
           <Alert tone="error">
             {apiError && apiError.otherIssues(FIELDS).length === 0 && apiError.issues.length > 0

@@ -49,7 +49,7 @@ export default function StudentWorkspace({ session: initial, user }: { session: 
   // A run someone else (the teacher) started for this student while they were here.
   const [startedForMe, setStartedForMe] = useState<RunSummary | null>(null);
   useTitle(session.name);
-  useSessionChannel(initial.id, (message) => {
+  const channelStatus = useSessionChannel(initial.id, (message) => {
     if (message.type === "session_ended") setEndedAt(message.endedAt);
     else if (message.type === "session_updated") setLoaded(message.session);
     else if (message.type === "run_update") {
@@ -99,7 +99,14 @@ export default function StudentWorkspace({ session: initial, user }: { session: 
         }
       />
       {live && runs ? (
-        <Workspace session={session} user={user} live={live} runs={runs} startedForMe={startedForMe} />
+        <Workspace
+          session={session}
+          user={user}
+          live={live}
+          runs={runs}
+          startedForMe={startedForMe}
+          channelRefused={channelStatus === "refused"}
+        />
       ) : (
         <Loading label="Opening your code…" />
       )}
@@ -113,7 +120,10 @@ function Workspace({
   live,
   runs,
   startedForMe,
+  channelRefused,
 }: {
+  /** The server closed the session's channel for good (4403: no longer a member or active). */
+  channelRefused: boolean;
   session: Session;
   user: User;
   live: StudentDocument;
@@ -212,7 +222,12 @@ function Workspace({
           {notice}
         </Alert>
       )}
-      {state.refused && (
+      {(channelRefused || state.revoked === 4403) && (
+        <Alert tone="error" title="No access">
+          You no longer have access to this session.
+        </Alert>
+      )}
+      {state.refused && !channelRefused && state.revoked !== 4403 && (
         <Alert tone="error" title="Your code could not be opened">
           The server refused it ({state.refused}). Reload the page; if it persists, log in again.
         </Alert>

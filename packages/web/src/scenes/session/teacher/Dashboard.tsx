@@ -1,4 +1,5 @@
 import { useMemo, useRef, useState, useSyncExternalStore } from "react";
+import { Alert } from "../../../ui/Alert.tsx";
 import { Button, buttonClasses } from "../../../ui/Button.tsx";
 import { Card } from "../../../ui/Card.tsx";
 import { JoinCodePanel } from "../../../ui/JoinCodePanel.tsx";
@@ -20,6 +21,11 @@ import { StudentTile } from "./StudentTile.tsx";
 export function Dashboard() {
   const { classroom, session, view, setView, reload } = useClassroom();
   const feeds = useSyncExternalStore(classroom.subscribe, classroom.students);
+  // The server closed the channel or the code socket for good (4403): no longer this session's teacher.
+  const noAccess = useSyncExternalStore(
+    classroom.subscribe,
+    () => classroom.channelStatus === "refused" || classroom.revoked,
+  );
   const timeMatters = view.filter.idleMinutes !== null;
   const now = useNow(timeMatters ? 5000 : 60_000);
   const arranged = useMemo(
@@ -63,6 +69,11 @@ export function Dashboard() {
           )
         }
       />
+      {noAccess && (
+        <Alert tone="error" title="No access" className="mb-5">
+          You no longer have access to this session.
+        </Alert>
+      )}
       {active && editing && (
         <div className="mb-5">
           <EditSessionForm
