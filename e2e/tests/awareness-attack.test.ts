@@ -110,7 +110,16 @@ describe("a student's crafted awareness cannot take the teacher's focus view dow
     const head = monacoIn(focusEditor).locator(".yRemoteSelectionHead").first();
     await head.waitFor({ state: "attached" });
     await waitForLabelOpacity(teacher, "1");
-    expect(await head.evaluate((el) => getComputedStyle(el, "::after").content)).toBe('"Ada Lovelace"');
+    // y-monaco may redraw the caret (a new element) at any moment: read the label of the one
+    // in the page now, until it settles.
+    await teacher.waitForFunction(
+      () => {
+        const now = document.querySelector(".yRemoteSelectionHead");
+        return now !== null && getComputedStyle(now, "::after").content === '"Ada Lovelace"';
+      },
+      undefined,
+      { timeout: 10_000 },
+    );
     await screenshot(teacher, "cursor-label-after-move", false);
 
     await waitForLabelOpacity(teacher, "0");
