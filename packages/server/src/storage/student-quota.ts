@@ -49,6 +49,12 @@ export function quotaMessage(quotaBytes: number): string {
 export class StudentQuota {
   private readonly observers: StorageObserver[] = [];
   private readonly lastPressure = new Map<string, number>();
+  /**
+   * Bytes a student may still write without measuring their usage again (half of what was free
+   * when it was last measured), so that a save is not two aggregate queries. Half: two
+   * instances writing for the same student together still stay within the quota.
+   */
+  private readonly headroom = new Map<string, number>();
   private lane: Promise<unknown> = Promise.resolve();
 
   constructor(
@@ -90,8 +96,19 @@ export class StudentQuota {
     bytes: number,
     keepRunId?: string,
   ): Promise<boolean> {
+    const key = studentDocumentName(sessionId, studentId);
+    const known = this.headroom.get(key) ?? 0;
+    if (known >= bytes) {
+      this.headroom.set(key, known - bytes);
+      return true;
+    }
     const before = await this.usage(sessionId, studentId);
-    if (this.quotaBytes - before.historyBytes - before.outputBytes >= bytes) return true;
+    const free = this.quotaBytes - before.historyBytes - before.outputBytes;
+    if (free >= bytes) {
+      this.headroom.set(key, Math.floor((free - bytes) / 2));
+      return true;
+    }
+    this.headroom.delete(key);
     for (const o of this.observers) o.quotaReached(kind);
     if ((await this.trimOlderOutput(sessionId, studentId, keepRunId)) > 0) {
       const after = await this.usage(sessionId, studentId);
@@ -120,9 +137,10 @@ export class StudentQuota {
     return this.compact(documentName, ROUTINE_TIERS, "routine");
   }
 
-  /** Forgets a document's last forced compaction (it was unloaded). */
+  /** Forgets a document's last forced compaction and known headroom (it was unloaded). */
   forget(documentName: string): void {
     this.lastPressure.delete(documentName);
+    this.headroom.delete(documentName);
   }
 
   private compact(documentName: string, tiers: readonly CompactionTier[], reason: "routine" | "quota") {
