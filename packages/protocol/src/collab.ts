@@ -1,33 +1,24 @@
 import { z } from "zod";
-import { languageSchema } from "./languages.ts";
+import { isUuid } from "./ids.ts";
 import { LIMITS } from "./limits.ts";
 
 /** WebSocket path of the collaboration server (Hocuspocus protocol). */
 export const COLLAB_PATH = "/collab";
-
-/** Close codes: Hocuspocus' own for auth, ours for the session channel. */
-export const CLOSE_CODES = {
-  unauthorized: 4401,
-  forbidden: 4403,
-  notFound: 4404,
-  tooLarge: 4413,
-  malformed: 4400,
-  tooManyRequests: 4429,
-} as const;
-
-const UUID_SOURCE = "[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}";
-const DOCUMENT_NAME = new RegExp(`^sessions/(${UUID_SOURCE})/students/(${UUID_SOURCE})$`);
 
 /** `sessions/<sessionId>/students/<studentUserId>`: a student's code in a session. */
 export function studentDocumentName(sessionId: string, studentId: string): string {
   return `sessions/${sessionId}/students/${studentId}`;
 }
 
+/** A UUID as the server writes them: lower case only, so one document has one name. */
+const isLowerUuid = (value: string) => isUuid(value) && value === value.toLowerCase();
+
 /** Parses a document name strictly (lower-case UUIDs, nothing else); null when it is not one. */
 export function parseStudentDocumentName(name: string): { sessionId: string; studentId: string } | null {
-  const match = DOCUMENT_NAME.exec(name);
-  if (!match?.[1] || !match[2]) return null;
-  return { sessionId: match[1], studentId: match[2] };
+  const [sessions, sessionId, students, studentId, ...rest] = name.split("/");
+  if (sessions !== "sessions" || students !== "students" || rest.length > 0) return null;
+  if (!sessionId || !studentId || !isLowerUuid(sessionId) || !isLowerUuid(studentId)) return null;
+  return { sessionId, studentId };
 }
 
 /** Names of the shared types inside a student document. */
@@ -92,8 +83,6 @@ export const awarenessStateSchema = z.object({
   selection: awarenessSelectionSchema.nullable().optional(),
 });
 export type AwarenessState = z.infer<typeof awarenessStateSchema>;
-
-export const documentMetaSchema = z.object({ language: languageSchema });
 
 /**
  * A stateless message the server sends on a student document (Hocuspocus' stateless channel):

@@ -22,14 +22,23 @@ import {
 
 export type HttpMethod = "GET" | "POST" | "PATCH" | "DELETE";
 
+export type EndpointAuth = "public" | "bearer" | "admin" | "refreshCookie" | "bearerAndCookie";
+
+/** Endpoints whose caller sends an access token as `Authorization: Bearer`. */
+export const BEARER_AUTH: readonly EndpointAuth[] = ["bearer", "admin", "bearerAndCookie"];
+
 /** One HTTP endpoint of the public API: the single description used for docs and clients. */
 export interface Endpoint {
   method: HttpMethod;
   /** Fastify-style path, e.g. `/api/sessions/:id`. */
   path: string;
   summary: string;
-  /** Who may call it: `public`, any logged-in user, or a cookie-authenticated call. */
-  auth: "public" | "bearer" | "refreshCookie" | "bearerAndCookie";
+  /**
+   * Who may call it: `public`; any logged-in user (`bearer`); administrators only (`admin`,
+   * a bearer token too); a call authenticated by the refresh cookie (`refreshCookie`); or a
+   * cookie call that also names its access token when it has one (`bearerAndCookie`).
+   */
+  auth: EndpointAuth;
   body?: z.ZodType;
   reply?: z.ZodType;
   /** Status of a successful reply. */
@@ -184,7 +193,7 @@ export const ENDPOINTS = {
     method: "GET",
     path: "/api/admin/users",
     summary: "All users (admins).",
-    auth: "bearer",
+    auth: "admin",
     reply: adminUsersReplySchema,
     status: 200,
   },
@@ -192,7 +201,7 @@ export const ENDPOINTS = {
     method: "PATCH",
     path: "/api/admin/users/:id",
     summary: "Change a user's role or deactivate them (admins; not themselves).",
-    auth: "bearer",
+    auth: "admin",
     body: adminUserUpdateBodySchema,
     reply: adminUserReplySchema,
     status: 200,
@@ -201,10 +210,26 @@ export const ENDPOINTS = {
     method: "GET",
     path: "/api/admin/sessions",
     summary: "All sessions (admins).",
-    auth: "bearer",
+    auth: "admin",
     reply: sessionsReplySchema,
     status: 200,
   },
 } as const satisfies Record<string, Endpoint>;
 
 export type EndpointName = keyof typeof ENDPOINTS;
+
+/** Names of the `:params` in a path such as `/api/sessions/:id/participants/:userId`. */
+export type PathParamNames<P extends string> = P extends `${string}:${infer Name}/${infer Rest}`
+  ? Name | PathParamNames<Rest>
+  : P extends `${string}:${infer Name}`
+    ? Name
+    : never;
+
+/** The path params of an endpoint, by name. */
+export type PathParams<E extends Endpoint> = Record<PathParamNames<E["path"]>, string>;
+
+/** An endpoint's body schema, or never when it takes no body. */
+export type BodySchemaOf<E extends Endpoint> = E extends { body: infer B extends z.ZodType } ? B : never;
+
+/** An endpoint's reply schema, or never when it answers 204 without a body. */
+export type ReplySchemaOf<E extends Endpoint> = E extends { reply: infer R extends z.ZodType } ? R : never;

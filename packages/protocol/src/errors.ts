@@ -51,6 +51,12 @@ export const ERRORS = {
 export type ErrorCode = keyof typeof ERRORS;
 export const ERROR_CODES = Object.keys(ERRORS) as ErrorCode[];
 
+/**
+ * Options of a schema refinement whose failure is its own error rather than a 422
+ * (e.g. `code_too_large`): `.refine(check, { message, ...answersWith("code_too_large") })`.
+ */
+export const answersWith = (code: ErrorCode) => ({ params: { errorCode: code } });
+
 /** The JSON shape of every error reply. */
 export const errorBodySchema = z.object({
   error: z.object({

@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { answersWith } from "./errors.ts";
 import { languageSchema } from "./languages.ts";
 import { LIMITS } from "./limits.ts";
 import { channelAuthSchema } from "./socket-auth.ts";
@@ -42,8 +43,12 @@ export type KilledFor = z.infer<typeof killedForSchema>;
 export const runPhaseSchema = z.enum(["compile", "run"]);
 export type RunPhase = z.infer<typeof runPhaseSchema>;
 
-/** How a run ended. `durationMs` is the time of the phase it ended in (the program, or the compiler). */
-export const runResultSchema = z.object({
+/**
+ * How a run ended: the one model of a run's outcome, which the API's run, the terminal's
+ * `exit` message and the dashboard's summary are made of. `durationMs` is the time of the phase
+ * it ended in (the program, or the compiler).
+ */
+export const runOutcomeSchema = z.object({
   exitCode: z.number().int().nullable(),
   signal: z.string().nullable(),
   timedOut: z.boolean(),
@@ -51,29 +56,34 @@ export const runResultSchema = z.object({
   durationMs: z.number().int().nonnegative(),
   killedFor: killedForSchema,
   phase: runPhaseSchema,
-  /** The CPU time limit (whole seconds, in ms) of the phase it ended in; null when no process ran. */
-  cpuTimeLimitMs: z.number().int().positive().nullable().optional(),
+  /** Extension: the CPU time limit (whole seconds, in ms) of the phase it ended in (shown with killedFor "cpu"); null when no process ran. */
+  cpuTimeLimitMs: z.number().int().positive().nullable(),
 });
+export type RunOutcome = z.infer<typeof runOutcomeSchema>;
+
+/** How a run ended, as a runner reports it (a runner may leave out the CPU time limit). */
+export const runResultSchema = runOutcomeSchema.partial({ cpuTimeLimitMs: true });
 export type RunResult = z.infer<typeof runResultSchema>;
 
-/** A run as the API returns it. The result fields are null until the run has finished. */
-export const runSchema = z.object({
+/**
+ * A run's outcome while it may still be under way: the flags are false and the other fields
+ * null until it has finished.
+ */
+export const pendingRunOutcomeSchema = runOutcomeSchema.extend({
+  durationMs: runOutcomeSchema.shape.durationMs.nullable(),
+  phase: runPhaseSchema.nullable(),
+});
+export type PendingRunOutcome = z.infer<typeof pendingRunOutcomeSchema>;
+
+/** A run as the API returns it. The outcome fields are null until the run has finished. */
+export const runSchema = pendingRunOutcomeSchema.extend({
   id: z.uuid(),
   sessionId: z.uuid(),
   userId: z.uuid(),
   language: languageSchema,
   status: runStatusSchema,
-  exitCode: z.number().int().nullable(),
-  signal: z.string().nullable(),
-  timedOut: z.boolean(),
   /** The combined terminal output from the start, capped (see outputTruncated). */
   output: z.string(),
-  outputTruncated: z.boolean(),
-  durationMs: z.number().int().nullable(),
-  killedFor: killedForSchema,
-  phase: runPhaseSchema.nullable(),
-  /** Extension: the CPU time limit of the phase it ended in (shown with killedFor "cpu"); null until finished. */
-  cpuTimeLimitMs: z.number().int().positive().nullable(),
   queuedAt: z.string(),
   startedAt: z.string().nullable(),
   finishedAt: z.string().nullable(),
@@ -85,7 +95,10 @@ export const createRunBodySchema = z.strictObject({
   language: languageSchema,
   code: z
     .string()
-    .refine((s) => utf8Bytes(s) <= LIMITS.codeBytes, `Code must be at most ${LIMITS.codeBytes / 1024} KB.`)
+    .refine((s) => utf8Bytes(s) <= LIMITS.codeBytes, {
+      message: `The code is too large: at most ${LIMITS.codeBytes / 1024} KB can run.`,
+      ...answersWith("code_too_large"),
+    })
     .refine(hasNoNul, "Code cannot contain NUL characters."),
   stdin: z
     .string()
@@ -115,20 +128,14 @@ export const runTerminalServerMessageSchema = z.discriminatedUnion("type", [
     /** 1-based place in the queue while `queued`. */
     position: z.number().int().positive().optional(),
   }),
-  z.object({
-    type: z.literal("exit"),
-    exitCode: z.number().int().nullable(),
-    signal: z.string().nullable(),
-    timedOut: z.boolean(),
-    outputTruncated: z.boolean(),
-    durationMs: z.number().int().nonnegative(),
-    /** Extensions of the contract's exit message, for the status line. */
-    killedFor: killedForSchema.optional(),
-    phase: runPhaseSchema.optional(),
-    cpuTimeLimitMs: z.number().int().positive().nullable().optional(),
-  }),
+  /** The contract's exit message; killedFor, phase and cpuTimeLimitMs are extensions for the status line. */
+  runOutcomeSchema
+    .partial({ killedFor: true, phase: true, cpuTimeLimitMs: true })
+    .extend({ type: z.literal("exit") }),
 ]);
 export type RunTerminalServerMessage = z.infer<typeof runTerminalServerMessageSchema>;
+/** The terminal's last message. */
+export type RunExitMessage = Extract<RunTerminalServerMessage, { type: "exit" }>;
 
 /** Client -> server messages of the run terminal, after the `auth` message. */
 export const runTerminalClientMessageSchema = z.discriminatedUnion("type", [
@@ -174,7 +181,7 @@ export const RUN_TAIL_CHARS = 600;
  * A run as a dashboard tile and the student's workspace follow it on the session channel:
  * its state, and while live or when done, the last lines of its output.
  */
-export const runSummarySchema = z.object({
+export const runSummarySchema = pendingRunOutcomeSchema.extend({
   id: z.uuid(),
   userId: z.uuid(),
   /** Who pressed Run: the student, or the teacher running the student's code. */
@@ -182,15 +189,6 @@ export const runSummarySchema = z.object({
   language: languageSchema,
   status: runStatusSchema,
   position: z.number().int().positive().nullable(),
-  exitCode: z.number().int().nullable(),
-  signal: z.string().nullable(),
-  timedOut: z.boolean(),
-  outputTruncated: z.boolean(),
-  durationMs: z.number().int().nullable(),
-  killedFor: killedForSchema,
-  phase: runPhaseSchema.nullable(),
-  /** The CPU time limit of the phase it ended in (shown with killedFor "cpu"); null until finished. */
-  cpuTimeLimitMs: z.number().int().positive().nullable(),
   /** The end of the output (at most RUN_TAIL_CHARS characters, whole lines where possible). */
   tail: z.string(),
   queuedAt: z.string(),
