@@ -1,6 +1,6 @@
 /**
- * The code runner: sandboxed runs of student programs under a pseudo-terminal.
- * Build one runner and one queue per server; see README.md in this folder.
+ * The code runner: sandboxed runs of student programs under a pseudo-terminal, with no
+ * database (runs/ records them). Build one runner and one queue per server; see README.md.
  */
 export { availableLanguages } from "./languages.ts";
 export {
@@ -14,19 +14,6 @@ export {
 } from "./limits.ts";
 export { LocalBwrapRunner, type LocalRunnerOptions, type RunnerLog } from "./local-runner.ts";
 export { RunQueue, type RunQueueOptions } from "./run-queue.ts";
-export {
-  codeHash,
-  findRun,
-  finishRun,
-  insertRun,
-  latestRunsOfSession,
-  type NewRun,
-  presentRun,
-  recordRun,
-  trackRun,
-  updateRunStatus,
-} from "./run-store.ts";
-export type { RunRow, RunsTable } from "./run-table.ts";
 export {
   type KilledFor,
   type RunEvents,

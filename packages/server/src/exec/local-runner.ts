@@ -2,7 +2,7 @@ import { randomUUID } from "node:crypto";
 import { chownSync, mkdirSync, readdirSync, rmSync, writeFileSync } from "node:fs";
 import { rm } from "node:fs/promises";
 import path from "node:path";
-import type { LanguageAvailability } from "@observer/protocol";
+import { isUuid, type LanguageAvailability } from "@observer/protocol";
 import {
   BWRAP_FDS,
   buildBwrapOptions,
@@ -15,12 +15,12 @@ import {
 import { type LanguagePlan, languagePlan } from "./languages.ts";
 import { Launcher, LauncherPool } from "./launcher.ts";
 import { cpuLimitSeconds, nprocArgs, type RunLimits, resolveLimits, ulimitSpec } from "./limits.ts";
-import { LiveRun, type RunControl } from "./live-run.ts";
 import { PtyHost } from "./pty-host.ts";
+import { emptyResult, RunContext } from "./run-context.ts";
 import type { RunHandle, Runner, RunPhase, RunResult, RunSpec, SandboxStatus } from "./runner.ts";
 import { RunnerError } from "./runner.ts";
 import { type LocalRunnerOptions, type RunnerSetup, setUpRunner } from "./runner-setup.ts";
-import { OutputMeter, type PhaseOutcome, SandboxProcess } from "./sandbox-process.ts";
+import { type PhaseOutcome, SandboxProcess } from "./sandbox-process.ts";
 
 export type { LocalRunnerOptions, RunnerLog } from "./runner-setup.ts";
 
@@ -32,57 +32,6 @@ const MAX_WORK_ENTRIES = 512;
  * still going (a program waiting for input), never while it starts (see LauncherPool).
  */
 const REFILL_AFTER_MS = 300;
-
-/** One run under way: its handle, output meter, current process, and input kept for the program. */
-class RunContext implements RunControl {
-  readonly run: LiveRun;
-  readonly meter: OutputMeter;
-  current: SandboxProcess | null = null;
-  readonly pendingInput: string[] = [];
-  killed = false;
-
-  constructor(
-    readonly id: string,
-    readonly hostDir: string,
-    public cols: number,
-    public rows: number,
-    compiles: boolean,
-    limits: RunLimits,
-  ) {
-    this.run = new LiveRun(id, compiles ? "compiling" : "running", this, limits.stdinBytes);
-    this.meter = new OutputMeter(limits.outputBytes, (chunk) => this.run.pushOutput(chunk));
-  }
-
-  /** Input goes to the program once it runs; typed earlier (during the compile), it waits. */
-  write(data: string): void {
-    if (this.current && this.run.status === "running") this.current.write(data);
-    else this.pendingInput.push(data);
-  }
-
-  resize(cols: number, rows: number): void {
-    this.cols = cols;
-    this.rows = rows;
-    this.current?.resize(cols, rows);
-  }
-
-  kill(): void {
-    this.killed = true;
-    this.current?.kill("user");
-  }
-}
-
-/** Fills in what a result needs when the run ends before or without a process. */
-function emptyResult(phase: RunPhase, killedFor: RunResult["killedFor"], truncated: boolean): RunResult {
-  return {
-    exitCode: null,
-    signal: null,
-    timedOut: false,
-    outputTruncated: truncated,
-    durationMs: 0,
-    killedFor,
-    phase,
-  };
-}
 
 /**
  * Runs programs on this machine in bubblewrap sandboxes under pseudo-terminals, with cgroup
@@ -146,8 +95,7 @@ export class LocalBwrapRunner implements Runner {
     const plan = languagePlan(spec.language, spec.code, this.setup.tools, limits, this.setup.compileLimits);
     const id = spec.id ?? randomUUID();
     // The id names the run's folder: only a UUID is accepted.
-    if (!/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(id))
-      throw new Error(`invalid run id: ${id}`);
+    if (!isUuid(id)) throw new Error(`invalid run id: ${id}`);
     const hostDir = path.join(this.setup.runnerDir, id);
     const ctx = new RunContext(id, hostDir, spec.cols ?? 80, spec.rows ?? 24, plan.compile !== null, limits);
     if (spec.stdin) ctx.run.write(`${spec.stdin}${spec.stdin.endsWith("\n") ? "" : "\n"}\x04`);

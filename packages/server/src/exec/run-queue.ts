@@ -7,7 +7,7 @@ import { RunnerError } from "./runner.ts";
 
 export interface RunQueueOptions {
   /** Runs at once; the number of cores by default. */
-  concurrency?: number;
+  concurrency?: number | null;
   /** Input accepted per run when its spec sets no limit (the runner's default). */
   stdinBytes?: number;
 }

@@ -24,7 +24,7 @@ export interface LocalRunnerOptions {
   /** Limits of compile steps. */
   compileLimits?: Partial<RunLimits>;
   /** The bubblewrap binary; /usr/bin/bwrap or /usr/local/bin/bwrap. */
-  bwrapPath?: string;
+  bwrapPath?: string | null;
   /** Where run folders are made; <tmpdir>/observer-runs. */
   workRoot?: string;
   /** Host and sandbox uid/gid of programs when the server runs as root; 65534 (nobody). */

@@ -1,13 +1,10 @@
-import type { Run } from "@observer/protocol";
+import { isUuid, type Run } from "@observer/protocol";
 import type { Actor } from "../auth/actor.ts";
 import { canManageSession } from "../auth/policies.ts";
 import type { Ctx } from "../context.ts";
-import { findRun, presentRun } from "../exec/index.ts";
-import type { RunRow } from "../exec/run-table.ts";
-import type { LiveRunRecord } from "../runs/run-summary.ts";
-import { presentLiveRun } from "../runs/run-summary.ts";
-
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+import { findRun } from "../storage/runs.ts";
+import type { RunRow } from "../storage/schema.ts";
+import { type LiveRunRecord, presentLiveRun, presentRun } from "./run-summary.ts";
 
 export type RunAccess =
   | { found: false }
@@ -28,7 +25,7 @@ export type RunAccess =
  * attach to its terminal; anyone else may not.
  */
 export async function runAccess(ctx: Ctx, actor: Actor, runId: string): Promise<RunAccess> {
-  if (!UUID.test(runId)) return { found: false };
+  if (!isUuid(runId)) return { found: false };
   const id = runId.toLowerCase();
   const live = ctx.runs.get(id) ?? null;
   const row = live ? null : ((await findRun(ctx.db, id)) ?? null);

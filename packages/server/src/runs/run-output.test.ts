@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { QUOTA_CUT_NOTICE, STORED_OUTPUT_BYTES, storableOutput } from "./run-store.ts";
+import { QUOTA_CUT_NOTICE, STORED_OUTPUT_BYTES, storableOutput } from "./run-output.ts";
 
 describe("storableOutput", () => {
   it("keeps an output that fits as it is", () => {

@@ -12,10 +12,10 @@ import {
   RunnerError,
   RunQueue,
   type RunResult,
-  trackRun,
 } from "../exec/index.ts";
 import type { Db } from "../storage/database.ts";
 import { quotaMessage, type StudentQuota, TRIMMED_OUTPUT_CHARS } from "../storage/student-quota.ts";
+import { trackRun } from "./run-recorder.ts";
 import { exposeRun } from "./run-relay.ts";
 import { type LiveRunRecord, summarizeLiveRun } from "./run-summary.ts";
 
@@ -57,19 +57,6 @@ export interface RunRequest {
   wallTimeMs: number;
 }
 
-/** Marks runs the database shows as under way as failed: the process that ran them is gone. */
-export async function markInterruptedRuns(db: Db): Promise<void> {
-  await db
-    .updateTable("runs")
-    .set((eb) => ({
-      status: "failed",
-      finished_at: eb.fn.coalesce("finished_at", eb.val(new Date())),
-      output: eb(eb.ref("output"), "||", "\r\n[The server restarted during this run.]\r\n"),
-    }))
-    .where("status", "in", ["queued", "compiling", "running"])
-    .execute();
-}
-
 /** Who wants to know when runs start and end (the metrics). */
 export interface RunObserver {
   started(waitMs: number): void;
@@ -107,15 +94,12 @@ export class RunService {
         sandbox: config.runs.sandbox,
         log,
         limits: config.runs.limits,
-        ...(config.runs.bwrapPath ? { bwrapPath: config.runs.bwrapPath } : {}),
+        bwrapPath: config.runs.bwrapPath,
       });
       const status = runner.sandboxStatus();
       if (!status.ok) log.error(`Code runner: programs cannot run here: ${status.reason}`);
       else log.info(`Code runner: ${status.mode} sandbox, limits by ${status.limiter}`);
-      const queue = new RunQueue(
-        runner,
-        config.runs.concurrency ? { concurrency: config.runs.concurrency } : {},
-      );
+      const queue = new RunQueue(runner, { concurrency: config.runs.concurrency });
       this.queue = queue;
       return { runner, queue };
     })();
@@ -149,9 +133,9 @@ export class RunService {
         id,
         language: request.language,
         code: request.code,
-        ...(request.stdin !== undefined ? { stdin: request.stdin } : {}),
-        ...(request.cols ? { cols: request.cols } : {}),
-        ...(request.rows ? { rows: request.rows } : {}),
+        stdin: request.stdin,
+        cols: request.cols,
+        rows: request.rows,
         limits: { wallTimeMs: request.wallTimeMs },
       });
     } catch (err) {

@@ -1,26 +1,10 @@
-import { type CreateRunBody, LIMITS, type Run, utf8Bytes } from "@observer/protocol";
+import { type CreateRunBody, isUuid, type Run } from "@observer/protocol";
 import type { Actor } from "../auth/actor.ts";
 import { canManageSession } from "../auth/policies.ts";
 import type { Ctx } from "../context.ts";
 import { fail } from "../errors.ts";
-import { isParticipant } from "../queries/sessions.ts";
-import { presentLiveRun } from "../runs/run-summary.ts";
-
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-
-/**
- * Code over the document cap is 413 (not a validation error), checked before the body is
- * validated so the answer does not depend on the other fields.
- */
-export function checkCodeSize(body: unknown): void {
-  const code = (body as { code?: unknown } | null)?.code;
-  if (typeof code === "string" && utf8Bytes(code) > LIMITS.codeBytes) {
-    throw fail(
-      "code_too_large",
-      `The code is ${Math.ceil(utf8Bytes(code) / 1024)} KB; at most ${LIMITS.codeBytes / 1024} KB can run.`,
-    );
-  }
-}
+import { isParticipant } from "../storage/participants.ts";
+import { presentLiveRun } from "./run-summary.ts";
 
 /**
  * Starts a program run in a session: a member student runs their own code; the session's
@@ -33,7 +17,7 @@ export async function runStarter(
   sessionId: string,
   body: CreateRunBody,
 ): Promise<Run> {
-  if (!UUID.test(sessionId)) throw fail("not_found");
+  if (!isUuid(sessionId)) throw fail("not_found");
   // One query: the session and whether the caller is in it (this is on the way to the program's start).
   const session = await ctx.db
     .selectFrom("sessions")
@@ -74,9 +58,9 @@ export async function runStarter(
     startedBy: actor.id,
     language: body.language,
     code: body.code,
-    ...(body.stdin !== undefined ? { stdin: body.stdin } : {}),
-    ...(body.cols ? { cols: body.cols } : {}),
-    ...(body.rows ? { rows: body.rows } : {}),
+    stdin: body.stdin,
+    cols: body.cols,
+    rows: body.rows,
     wallTimeMs: session.run_time_limit_seconds * 1000,
   });
   ctx.log.info(

@@ -1,6 +1,7 @@
 import { RUN_TAIL_CHARS, type Run, type RunSummary } from "@observer/protocol";
 import type { RunHandle, RunResult } from "../exec/index.ts";
-import type { RunRow } from "../exec/run-table.ts";
+import type { RunRow } from "../storage/schema.ts";
+import { outcomeOfRow, pendingOutcome } from "./run-outcome.ts";
 
 /**
  * The end of a run's output for a dashboard tile: at most RUN_TAIL_CHARS characters, starting
@@ -29,19 +30,6 @@ export interface LiveRunRecord {
   readonly result: RunResult | null;
 }
 
-function resultFields(result: RunResult | null) {
-  return {
-    exitCode: result?.exitCode ?? null,
-    signal: result?.signal ?? null,
-    timedOut: result?.timedOut ?? false,
-    outputTruncated: result?.outputTruncated ?? false,
-    durationMs: result?.durationMs ?? null,
-    killedFor: result?.killedFor ?? null,
-    phase: result?.phase ?? null,
-    cpuTimeLimitMs: result?.cpuTimeLimitMs ?? null,
-  };
-}
-
 /** The API's view of a live run (GET /api/runs/:runId while it runs). */
 export function presentLiveRun(live: LiveRunRecord): Run {
   return {
@@ -50,7 +38,7 @@ export function presentLiveRun(live: LiveRunRecord): Run {
     userId: live.userId,
     language: live.language,
     status: live.handle.status,
-    ...resultFields(live.result),
+    ...pendingOutcome(live.result),
     output: live.handle.transcript,
     queuedAt: live.queuedAt.toISOString(),
     startedAt: live.startedAt?.toISOString() ?? null,
@@ -67,7 +55,7 @@ export function summarizeLiveRun(live: LiveRunRecord): RunSummary {
     language: live.language,
     status: live.result ? "finished" : live.handle.status,
     position: live.result ? null : live.handle.position,
-    ...resultFields(live.result),
+    ...pendingOutcome(live.result),
     tail: outputTail(live.handle.transcript),
     queuedAt: live.queuedAt.toISOString(),
   };
@@ -82,15 +70,24 @@ export function summarizeRunRow(row: RunRow): RunSummary {
     language: row.language,
     status: row.status,
     position: null,
-    exitCode: row.exit_code,
-    signal: row.signal,
-    timedOut: row.timed_out,
-    outputTruncated: row.output_truncated,
-    durationMs: row.duration_ms,
-    killedFor: row.killed_for,
-    phase: row.phase,
-    cpuTimeLimitMs: row.cpu_time_limit_ms,
+    ...outcomeOfRow(row),
     tail: outputTail(row.output),
     queuedAt: row.queued_at.toISOString(),
+  };
+}
+
+/** The API's view of a stored run. */
+export function presentRun(row: RunRow): Run {
+  return {
+    id: row.id,
+    sessionId: row.session_id,
+    userId: row.user_id,
+    language: row.language,
+    status: row.status,
+    ...outcomeOfRow(row),
+    output: row.output,
+    queuedAt: row.queued_at.toISOString(),
+    startedAt: row.started_at ? row.started_at.toISOString() : null,
+    finishedAt: row.finished_at ? row.finished_at.toISOString() : null,
   };
 }

@@ -7,30 +7,19 @@ import {
 import type { WebSocket } from "ws";
 import type { Actor } from "../auth/actor.ts";
 import { type LiveSocket, tooManySocketsReason } from "../auth/live-sockets.ts";
-import { runAccess } from "../commands/run-access.ts";
+import { authenticateSocket, recheckSocket } from "../channel/socket-auth.ts";
 import type { Ctx } from "../context.ts";
 import type { RunResult } from "../exec/index.ts";
-import { isParticipant } from "../queries/sessions.ts";
-import { followRemoteRun } from "../runs/run-relay.ts";
-import { authenticateSocket, recheckSocket } from "./socket-auth.ts";
+import { isParticipant } from "../storage/participants.ts";
+import { runAccess } from "./run-access.ts";
+import { exitMessage, resultOfRun } from "./run-outcome.ts";
+import { followRemoteRun } from "./run-relay.ts";
 
 const AUTH_TIMEOUT_MS = 5000;
 /** Messages a client may send before its attach completes (kept, then applied in order). */
 const MAX_EARLY_MESSAGES = 256;
 /** Output waiting to be sent to a slow watcher, in bytes, before the socket is dropped. */
 const MAX_BUFFERED_BYTES = 4 * 1024 * 1024;
-
-const exitMessage = (r: RunResult): RunTerminalServerMessage => ({
-  type: "exit",
-  exitCode: r.exitCode,
-  signal: r.signal,
-  timedOut: r.timedOut,
-  outputTruncated: r.outputTruncated,
-  durationMs: r.durationMs,
-  killedFor: r.killedFor,
-  phase: r.phase,
-  cpuTimeLimitMs: r.cpuTimeLimitMs ?? null,
-});
 
 /**
  * Whether the caller may follow the run: the session's teacher (or an admin), or its student
@@ -69,7 +58,7 @@ export function handleRunTerminal(ctx: Ctx, ws: WebSocket, runId: string): void 
   const send = (message: RunTerminalServerMessage) => {
     if (ws.readyState !== ws.OPEN) return;
     if (ws.bufferedAmount > MAX_BUFFERED_BYTES) {
-      ws.close(1013, "Too slow to follow the output");
+      ws.close(CLOSE_CODES.tryAgainLater, "Too slow to follow the output");
       return;
     }
     ws.send(JSON.stringify(message));
@@ -100,26 +89,17 @@ export function handleRunTerminal(ctx: Ctx, ws: WebSocket, runId: string): void 
     const finish = (result: RunResult) => {
       attached?.detach();
       send(exitMessage(result));
-      if (ws.readyState === ws.OPEN) ws.close(1000, "Run finished");
+      if (ws.readyState === ws.OPEN) ws.close(CLOSE_CODES.normal, "Run finished");
     };
     const replayStored = (stored: typeof run) => {
       if (stored.output) send({ type: "output", data: stored.output });
-      finish({
-        exitCode: stored.exitCode,
-        signal: stored.signal,
-        timedOut: stored.timedOut,
-        outputTruncated: stored.outputTruncated,
-        durationMs: stored.durationMs ?? 0,
-        killedFor: stored.killedFor,
-        phase: stored.phase ?? "run",
-        cpuTimeLimitMs: stored.cpuTimeLimitMs,
-      });
+      finish(resultOfRun(stored));
     };
     if (!live) {
       // Finished: replay what was stored.
       if (run.status === "finished" || run.status === "failed") return replayStored(run);
       // Under way on another instance: follow it through the bus.
-      if (!ctx.config.redisUrl) return ws.close(1011, "This run is no longer running");
+      if (!ctx.config.redisUrl) return ws.close(CLOSE_CODES.serverError, "This run is no longer running");
       attached = await followRemoteRun(ctx.bus, run.id, {
         output: (data) => send({ type: "output", data }),
         status: (status, position) => send({ type: "status", status, ...(position ? { position } : {}) }),
@@ -132,7 +112,7 @@ export function handleRunTerminal(ctx: Ctx, ws: WebSocket, runId: string): void 
               (again.run.status === "finished" || again.run.status === "failed")
             )
               replayStored(again.run);
-            else ws.close(1011, "The server running this program does not answer");
+            else ws.close(CLOSE_CODES.serverError, "The server running this program does not answer");
           });
         },
       });
@@ -191,7 +171,7 @@ export function handleRunTerminal(ctx: Ctx, ws: WebSocket, runId: string): void 
       authenticating = true;
       start(auth.data.token).catch((err) => {
         ctx.log.error({ err }, "run terminal failed to start");
-        ws.close(1011, "Server error");
+        ws.close(CLOSE_CODES.serverError, "Server error");
       });
       return;
     }

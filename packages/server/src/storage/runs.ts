@@ -1,55 +1,12 @@
-import { createHash } from "node:crypto";
-import type { Language, Run, RunResult, RunStatus } from "@observer/protocol";
+import type { Language, RunStatus } from "@observer/protocol";
 import { sql } from "kysely";
-import type { Db } from "../storage/database.ts";
-import type { RunRow } from "./run-table.ts";
-import type { RunHandle } from "./runner.ts";
+import type { Db } from "./database.ts";
+import type { RunRow } from "./schema.ts";
 
-/** Most output stored per run, in bytes of UTF-8. */
-export const STORED_OUTPUT_BYTES = 1024 * 1024;
+/** Queries on the runs table (migrations/003_runs.sql). */
 
-/** SHA-256 of the code, hex. */
-export function codeHash(code: string): string {
-  return createHash("sha256").update(code, "utf8").digest("hex");
-}
-
-/** Put before the end of an output kept only in part because its student's storage is full. */
-export const QUOTA_CUT_NOTICE =
-  "[Storage for this session is full: only the end of this output is kept.]\r\n";
-
-/**
- * Output as stored: NUL removed (PostgreSQL text cannot hold it), cut to STORED_OUTPUT_BYTES
- * (its beginning kept), then to `roomBytes` (its end kept, after QUOTA_CUT_NOTICE) when the
- * student's storage quota leaves less room.
- */
-export function storableOutput(
-  output: string,
-  roomBytes = STORED_OUTPUT_BYTES,
-): { text: string; cut: boolean } {
-  const clean = output.includes("\u0000") ? output.replaceAll("\u0000", "") : output;
-  let text = clean;
-  let cut = false;
-  if (Buffer.byteLength(text) > STORED_OUTPUT_BYTES) {
-    text = Buffer.from(text)
-      .subarray(0, STORED_OUTPUT_BYTES)
-      .toString("utf8")
-      .replace(/\uFFFD$/, "");
-    cut = true;
-  }
-  const bytes = Buffer.byteLength(text);
-  if (bytes > roomBytes) {
-    const keep = Math.max(0, roomBytes - Buffer.byteLength(QUOTA_CUT_NOTICE));
-    const tail = Buffer.from(text)
-      .subarray(bytes - keep)
-      .toString("utf8")
-      .replace(/^\uFFFD/, "");
-    text = keep > 0 ? QUOTA_CUT_NOTICE + tail : "";
-    cut = true;
-  }
-  return { text, cut };
-}
-
-export interface NewRun {
+/** A run as first recorded (queued). */
+export interface NewRunRow {
   id: string;
   sessionId: string;
   /** The student the run is for. */
@@ -57,11 +14,25 @@ export interface NewRun {
   /** Who pressed Run (the student, or the teacher). */
   startedBy: string;
   language: Language;
-  code: string;
+  /** SHA-256 of the code, hex (the code itself lives in the student's document). */
+  codeHash: string;
 }
 
+/** The columns that hold how a run ended (runs/run-outcome.ts maps them). */
+export type RunOutcomeColumns = Pick<
+  RunRow,
+  | "exit_code"
+  | "signal"
+  | "timed_out"
+  | "output_truncated"
+  | "duration_ms"
+  | "killed_for"
+  | "phase"
+  | "cpu_time_limit_ms"
+>;
+
 /** Records a run as queued. */
-export async function insertRun(db: Db, run: NewRun): Promise<void> {
+export async function insertRun(db: Db, run: NewRunRow): Promise<void> {
   await db
     .insertInto("runs")
     .values({
@@ -70,7 +41,7 @@ export async function insertRun(db: Db, run: NewRun): Promise<void> {
       user_id: run.userId,
       started_by: run.startedBy,
       language: run.language,
-      code_hash: codeHash(run.code),
+      code_hash: run.codeHash,
       started_at: null,
       finished_at: null,
       duration_ms: null,
@@ -95,32 +66,23 @@ export async function updateRunStatus(db: Db, id: string, status: RunStatus, at 
     .execute();
 }
 
-/** Records how a run ended, with its output (capped). */
+/** Records how a run ended, with its output as stored. */
 export async function finishRun(
   db: Db,
   id: string,
-  result: RunResult,
+  outcome: RunOutcomeColumns,
   output: string,
   status: "finished" | "failed" = "finished",
   at = new Date(),
-  roomBytes = STORED_OUTPUT_BYTES,
 ): Promise<void> {
-  const stored = storableOutput(output, roomBytes);
   await db
     .updateTable("runs")
     .set((eb) => ({
+      ...outcome,
       status,
       started_at: eb.fn.coalesce("started_at", eb.val(at)),
       finished_at: at,
-      duration_ms: result.durationMs,
-      exit_code: result.exitCode,
-      signal: result.signal,
-      timed_out: result.timedOut,
-      output_truncated: result.outputTruncated || stored.cut,
-      killed_for: result.killedFor,
-      phase: result.phase,
-      cpu_time_limit_ms: result.cpuTimeLimitMs ?? null,
-      output: stored.text,
+      output,
     }))
     .where("id", "=", id)
     .execute();
@@ -179,93 +141,15 @@ export async function latestRunsOfSession(
   return rows.sort((a, b) => b.queued_at.getTime() - a.queued_at.getTime());
 }
 
-/** The API's view of a stored run. */
-export function presentRun(row: RunRow): Run {
-  return {
-    id: row.id,
-    sessionId: row.session_id,
-    userId: row.user_id,
-    language: row.language,
-    status: row.status,
-    exitCode: row.exit_code,
-    signal: row.signal,
-    timedOut: row.timed_out,
-    output: row.output,
-    outputTruncated: row.output_truncated,
-    durationMs: row.duration_ms,
-    killedFor: row.killed_for,
-    phase: row.phase,
-    cpuTimeLimitMs: row.cpu_time_limit_ms,
-    queuedAt: row.queued_at.toISOString(),
-    startedAt: row.started_at ? row.started_at.toISOString() : null,
-    finishedAt: row.finished_at ? row.finished_at.toISOString() : null,
-  };
-}
-
-export interface RecordRunLog {
-  error(message: string): void;
-}
-
-/** How many bytes of its output a finished run may store (the student's storage quota), given what it wants. */
-export type OutputRoom = (wantedBytes: number) => Promise<number>;
-
-/**
- * Records a run from submission to its end: inserts it (queued), follows its states, and
- * stores its result and output. Database writes are applied in order; a failed write is
- * logged and never disturbs the run. Resolves once the final row is written.
- */
-export async function recordRun(
-  db: Db,
-  handle: RunHandle,
-  meta: Omit<NewRun, "id">,
-  log?: RecordRunLog,
-  outputRoom?: OutputRoom,
-): Promise<void> {
-  await trackRun(db, handle, meta, log, outputRoom).finished;
-}
-
-/** recordRun, telling also when the row has been inserted (and can be read). */
-export function trackRun(
-  db: Db,
-  handle: RunHandle,
-  meta: Omit<NewRun, "id">,
-  log?: RecordRunLog,
-  outputRoom?: OutputRoom,
-): { inserted: Promise<void>; finished: Promise<void> } {
-  let chain: Promise<void> = Promise.resolve();
-  const enqueue = (write: () => Promise<void>) => {
-    chain = chain
-      .then(write)
-      .catch((err: unknown) => log?.error(`runs: cannot record run ${handle.id}: ${String(err)}`));
-    return chain;
-  };
-  const inserted = enqueue(() => insertRun(db, { ...meta, id: handle.id }));
-  // Only changes of state are written: a new place in the queue (each run ahead of it that
-  // starts, so O(n²) events in a burst of n) changes nothing that is stored.
-  let stored: RunStatus = "queued";
-  const onStatus = (event: { status: RunStatus }) => {
-    if (event.status === stored) return;
-    stored = event.status;
-    void enqueue(() => updateRunStatus(db, handle.id, event.status));
-  };
-  handle.on("status", onStatus);
-  const finished = (async () => {
-    await inserted;
-    if (handle.status !== "queued" && handle.status !== "finished") onStatus({ status: handle.status });
-    const result = await handle.result;
-    handle.off("status", onStatus);
-    await enqueue(async () => {
-      const wanted = Buffer.byteLength(storableOutput(handle.transcript).text);
-      let room = STORED_OUTPUT_BYTES;
-      if (outputRoom && wanted > 0) {
-        // A failing quota check never loses the run's record: it is stored as it would be without.
-        room = await outputRoom(wanted).catch((err: unknown) => {
-          log?.error(`runs: cannot check the storage quota of run ${handle.id}: ${String(err)}`);
-          return STORED_OUTPUT_BYTES;
-        });
-      }
-      await finishRun(db, handle.id, result, handle.transcript, "finished", new Date(), room);
-    });
-  })();
-  return { inserted, finished };
+/** Marks runs the database shows as under way as failed: the process that ran them is gone. */
+export async function markInterruptedRuns(db: Db): Promise<void> {
+  await db
+    .updateTable("runs")
+    .set((eb) => ({
+      status: "failed",
+      finished_at: eb.fn.coalesce("finished_at", eb.val(new Date())),
+      output: eb(eb.ref("output"), "||", "\r\n[The server restarted during this run.]\r\n"),
+    }))
+    .where("status", "in", ["queued", "compiling", "running"])
+    .execute();
 }

@@ -1,5 +1,5 @@
+import type { KilledFor, Language, RunPhase, RunStatus } from "@observer/protocol";
 import type { ColumnType, Generated, Insertable, Selectable } from "kysely";
-import type { RunsTable } from "../exec/run-table.ts";
 
 /** Table types for Kysely; they mirror migrations/*.sql. */
 export interface Database {
@@ -97,3 +97,28 @@ export interface DocumentUpdatesTable {
   /** When the earliest of those saves was made. */
   first_at: ColumnType<Date, Date | undefined, Date>;
 }
+
+/** migrations/003_runs.sql. */
+export interface RunsTable {
+  id: string;
+  session_id: string;
+  user_id: string;
+  started_by: string;
+  language: Language;
+  code_hash: string;
+  status: ColumnType<RunStatus, RunStatus | undefined, RunStatus>;
+  queued_at: ColumnType<Date, Date | undefined, never>;
+  started_at: Date | null;
+  finished_at: Date | null;
+  duration_ms: number | null;
+  exit_code: number | null;
+  signal: string | null;
+  timed_out: Generated<boolean>;
+  output_truncated: Generated<boolean>;
+  killed_for: KilledFor;
+  phase: RunPhase | null;
+  /** migrations/006: the CPU time limit of the phase the run ended in. */
+  cpu_time_limit_ms: ColumnType<number | null, number | null | undefined, number | null>;
+  output: Generated<string>;
+}
+export type RunRow = Selectable<RunsTable>;

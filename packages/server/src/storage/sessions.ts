@@ -1,6 +1,6 @@
 import { sql } from "kysely";
 import type { SessionViewRow } from "../presenters.ts";
-import type { Db } from "../storage/database.ts";
+import type { Db } from "./database.ts";
 
 /** Sessions with their teacher's name and participant count, ready for presentSession. */
 export function sessionViews(db: Db) {
@@ -20,22 +20,31 @@ export async function findSessionView(db: Db, id: string): Promise<SessionViewRo
   return sessionViews(db).where("sessions.id", "=", id).executeTakeFirst();
 }
 
-export async function isParticipant(db: Db, sessionId: string, userId: string): Promise<boolean> {
-  const row = await db
-    .selectFrom("participants")
-    .select("user_id")
-    .where("session_id", "=", sessionId)
-    .where("user_id", "=", userId)
-    .executeTakeFirst();
-  return row !== undefined;
+/** The sessions a user teaches or has joined: open ones first, newest first. */
+export function sessionViewsOf(db: Db, userId: string): Promise<SessionViewRow[]> {
+  return sessionViews(db)
+    .where((eb) =>
+      eb.or([
+        eb("sessions.teacher_id", "=", userId),
+        eb.exists(
+          eb
+            .selectFrom("participants")
+            .select("participants.user_id")
+            .whereRef("participants.session_id", "=", "sessions.id")
+            .where("participants.user_id", "=", userId),
+        ),
+      ]),
+    )
+    .orderBy("sessions.status", "asc")
+    .orderBy("sessions.created_at", "desc")
+    .execute();
 }
 
-export function listParticipants(db: Db, sessionId: string) {
-  return db
-    .selectFrom("participants")
-    .innerJoin("users", "users.id", "participants.user_id")
-    .select(["participants.user_id", "users.name", "users.email", "participants.joined_at"])
-    .where("participants.session_id", "=", sessionId)
-    .orderBy("users.name")
+/** Every session (at most `limit`), for administrators: open ones first, newest first. */
+export function allSessionViews(db: Db, limit = 1000): Promise<SessionViewRow[]> {
+  return sessionViews(db)
+    .orderBy("sessions.status", "asc")
+    .orderBy("sessions.created_at", "desc")
+    .limit(limit)
     .execute();
 }

@@ -3,18 +3,14 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { LiveRun } from "../../src/exec/live-run.ts";
 import { LocalBwrapRunner } from "../../src/exec/local-runner.ts";
 import { RunQueue } from "../../src/exec/run-queue.ts";
-import {
-  codeHash,
-  findRun,
-  latestRunsOfSession,
-  presentRun,
-  recordRun,
-  STORED_OUTPUT_BYTES,
-} from "../../src/exec/run-store.ts";
+import { STORED_OUTPUT_BYTES } from "../../src/runs/run-output.ts";
+import { codeHash, trackRun } from "../../src/runs/run-recorder.ts";
+import { presentRun } from "../../src/runs/run-summary.ts";
 import { type OpenDatabase, openDatabase } from "../../src/storage/database.ts";
+import { findRun, latestRunsOfSession } from "../../src/storage/runs.ts";
+import { type Containment, containTestProcess } from "../exec/contain.ts";
+import { outputContains } from "../exec/helpers.ts";
 import { type TestDatabase, testDatabase } from "../support.ts";
-import { type Containment, containTestProcess } from "./contain.ts";
-import { outputContains } from "./helpers.ts";
 
 let database: TestDatabase;
 let open: OpenDatabase;
@@ -69,13 +65,13 @@ describe("recording runs", () => {
   it("records a run from queued to finished: who, language, code hash, times, result and output", async () => {
     const code = 'name = input("Name? ")\nprint("Hi", name)\nraise SystemExit(2)';
     const run = queue.submit(studentId, { language: "python", code });
-    const recorded = recordRun(open.db, run, {
+    const recorded = trackRun(open.db, run, {
       sessionId,
       userId: studentId,
       startedBy: teacherId,
       language: "python",
       code,
-    });
+    }).finished;
     await outputContains(run, "Name? ");
     const live = await findRun(open.db, run.id);
     expect(live).toMatchObject({
@@ -118,13 +114,13 @@ describe("recording runs", () => {
   it("stores output without NUL characters and capped at 1 MB, marked truncated", async () => {
     const id = randomUUID();
     const handle = new LiveRun(id, "running", { write() {}, resize() {}, kill() {} }, 1024);
-    const recorded = recordRun(open.db, handle, {
+    const recorded = trackRun(open.db, handle, {
       sessionId,
       userId: otherStudentId,
       startedBy: otherStudentId,
       language: "python",
       code: "print()",
-    });
+    }).finished;
     handle.pushOutput("a\u0000b");
     handle.pushOutput("é".repeat(STORED_OUTPUT_BYTES));
     handle.finish({
@@ -146,13 +142,13 @@ describe("recording runs", () => {
   it("lists the latest run of each student of a session", async () => {
     const code = 'print("again")';
     const run = queue.submit(studentId, { language: "python", code });
-    await recordRun(open.db, run, {
+    await trackRun(open.db, run, {
       sessionId,
       userId: studentId,
       startedBy: studentId,
       language: "python",
       code,
-    });
+    }).finished;
     const latest = await latestRunsOfSession(open.db, sessionId);
     expect(latest.map((r) => r.user_id).sort()).toEqual([studentId, otherStudentId].sort());
     expect(latest.find((r) => r.user_id === studentId)?.id).toBe(run.id);
