@@ -8,7 +8,6 @@ import { MemoryLoginThrottle, RedisLoginThrottle } from "./auth/login-throttle.t
 import { SetupToken } from "./auth/setup-token.ts";
 import { MemoryEventBus, RedisEventBus } from "./bus/event-bus.ts";
 import { SESSIONS_ENDED_TOPIC } from "./bus/session-events.ts";
-import { handleRunTerminal } from "./channel/run-terminal.ts";
 import { handleSessionChannel, probeSessionChannel } from "./channel/session-channel.ts";
 import { CollabServer } from "./collab/collab-server.ts";
 import type { Config } from "./config.ts";
@@ -29,8 +28,10 @@ import { runRoutes } from "./routes/runs/index.ts";
 import { sessionRoutes } from "./routes/sessions/index.ts";
 import { systemRoutes } from "./routes/system.ts";
 import { registerRunMetrics } from "./runs/run-metrics.ts";
-import { markInterruptedRuns, RunService } from "./runs/run-service.ts";
+import { RunService } from "./runs/run-service.ts";
+import { handleRunTerminal } from "./runs/run-terminal.ts";
 import { openDatabase } from "./storage/database.ts";
+import { markInterruptedRuns } from "./storage/runs.ts";
 import { registerStorageMetrics } from "./storage/storage-metrics.ts";
 import { StudentQuota } from "./storage/student-quota.ts";
 

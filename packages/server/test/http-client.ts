@@ -1,4 +1,5 @@
 import type { Language } from "@observer/protocol";
+import { checkReply } from "./reply-check.ts";
 
 /** Minimal API calls over real HTTP, for tests against a spawned server process. */
 export async function apiCall<T = Record<string, unknown>>(
@@ -16,6 +17,7 @@ export async function apiCall<T = Record<string, unknown>>(
     ...(opts.body !== undefined ? { body: JSON.stringify(opts.body) } : {}),
   });
   const text = await res.text();
+  checkReply(method, path, res.status, text);
   return { status: res.status, json: (text ? JSON.parse(text) : {}) as T };
 }
 

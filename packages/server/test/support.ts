@@ -7,6 +7,7 @@ import pg from "pg";
 import { buildServer, type Server } from "../src/app.ts";
 import type { Config, DatabaseConfig } from "../src/config.ts";
 import { buildUser, type TestUser } from "./factories.ts";
+import { checkReply } from "./reply-check.ts";
 
 export interface TestDatabase {
   database: DatabaseConfig;
@@ -103,8 +104,8 @@ export async function startTestServer(
   const { database, drop } = options.database ?? testDatabase();
   const config = testConfig(options.config, database);
   const server = await buildServer(config);
-  const call: TestServer["call"] = (method, url, opts = {}) =>
-    server.app.inject({
+  const call: TestServer["call"] = async (method, url, opts = {}) => {
+    const response = await server.app.inject({
       method,
       url,
       headers: {
@@ -117,6 +118,9 @@ export async function startTestServer(
         ? { payload: typeof opts.body === "string" ? opts.body : JSON.stringify(opts.body) }
         : {}),
     });
+    checkReply(method ?? "GET", url, response.statusCode, response.body);
+    return response;
+  };
   const testServer: TestServer = {
     ...server,
     config,

@@ -1,6 +1,7 @@
 import {
   type ChannelServerMessage,
   CLOSE_CODES,
+  CLOSE_REASONS,
   channelAuthSchema,
   type RosterEntry,
   RUN_TAIL_CHARS,
@@ -11,10 +12,10 @@ import { type LiveSocket, tooManySocketsReason } from "../auth/live-sockets.ts";
 import { sessionTopic } from "../bus/session-events.ts";
 import { sessionAccess } from "../commands/session-access.ts";
 import type { Ctx } from "../context.ts";
-import { latestRunsOfSession } from "../exec/index.ts";
-import { listParticipants } from "../queries/sessions.ts";
 import { summarizeRunRow } from "../runs/run-summary.ts";
 import { lastEdits } from "../storage/documents.ts";
+import { listParticipants } from "../storage/participants.ts";
+import { latestRunsOfSession } from "../storage/runs.ts";
 import { authenticateSocket, recheckSocket } from "./socket-auth.ts";
 
 const AUTH_TIMEOUT_MS = 5000;
@@ -152,7 +153,7 @@ export function handleSessionChannel(ctx: Ctx, ws: WebSocket, sessionId: string)
     }
     start(auth.data.token).catch((err) => {
       ctx.log.error({ err }, "session channel failed to start");
-      ws.close(1011, "Server error");
+      ws.close(CLOSE_CODES.serverError, CLOSE_REASONS[CLOSE_CODES.serverError]);
     });
   });
 

@@ -6,6 +6,7 @@ type ExtensionRedis = ReturnType<
 >;
 
 import { type Connection, type Extension, Hocuspocus, type onAuthenticatePayload } from "@hocuspocus/server";
+import { CLOSE_CODES } from "@observer/protocol";
 import { Redis } from "ioredis";
 import type { WebSocket } from "ws";
 import { recheckActor } from "../auth/actor.ts";
@@ -110,7 +111,7 @@ export class CollabServer {
     const connection = this.hocuspocus.handleConnection(ws, request as unknown as Request);
     ws.on("message", (data: Buffer, isBinary: boolean) => {
       if (!isBinary) {
-        ws.close(4400, "Binary Hocuspocus messages only");
+        ws.close(CLOSE_CODES.malformed, "Binary Hocuspocus messages only");
         return;
       }
       // The answer to our liveness probe: a sign of life (counted by the heartbeat), nothing for Hocuspocus.

@@ -5,7 +5,7 @@ import { canTeach } from "../auth/policies.ts";
 import type { Ctx } from "../context.ts";
 import { fail } from "../errors.ts";
 import { presentSession } from "../presenters.ts";
-import { findSessionView } from "../queries/sessions.ts";
+import { findSessionView } from "../storage/sessions.ts";
 import { generateJoinCode } from "./join-code.ts";
 
 const isUniqueViolation = (err: unknown) =>

@@ -5,7 +5,7 @@ import { publishSessionEvent, SESSIONS_ENDED_TOPIC } from "../bus/session-events
 import type { Ctx } from "../context.ts";
 import { fail } from "../errors.ts";
 import { presentSession } from "../presenters.ts";
-import { findSessionView } from "../queries/sessions.ts";
+import { findSessionView } from "../storage/sessions.ts";
 import { sessionAccess } from "./session-access.ts";
 
 /** Ends a session (its teacher or an admin). Idempotent: ending an ended session returns it. */

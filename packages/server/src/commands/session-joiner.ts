@@ -5,7 +5,7 @@ import { publishSessionEvent } from "../bus/session-events.ts";
 import type { Ctx } from "../context.ts";
 import { fail } from "../errors.ts";
 import { presentSession } from "../presenters.ts";
-import { sessionViews } from "../queries/sessions.ts";
+import { sessionViews } from "../storage/sessions.ts";
 
 /**
  * Joins a session by its code (normalised to upper case by the schema). Idempotent: joining

@@ -4,7 +4,7 @@ import { publishSessionEvent } from "../bus/session-events.ts";
 import type { Ctx } from "../context.ts";
 import { fail } from "../errors.ts";
 import { presentSession } from "../presenters.ts";
-import { findSessionView } from "../queries/sessions.ts";
+import { findSessionView } from "../storage/sessions.ts";
 import { sessionAccess } from "./session-access.ts";
 
 /**

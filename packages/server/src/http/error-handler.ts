@@ -14,7 +14,7 @@ const FASTIFY_CODES: Record<string, ErrorCode> = {
 
 export function sendError(reply: FastifyReply, error: AppError): FastifyReply {
   const body: ErrorBody = {
-    error: { code: error.code, message: error.message, ...(error.issues ? { issues: error.issues } : {}) },
+    error: { code: error.code, message: error.message, issues: error.issues },
   };
   return reply.status(error.status).type("application/json; charset=utf-8").send(body);
 }

@@ -1,4 +1,4 @@
-import { ENDPOINTS, type Endpoint, ERROR_CODES, errorBodySchema } from "@observer/protocol";
+import { BEARER_AUTH, ENDPOINTS, type Endpoint, ERROR_CODES, errorBodySchema } from "@observer/protocol";
 import { z } from "zod";
 
 const toSchema = (schema: z.ZodType, io: "input" | "output") =>
@@ -15,26 +15,21 @@ export function buildOpenApi(): Record<string, unknown> {
       required: true,
       schema: { type: "string", format: "uuid" },
     }));
-    const security =
-      endpoint.auth === "public"
-        ? []
-        : endpoint.auth === "refreshCookie"
-          ? [{ refreshCookie: [] }]
-          : [{ bearer: [] }];
+    const security = BEARER_AUTH.includes(endpoint.auth)
+      ? [{ bearer: [] }]
+      : endpoint.auth === "refreshCookie"
+        ? [{ refreshCookie: [] }]
+        : [];
     paths[path] ??= {};
     (paths[path] as Record<string, unknown>)[endpoint.method.toLowerCase()] = {
       operationId: name,
       summary: endpoint.summary,
       security,
-      ...(params.length ? { parameters: params } : {}),
-      ...(endpoint.body
-        ? {
-            requestBody: {
-              required: true,
-              content: { "application/json": { schema: toSchema(endpoint.body, "input") } },
-            },
-          }
-        : {}),
+      parameters: params.length ? params : undefined,
+      requestBody: endpoint.body && {
+        required: true,
+        content: { "application/json": { schema: toSchema(endpoint.body, "input") } },
+      },
       responses: {
         [endpoint.status]: endpoint.reply
           ? {

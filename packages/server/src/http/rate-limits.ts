@@ -35,7 +35,8 @@ export async function registerRateLimits(app: FastifyInstance, ctx: Ctx, redis: 
   await app.register(rateLimit, {
     global: false,
     // With Redis, every server instance counts against the same limits.
-    ...(redis ? { redis, nameSpace: `${ctx.config.redisPrefix}rate-limit:` } : {}),
+    redis: redis ?? undefined,
+    nameSpace: `${ctx.config.redisPrefix}rate-limit:`,
     keyGenerator: byAddress,
     errorResponseBuilder: () => fail("rate_limited"),
   });

@@ -1,28 +1,63 @@
-import type { Endpoint } from "@observer/protocol";
+import type { BodySchemaOf, Endpoint, PathParams, ReplySchemaOf } from "@observer/protocol";
 import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
+import type { z } from "zod";
+import type { Ctx } from "../context.ts";
 import { type RouteLimit, rateLimitOptions } from "./rate-limits.ts";
+import { type ActorFor, actorFor } from "./request-auth.ts";
+import { parseInput, uuidParam } from "./validation.ts";
 
-export type RouteHandler = (request: FastifyRequest, reply: FastifyReply) => Promise<unknown>;
+/** What a route's handler gets: everything its endpoint promises, already checked. */
+export interface RouteInput<E extends Endpoint> {
+  /** The caller, as the endpoint's `auth` asks (see actorFor). */
+  actor: ActorFor<E["auth"]>;
+  /** The path params, each a UUID in lower case (any other value is 404). */
+  params: PathParams<E>;
+  /** The body, parsed by the endpoint's body schema (422 otherwise); undefined without one. */
+  body: [BodySchemaOf<E>] extends [never] ? undefined : z.output<BodySchemaOf<E>>;
+  request: FastifyRequest;
+  reply: FastifyReply;
+}
+
+/** What a handler answers: its endpoint's reply (before the schema's defaults), or nothing for 204. */
+export type RouteResult<E extends Endpoint> = [ReplySchemaOf<E>] extends [never]
+  ? undefined
+  : z.input<ReplySchemaOf<E>>;
+
+export type RouteHandler<E extends Endpoint> = (input: RouteInput<E>) => Promise<RouteResult<E>>;
+
+/** Registers one endpoint's handler; see `router`. */
+export type Route = <const E extends Endpoint>(
+  endpoint: E,
+  limit: RouteLimit | null,
+  handler: RouteHandler<E>,
+) => void;
+
+const paramNames = (path: string) => [...path.matchAll(/:(\w+)/g)].map((m) => m[1] as string);
 
 /**
- * Registers a handler for an endpoint of the protocol, so method and path are written once
- * (in packages/protocol) and every API route is rate limited: per signed-in user, or per
- * client address for anonymous requests (see RouteLimit).
+ * The `route` function of an app: method and path are written once (in packages/protocol),
+ * and every API route is rate limited: per signed-in user, or per client address for
+ * anonymous requests (see RouteLimit). Before the handler runs, in this order: the caller
+ * is authenticated as the endpoint's `auth` says (401/403), the path params are UUIDs (404)
+ * and the body passes the endpoint's body schema (422).
  */
-export function route(
-  app: FastifyInstance,
-  endpoint: Endpoint,
-  limit: RouteLimit | null,
-  handler: RouteHandler,
-): void {
-  app.route({
-    method: endpoint.method,
-    url: endpoint.path,
-    ...(limit ? { config: { rateLimit: rateLimitOptions(limit) } } : {}),
-    handler: async (request, reply) => {
-      const result = await handler(request, reply);
-      if (result === undefined) return reply.status(endpoint.status).send();
-      return reply.status(endpoint.status).send(result);
-    },
-  });
+export function router(app: FastifyInstance, ctx: Ctx): Route {
+  return (endpoint, limit, handler) => {
+    const names = paramNames(endpoint.path);
+    app.route({
+      method: endpoint.method,
+      url: endpoint.path,
+      config: limit ? { rateLimit: rateLimitOptions(limit) } : {},
+      handler: async (request, reply) => {
+        const actor = await actorFor(ctx, request, endpoint.auth);
+        const params = Object.fromEntries(names.map((name) => [name, uuidParam(request.params, name)]));
+        const body = endpoint.body ? parseInput(endpoint.body, request.body) : undefined;
+        const input = { actor, params, body, request, reply } as RouteInput<typeof endpoint>;
+        const result = await handler(input);
+        return result === undefined
+          ? reply.status(endpoint.status).send()
+          : reply.status(endpoint.status).send(result);
+      },
+    });
+  };
 }

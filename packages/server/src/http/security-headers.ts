@@ -38,7 +38,7 @@ export async function registerSecurityHeaders(
         baseUri: ["'self'"],
         frameAncestors: ["'none'"],
         formAction: ["'self'"],
-        ...(opts.production ? { upgradeInsecureRequests: [] } : {}),
+        upgradeInsecureRequests: opts.production ? [] : null,
       },
     },
     crossOriginEmbedderPolicy: false,

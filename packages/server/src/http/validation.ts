@@ -1,3 +1,4 @@
+import { ERRORS, type ErrorCode, isUuid } from "@observer/protocol";
 import type { z } from "zod";
 import { fail } from "../errors.ts";
 
@@ -5,6 +6,11 @@ import { fail } from "../errors.ts";
 export function parseInput<S extends z.ZodType>(schema: S, value: unknown): z.output<S> {
   const result = schema.safeParse(value, { reportInput: true });
   if (result.success) return result.data;
+  // A refinement that answers with its own error (see answersWith) wins over the 422.
+  for (const issue of result.error.issues) {
+    const code = issue.code === "custom" ? issue.params?.errorCode : undefined;
+    if (typeof code === "string" && code in ERRORS) throw fail(code as ErrorCode, issue.message);
+  }
   const issues = result.error.issues.map((issue) => ({
     path: issue.path.join(".") || "(body)",
     message:
@@ -17,11 +23,9 @@ export function parseInput<S extends z.ZodType>(schema: S, value: unknown): z.ou
   throw fail("validation_failed", issues.map((i) => `${i.path}: ${i.message}`).join(" "), issues);
 }
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-
 /** A path id that is not a UUID names nothing: 404, never a database error. */
 export function uuidParam(params: unknown, name = "id"): string {
   const value = (params as Record<string, unknown>)[name];
-  if (typeof value !== "string" || !UUID.test(value)) throw fail("not_found");
+  if (!isUuid(value)) throw fail("not_found");
   return value.toLowerCase();
 }

@@ -1,13 +1,14 @@
 import type { IncomingMessage } from "node:http";
 import type { Duplex } from "node:stream";
 
+import { CLOSE_CODES, CLOSE_REASONS, isUuid } from "@observer/protocol";
 import type { FastifyInstance } from "fastify";
 import { type WebSocket, WebSocketServer } from "ws";
 
 /** A WebSocket endpoint: a path pattern and what to do with an accepted socket. */
 export interface WebSocketRoute {
   match(pathname: string): Record<string, string> | null;
-  /** Largest message accepted, in bytes; larger closes the socket (1009). */
+  /** Largest message accepted, in bytes; larger closes the socket (`CLOSE_CODES.messageTooBig`). */
   maxPayload: number;
   /** Sends ws-level pings and drops sockets that stop answering. */
   heartbeat: boolean;
@@ -30,18 +31,24 @@ export interface WebSocketOptions {
 
 const DEFAULT_HEARTBEAT_MS = 10_000;
 
-/** Matches `/api/sessions/<uuid>/channel`-style paths with named UUID parameters. */
+/** A path segment that is a UUID as the server writes them (lower case, like document names). */
+const isLowerUuid = (segment: string) => isUuid(segment) && segment === segment.toLowerCase();
+
+/** Matches `/api/sessions/<uuid>/channel`-style paths: each `:name` segment is a UUID parameter. */
 export function uuidPath(pattern: string): (pathname: string) => Record<string, string> | null {
-  const names: string[] = [];
-  const source = pattern.replace(/:(\w+)/g, (_m, name: string) => {
-    names.push(name);
-    return "([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})";
-  });
-  const regex = new RegExp(`^${source}$`);
+  const parts = pattern.split("/");
   return (pathname) => {
-    const match = regex.exec(pathname);
-    if (!match) return null;
-    return Object.fromEntries(names.map((name, i) => [name, match[i + 1] as string]));
+    const segments = pathname.split("/");
+    if (segments.length !== parts.length) return null;
+    const params: Record<string, string> = {};
+    for (const [i, part] of parts.entries()) {
+      const segment = segments[i] ?? "";
+      if (!part.startsWith(":")) {
+        if (segment !== part) return null;
+      } else if (isLowerUuid(segment)) params[part.slice(1)] = segment;
+      else return null;
+    }
+    return params;
   };
 }
 
@@ -101,7 +108,7 @@ export function registerWebSockets(
     clearInterval(timer);
     app.server.off("upgrade", onUpgrade);
     for (const { wss } of servers) {
-      for (const ws of wss.clients) ws.close(1001, "Server shutting down");
+      for (const ws of wss.clients) ws.close(CLOSE_CODES.goingAway, CLOSE_REASONS[CLOSE_CODES.goingAway]);
       wss.close();
     }
   });

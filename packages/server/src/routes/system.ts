@@ -3,18 +3,20 @@ import type { FastifyInstance } from "fastify";
 import type { Ctx } from "../context.ts";
 import { isDirectLoopback } from "../http/client-address.ts";
 import { buildOpenApi } from "../http/openapi.ts";
-import { route } from "../http/route.ts";
+import { router } from "../http/route.ts";
+import { hasAnyUser } from "../storage/users.ts";
 
 /** Health, public configuration and the OpenAPI document. */
 export function systemRoutes(app: FastifyInstance, ctx: Ctx): void {
-  route(app, ENDPOINTS.health, null, async () => ({ status: "ok" }));
+  const route = router(app, ctx);
+  route(ENDPOINTS.health, null, async () => ({ status: "ok" as const }));
 
-  route(app, ENDPOINTS.config, ctx.config.rateLimits.apiPerMinute, async (request) => {
-    const anyUser = await ctx.db.selectFrom("users").select("id").limit(1).executeTakeFirst();
+  route(ENDPOINTS.config, ctx.config.rateLimits.apiPerMinute, async ({ request }) => {
+    const firstAccount = !(await hasAnyUser(ctx.db));
     return {
       teacherSignup: ctx.config.teacherSignup,
-      firstAccount: !anyUser,
-      setupTokenRequired: !anyUser && !isDirectLoopback(request),
+      firstAccount,
+      setupTokenRequired: firstAccount && !isDirectLoopback(request),
     };
   });
 

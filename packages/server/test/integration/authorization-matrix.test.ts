@@ -11,7 +11,7 @@ import {
 import type { LightMyRequestResponse } from "fastify";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { openChannel } from "../channel-client.ts";
-import { openDoc, sharedSocket } from "../collab-client.ts";
+import { type DocClient, openDoc, sharedSocket } from "../collab-client.ts";
 import {
   buildSession,
   buildUser,
@@ -639,6 +639,147 @@ describe("socket after revocation: every socket kind x every revocation", () => 
           }
         });
       }
+    });
+  }
+});
+
+/**
+ * The "socket" columns of the matrix: every socket kind x every kind of caller, on the world's
+ * session (taught by sessionTeacher, joined by memberStudent): memberStudent's document, the
+ * session channel, and the terminal of memberStudent's run. auth/policies.ts decides: an admin
+ * has the session teacher's rights on every session (observes the documents, gets the
+ * teacher's roster, follows the terminals); a teacher of another session gets nothing.
+ */
+type SocketOutcome =
+  /** collab: synced, writable, with the student's code. */
+  | "own"
+  /** collab: synced with the student's real code, and follows their edits. */
+  | "observe"
+  /** channel: ready as a student, a roster of themselves only. */
+  | "studentView"
+  /** channel: ready as the teacher, the whole roster. */
+  | "teacherView"
+  /** terminal: the run's output. */
+  | "follow"
+  /** Closed by the server with this code. */
+  | number;
+type SocketRow = readonly [
+  SocketOutcome,
+  SocketOutcome,
+  SocketOutcome,
+  SocketOutcome,
+  SocketOutcome,
+  SocketOutcome,
+];
+
+const UNAUTHORIZED = CLOSE_CODES.unauthorized;
+const DENIED = CLOSE_CODES.forbidden;
+// biome-ignore format: the matrix is easier to read aligned
+const SOCKET_MATRIX: Record<SocketKind, SocketRow> = {
+  //        anonymous     memberStudent  nonMemberStudent  sessionTeacher  otherTeacher  admin
+  collab:   [UNAUTHORIZED, "own",         DENIED,           "observe",      DENIED,       "observe"],
+  channel:  [UNAUTHORIZED, "studentView", DENIED,           "teacherView",  DENIED,       "teacherView"],
+  terminal: [UNAUTHORIZED, "follow",      DENIED,           "follow",       DENIED,       "follow"],
+};
+
+describe("live sockets: every socket kind x every kind of caller", () => {
+  let w: World;
+  let url: string;
+  /** memberStudent's own connection to their document, holding the code the others must see. */
+  let studentDoc: DocClient;
+  let runId: string;
+  const code = `print("matrix ${randomBytes(3).toString("hex")}")\n`;
+  beforeAll(async () => {
+    const server = await startTestServer();
+    if (!server.admin) throw new Error("no admin");
+    url = await server.listen();
+    const users = {
+      memberStudent: await buildUser(server, { role: "student", name: "Member" }),
+      nonMemberStudent: await buildUser(server, { role: "student", name: "Outsider" }),
+      sessionTeacher: await buildUser(server, { role: "teacher", name: "Teacher" }),
+      otherTeacher: await buildUser(server, { role: "teacher", name: "Other teacher" }),
+      admin: server.admin,
+    };
+    const session = await buildSession(server, users.sessionTeacher, { name: "Live", starterCode: "" });
+    expect((await joinSession(server, users.memberStudent, session.joinCode)).statusCode).toBe(200);
+    const otherSession = await buildSession(server, users.otherTeacher, { name: "Someone else's live" });
+    w = { server, users, session, otherSession };
+    studentDoc = openDoc(url, {
+      name: studentDocumentName(session.id, users.memberStudent.id),
+      token: users.memberStudent.accessToken,
+    });
+    await studentDoc.synced;
+    studentDoc.code.insert(0, code);
+    const started = await server.call("POST", `/api/sessions/${session.id}/runs`, {
+      token: users.memberStudent.accessToken,
+      body: { language: "python", code: 'print("matrix run", flush=True)\nprint(input())' },
+    });
+    if (started.statusCode !== 201) throw new Error(`run failed: ${started.body}`);
+    runId = started.json().run.id;
+  });
+  afterAll(async () => {
+    studentDoc?.destroy();
+    w?.server.ctx.runs.stopSession(w.session.id);
+    await w?.server.close();
+  });
+
+  /** Opens the socket as the caller and checks what they get. */
+  async function expectSocket(kind: SocketKind, caller: Caller, expected: SocketOutcome): Promise<void> {
+    const user = caller === "anonymous" ? null : w.users[caller];
+    const member = w.users.memberStudent;
+    if (kind === "collab") {
+      const doc = openDoc(url, {
+        name: studentDocumentName(w.session.id, member.id),
+        token: user?.accessToken ?? null,
+      });
+      try {
+        const outcome = await Promise.race([doc.synced.then(() => "synced" as const), doc.closed]);
+        if (typeof expected === "number") return expect(outcome).toBe(expected);
+        expect(outcome).toBe("synced");
+        // The student's real code, and their next edit as it happens.
+        expect(doc.code.toString()).toBe(studentDoc.code.toString());
+        expect(doc.code.toString()).toContain(code);
+        studentDoc.code.insert(studentDoc.code.length, `# seen by ${caller}\n`);
+        await retryableAssertion(() => expect(doc.code.toString()).toContain(`# seen by ${caller}\n`));
+        if (expected === "own") {
+          doc.code.insert(doc.code.length, "# own edit\n");
+          await retryableAssertion(() => expect(studentDoc.code.toString()).toContain("# own edit\n"));
+        }
+      } finally {
+        doc.destroy();
+      }
+      return;
+    }
+    if (kind === "channel") {
+      const channel = await openChannel(url, w.session.id, user?.accessToken ?? "");
+      try {
+        if (typeof expected === "number") return expect(await channel.closed).toBe(expected);
+        const ready = await channel.next((m) => m.type === "ready");
+        if (ready.type !== "ready") throw new Error("not ready");
+        expect(ready.role).toBe(expected === "teacherView" ? "teacher" : "student");
+        expect(ready.roster.map((r) => r.userId)).toEqual([member.id]);
+        // The teacher's roster shows who is online: the student's document is open.
+        if (expected === "teacherView") expect(ready.roster[0]?.online).toBe(true);
+      } finally {
+        channel.close();
+      }
+      return;
+    }
+    const terminal = await openTerminal(url, runId, user?.accessToken ?? "");
+    try {
+      if (typeof expected === "number") return expect(await terminal.closed).toBe(expected);
+      await terminal.waitForOutput("matrix run");
+    } finally {
+      terminal.close();
+    }
+  }
+
+  for (const kind of SOCKET_KINDS) {
+    describe(`${kind} socket`, () => {
+      CALLERS.forEach((caller, i) => {
+        const expected = SOCKET_MATRIX[kind][i] as SocketOutcome;
+        it(`${caller} -> ${expected}`, () => expectSocket(kind, caller, expected));
+      });
     });
   }
 });

@@ -71,11 +71,17 @@ describe("collab document authorisation", () => {
     );
   });
 
+  it("lets an admin open every participant's document of any session (an admin observes every class)", async () => {
+    const admin = server.admin?.accessToken ?? "";
+    expect((await attempt(own(), admin)).outcome).toBe("synced");
+    expect((await attempt(studentDocumentName(sessionId, classmate.id), admin)).outcome).toBe("synced");
+    expect((await attempt(studentDocumentName(otherSessionId, outsider.id), admin)).outcome).toBe("synced");
+  });
+
   it.each([
     ["a classmate", () => classmate.accessToken],
     ["another session's teacher", () => otherTeacher.accessToken],
     ["another session's student", () => outsider.accessToken],
-    ["the admin (not the session's teacher)", () => server.admin?.accessToken ?? ""],
   ])("refuses %s with Forbidden and closes the socket with 4403", async (_who, token) => {
     const result = await attempt(own(), token());
     expect(result).toEqual({ outcome: "refused:Forbidden", closeCode: CLOSE_CODES.forbidden });

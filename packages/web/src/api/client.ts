@@ -1,4 +1,10 @@
-import { ENDPOINTS, type Endpoint, type EndpointName, refreshReplySchema } from "@observer/protocol";
+import {
+  BEARER_AUTH,
+  ENDPOINTS,
+  type Endpoint,
+  type EndpointName,
+  refreshReplySchema,
+} from "@observer/protocol";
 import { ApiError, errorFromResponse, networkError } from "./errors.ts";
 import type { CallArgs, CallOptions, ReplyOf } from "./types.ts";
 
@@ -84,7 +90,7 @@ export class ApiClient {
     const options = (args[0] ?? {}) as CallOptions<N>;
     const usedToken = this.#token;
     let response = await this.#send(endpoint, options, usedToken);
-    if (response.status === 401 && endpoint.auth === "bearer") {
+    if (response.status === 401 && (endpoint.auth === "bearer" || endpoint.auth === "admin")) {
       // Another call may already have refreshed while this one was in flight.
       const fresh = this.#token && this.#token !== usedToken ? this.#token : await this.refresh();
       if (!fresh) {
@@ -139,7 +145,7 @@ export class ApiClient {
     token: string | null,
   ): Promise<Response> {
     const headers: Record<string, string> = { accept: "application/json" };
-    if (token && endpoint.auth !== "public" && endpoint.auth !== "refreshCookie") {
+    if (token && BEARER_AUTH.includes(endpoint.auth)) {
       headers.authorization = `Bearer ${token}`;
     }
     const init: RequestInit = { method: endpoint.method, headers, credentials: "same-origin" };

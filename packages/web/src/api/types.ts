@@ -1,14 +1,7 @@
-import type { ENDPOINTS, EndpointName } from "@observer/protocol";
+import type { ENDPOINTS, EndpointName, PathParamNames } from "@observer/protocol";
 import type { z } from "zod";
 
 type Endpoints = typeof ENDPOINTS;
-
-/** Names of the `:params` in a path such as `/api/sessions/:id/end`. */
-type ParamNames<P extends string> = P extends `${string}:${infer Name}/${infer Rest}`
-  ? Name | ParamNames<Rest>
-  : P extends `${string}:${infer Name}`
-    ? Name
-    : never;
 
 /** What the caller sends as the JSON body of an endpoint (the schema's input type). */
 export type BodyOf<N extends EndpointName> = Endpoints[N] extends { body: infer B extends z.ZodType }
@@ -20,9 +13,9 @@ export type ReplyOf<N extends EndpointName> = Endpoints[N] extends { reply: infe
   ? z.output<R>
   : undefined;
 
-type ParamsPart<N extends EndpointName> = [ParamNames<Endpoints[N]["path"]>] extends [never]
+type ParamsPart<N extends EndpointName> = [PathParamNames<Endpoints[N]["path"]>] extends [never]
   ? { params?: undefined }
-  : { params: Record<ParamNames<Endpoints[N]["path"]>, string> };
+  : { params: Record<PathParamNames<Endpoints[N]["path"]>, string> };
 
 type BodyPart<N extends EndpointName> = [BodyOf<N>] extends [never]
   ? { body?: undefined }

@@ -2,23 +2,24 @@ import type { Extension, onAuthenticatePayload } from "@hocuspocus/server";
 import { CLOSE_CODES, parseStudentDocumentName } from "@observer/protocol";
 import { sql } from "kysely";
 import { type Actor, authenticate } from "../../auth/actor.ts";
-import { teachesSession } from "../../auth/policies.ts";
+import { documentAccess } from "../../auth/policies.ts";
 import type { Ctx } from "../../context.ts";
 import { AppError } from "../../errors.ts";
-import { isParticipant } from "../../queries/sessions.ts";
+import { isParticipant } from "../../storage/participants.ts";
 import type { CloseReason, CollabContext } from "../context.ts";
 
 export const unauthorized: CloseReason = { code: CLOSE_CODES.unauthorized, reason: "Unauthorized" };
 export const forbidden: CloseReason = { code: CLOSE_CODES.forbidden, reason: "Forbidden" };
 
 /**
- * Who may open which document: a student only their own document of a session they joined;
- * the session's teacher every participant's document of that session; nobody else. Ended
- * sessions are read-only once the end's grace period is over (config.live.sessionEndGraceMs:
- * the edits in flight at the end are still taken, see CollabServer.sessionEnded). Runs on every
- * (re)connection; and when a user's rights shrink (logout, deactivation, a role change, removal
- * from the session) CollabServer re-checks their open connections with `authorize` and closes
- * those no longer allowed, so a revoked login stops at once.
+ * Who may open which document (auth/policies.ts decides): a student only their own document of
+ * a session they joined; whoever manages the session (its teacher, an admin) every
+ * participant's document of that session; nobody else. Ended sessions are read-only once the
+ * end's grace period is over (config.live.sessionEndGraceMs: the edits in flight at the end are
+ * still taken, see CollabServer.sessionEnded). Runs on every (re)connection; and when a user's
+ * rights shrink (logout, deactivation, a role change, removal from the session) CollabServer
+ * re-checks their open connections with `authorize` and closes those no longer allowed, so a
+ * revoked login stops at once.
  */
 export class Authentication implements Extension {
   extensionName = "observer-authentication";
@@ -83,9 +84,10 @@ export class Authentication implements Extension {
       .where("id", "=", names.sessionId)
       .executeTakeFirst();
     if (!session) throw forbidden;
-    // Only while still a teacher: a teacher demoted to student loses their sessions' documents.
-    const asTeacher = teachesSession(actor, session) && actor.id !== names.studentId;
-    if (actor.id !== names.studentId && !asTeacher) throw forbidden;
+    // The session's teacher (while still a teacher) and admins observe; a student opens their own.
+    const access = documentAccess(actor, session, names.studentId);
+    if (!access) throw forbidden;
+    const asTeacher = access === "observe";
     if (!(await isParticipant(this.ctx.db, names.sessionId, names.studentId))) throw forbidden;
     return {
       context: {

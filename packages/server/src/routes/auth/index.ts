@@ -1,6 +1,5 @@
-import { ENDPOINTS, LOGIN_HINT_COOKIE, loginBodySchema, registerBodySchema } from "@observer/protocol";
+import { ENDPOINTS, LOGIN_HINT_COOKIE } from "@observer/protocol";
 import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
-import { bearerToken } from "../../auth/actor.ts";
 import { REFRESH_TOKEN_TTL_MS } from "../../auth/refresh-tokens.ts";
 import { accountRegistrar } from "../../commands/account-registrar.ts";
 import { credentialsChecker } from "../../commands/credentials-checker.ts";
@@ -10,13 +9,13 @@ import type { Ctx } from "../../context.ts";
 import { AppError, fail } from "../../errors.ts";
 import { addressKey, isDirectLoopback } from "../../http/client-address.ts";
 import { checkSameOrigin } from "../../http/origin-check.ts";
-import { REFRESH_COOKIE, requireActor } from "../../http/request-auth.ts";
-import { route } from "../../http/route.ts";
-import { parseInput } from "../../http/validation.ts";
+import { REFRESH_COOKIE } from "../../http/request-auth.ts";
+import { router } from "../../http/route.ts";
 import { presentUser } from "../../presenters.ts";
 
 /** Accounts: register, login, refresh, logout, me. */
 export function authRoutes(app: FastifyInstance, ctx: Ctx): void {
+  const route = router(app, ctx);
   const cookieOptions = {
     path: "/api/auth",
     httpOnly: true,
@@ -42,8 +41,7 @@ export function authRoutes(app: FastifyInstance, ctx: Ctx): void {
   // Per client address: these routes are used before anyone is signed in.
   const perAddress = { perAddress: authPerMinute };
 
-  route(app, ENDPOINTS.register, perAddress, async (request, reply) => {
-    const body = parseInput(registerBodySchema, request.body);
+  route(ENDPOINTS.register, perAddress, async ({ body, request, reply }) => {
     const { user, accessToken, refreshToken } = await accountRegistrar(ctx, {
       ...body,
       fromLoopback: isDirectLoopback(request),
@@ -52,8 +50,7 @@ export function authRoutes(app: FastifyInstance, ctx: Ctx): void {
     return { user, accessToken };
   });
 
-  route(app, ENDPOINTS.login, perAddress, async (request, reply) => {
-    const body = parseInput(loginBodySchema, request.body);
+  route(ENDPOINTS.login, perAddress, async ({ body, request, reply }) => {
     const { user, accessToken, refreshToken } = await credentialsChecker(ctx, {
       ...body,
       address: addressKey(request.ip),
@@ -62,7 +59,7 @@ export function authRoutes(app: FastifyInstance, ctx: Ctx): void {
     return { user, accessToken };
   });
 
-  route(app, ENDPOINTS.refresh, perAddress, async (request, reply) => {
+  route(ENDPOINTS.refresh, perAddress, async ({ request, reply }) => {
     checkSameOrigin(request);
     const token = refreshCookie(request);
     if (!token) {
@@ -79,18 +76,12 @@ export function authRoutes(app: FastifyInstance, ctx: Ctx): void {
     }
   });
 
-  route(app, ENDPOINTS.logout, apiPerMinute, async (request, reply) => {
+  route(ENDPOINTS.logout, apiPerMinute, async ({ actor, request, reply }) => {
     checkSameOrigin(request);
-    const actor = bearerToken(request.headers.authorization)
-      ? await requireActor(ctx, request).catch(() => null)
-      : null;
     await loginRevoker(ctx, { actor, refreshToken: refreshCookie(request) });
     clearRefreshCookie(reply);
     return undefined;
   });
 
-  route(app, ENDPOINTS.me, apiPerMinute, async (request) => {
-    const actor = await requireActor(ctx, request);
-    return { user: presentUser(actor) };
-  });
+  route(ENDPOINTS.me, apiPerMinute, async ({ actor }) => ({ user: presentUser(actor) }));
 }

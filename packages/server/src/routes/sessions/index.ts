@@ -1,9 +1,4 @@
-import {
-  createSessionBodySchema,
-  ENDPOINTS,
-  joinSessionBodySchema,
-  updateSessionBodySchema,
-} from "@observer/protocol";
+import { ENDPOINTS } from "@observer/protocol";
 import type { FastifyInstance } from "fastify";
 import { participantRemover } from "../../commands/participant-remover.ts";
 import { sessionAccess } from "../../commands/session-access.ts";
@@ -12,52 +7,30 @@ import { sessionEnder } from "../../commands/session-ender.ts";
 import { sessionJoiner } from "../../commands/session-joiner.ts";
 import { sessionUpdater } from "../../commands/session-updater.ts";
 import type { Ctx } from "../../context.ts";
-import { requireActor } from "../../http/request-auth.ts";
-import { route } from "../../http/route.ts";
-import { parseInput, uuidParam } from "../../http/validation.ts";
+import { router } from "../../http/route.ts";
 import { presentParticipant, presentSession } from "../../presenters.ts";
-import { listParticipants, sessionViews } from "../../queries/sessions.ts";
+import { listParticipants } from "../../storage/participants.ts";
+import { sessionViewsOf } from "../../storage/sessions.ts";
 
 /** Coding sessions: create, list, join by code, view, change, end. */
 export function sessionRoutes(app: FastifyInstance, ctx: Ctx): void {
+  const route = router(app, ctx);
   const limit = ctx.config.rateLimits.apiPerMinute;
 
-  route(app, ENDPOINTS.createSession, limit, async (request) => {
-    const actor = await requireActor(ctx, request);
-    const body = parseInput(createSessionBodySchema, request.body);
-    return { session: await sessionCreator(ctx, actor, body) };
-  });
+  route(ENDPOINTS.createSession, limit, async ({ actor, body }) => ({
+    session: await sessionCreator(ctx, actor, body),
+  }));
 
-  route(app, ENDPOINTS.listSessions, limit, async (request) => {
-    const actor = await requireActor(ctx, request);
-    const rows = await sessionViews(ctx.db)
-      .where((eb) =>
-        eb.or([
-          eb("sessions.teacher_id", "=", actor.id),
-          eb.exists(
-            eb
-              .selectFrom("participants")
-              .select("participants.user_id")
-              .whereRef("participants.session_id", "=", "sessions.id")
-              .where("participants.user_id", "=", actor.id),
-          ),
-        ]),
-      )
-      .orderBy("sessions.status", "asc")
-      .orderBy("sessions.created_at", "desc")
-      .execute();
-    return { sessions: rows.map(presentSession) };
-  });
+  route(ENDPOINTS.listSessions, limit, async ({ actor }) => ({
+    sessions: (await sessionViewsOf(ctx.db, actor.id)).map(presentSession),
+  }));
 
-  route(app, ENDPOINTS.joinSession, limit, async (request) => {
-    const actor = await requireActor(ctx, request);
-    const { joinCode } = parseInput(joinSessionBodySchema, request.body);
-    return { session: await sessionJoiner(ctx, actor, joinCode) };
-  });
+  route(ENDPOINTS.joinSession, limit, async ({ actor, body }) => ({
+    session: await sessionJoiner(ctx, actor, body.joinCode),
+  }));
 
-  route(app, ENDPOINTS.getSession, limit, async (request) => {
-    const actor = await requireActor(ctx, request);
-    const { session, manage } = await sessionAccess(ctx, actor, uuidParam(request.params));
+  route(ENDPOINTS.getSession, limit, async ({ actor, params }) => {
+    const { session, manage } = await sessionAccess(ctx, actor, params.id);
     if (!manage) return { session: presentSession(session) };
     const participants = await listParticipants(ctx.db, session.id);
     return {
@@ -68,22 +41,16 @@ export function sessionRoutes(app: FastifyInstance, ctx: Ctx): void {
     };
   });
 
-  route(app, ENDPOINTS.updateSession, limit, async (request) => {
-    const actor = await requireActor(ctx, request);
-    const body = parseInput(updateSessionBodySchema, request.body);
-    return { session: await sessionUpdater(ctx, actor, uuidParam(request.params), body) };
-  });
+  route(ENDPOINTS.updateSession, limit, async ({ actor, params, body }) => ({
+    session: await sessionUpdater(ctx, actor, params.id, body),
+  }));
 
-  route(app, ENDPOINTS.endSession, limit, async (request) => {
-    const actor = await requireActor(ctx, request);
-    return { session: await sessionEnder(ctx, actor, uuidParam(request.params)) };
-  });
+  route(ENDPOINTS.endSession, limit, async ({ actor, params }) => ({
+    session: await sessionEnder(ctx, actor, params.id),
+  }));
 
-  route(app, ENDPOINTS.removeParticipant, limit, async (request) => {
-    const actor = await requireActor(ctx, request);
-    const sessionId = uuidParam(request.params);
-    const userId = uuidParam(request.params, "userId");
-    await participantRemover(ctx, actor, { sessionId, userId });
+  route(ENDPOINTS.removeParticipant, limit, async ({ actor, params }) => {
+    await participantRemover(ctx, actor, { sessionId: params.id, userId: params.userId });
     return undefined;
   });
 }
