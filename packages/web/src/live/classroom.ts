@@ -1,11 +1,7 @@
-import { HocuspocusProviderWebsocket } from "@hocuspocus/provider";
-import {
-  type ChannelServerMessage,
-  COLLAB_PATH,
-  type Participant,
-  type RosterEntry,
-} from "@observer/protocol";
+import type { HocuspocusProviderWebsocket } from "@hocuspocus/provider";
+import type { ChannelServerMessage, Participant, RosterEntry } from "@observer/protocol";
 import * as encoding from "lib0/encoding";
+import { collabSocket } from "./collab-socket.ts";
 import { stopWhenRevoked } from "./revoked-socket.ts";
 import { type ChannelStatus, SessionChannel } from "./session-channel.ts";
 import { StudentFeed } from "./student-feed.ts";
@@ -56,16 +52,8 @@ export class Classroom {
   channelStatus: ChannelStatus = "connecting";
 
   constructor(private readonly options: ClassroomOptions) {
-    this.socket = new HocuspocusProviderWebsocket({
-      url: `${options.baseUrl}${COLLAB_PATH}`,
-      // Connected once the first documents are attached (else each attach() restarts it, and
-      // a socket with no document would be closed by the server as idle).
-      autoConnect: false,
-      delay: 500,
-      minDelay: 500,
-      maxDelay: 10_000,
-      factor: 2,
-    });
+    // Connected once the first documents are attached (see `add`).
+    this.socket = collabSocket(options.baseUrl);
     for (const p of options.participants) {
       this.add({
         userId: p.userId,

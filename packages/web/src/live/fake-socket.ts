@@ -1,6 +1,10 @@
-import type { WebSocketLike } from "./session-channel.ts";
+import { afterEach, beforeEach, vi } from "vitest";
+import type { WebSocketLike } from "./authenticated-socket.ts";
 
-/** A scripted stand-in for the browser's WebSocket, for the unit tests of the live connections (session channel, run terminal). */
+/**
+ * The one harness of the unit tests of the live connections (authenticated socket, session
+ * channel, run terminal, collab revocation): a scripted stand-in for the browser's WebSocket.
+ */
 export class FakeSocket {
   static all: FakeSocket[] = [];
   readonly CONNECTING = 0;
@@ -42,4 +46,33 @@ export class FakeSocket {
     return socket;
   }
   static readonly Impl = FakeSocket as unknown as WebSocketLike;
+}
+
+/**
+ * For the test file that calls it: fake timers, a fresh `FakeSocket.all`, and a `window`
+ * that can say "online" (`goOnline()`) for each test.
+ */
+export function withFakeSockets(): void {
+  beforeEach(() => {
+    vi.useFakeTimers();
+    vi.stubGlobal("window", new EventTarget());
+    FakeSocket.all = [];
+  });
+  afterEach(() => {
+    vi.unstubAllGlobals();
+    vi.useRealTimers();
+  });
+}
+
+/** The browser says the network is back (needs `withFakeSockets()`). */
+export function goOnline(): void {
+  window.dispatchEvent(new Event("online"));
+}
+
+/** Runs what is due now: awaited tokens, zero-delay timers. */
+export const flush = () => vi.advanceTimersByTimeAsync(0);
+
+/** A token source that hands out "fresh" when asked to refresh and `stale` otherwise; its calls are recorded. */
+export function refreshingToken(stale = "stale") {
+  return vi.fn(async (force: boolean): Promise<string | null> => (force ? "fresh" : stale));
 }

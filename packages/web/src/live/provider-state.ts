@@ -1,4 +1,5 @@
 import type { HocuspocusProvider } from "@hocuspocus/provider";
+import { CLOSE_CODES } from "@observer/protocol";
 import * as decoding from "lib0/decoding";
 
 /** Hocuspocus' message type of the server's answer to an update: applied (1) or refused (0). */
@@ -92,7 +93,7 @@ export class ProviderWatcher {
   private readonly onSynced = ({ state }: { state: boolean }) =>
     this.set({ synced: state, everSynced: this.state.everSynced || state });
   private readonly onUnsynced = ({ number }: { number: number }) =>
-    this.set({ unsyncedChanges: number, ...(number === 0 ? { changesRefused: false } : {}) });
+    this.set({ unsyncedChanges: number, changesRefused: number !== 0 && this.state.changesRefused });
   /** Notes the server's refusal of an update (a read-only document): the provider itself ignores it. */
   private readonly onMessage = ({ message }: { message: { data: unknown } }) => {
     if (!(message.data instanceof ArrayBuffer) && !ArrayBuffer.isView(message.data)) return;
@@ -118,7 +119,7 @@ export class ProviderWatcher {
   revoked(code: number): void {
     this.set({
       revoked: code,
-      refused: this.state.refused ?? (code === 4403 ? "Forbidden" : "Unauthorized"),
+      refused: this.state.refused ?? (code === CLOSE_CODES.forbidden ? "Forbidden" : "Unauthorized"),
     });
   }
   private readonly onNetwork = () => this.set({ browserOnline: navigator.onLine !== false });

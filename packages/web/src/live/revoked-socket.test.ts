@@ -1,7 +1,8 @@
 import { HocuspocusProvider, HocuspocusProviderWebsocket } from "@hocuspocus/provider";
-import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
+import { CLOSE_CODES } from "@observer/protocol";
+import { describe, expect, it, vi } from "vitest";
 import * as Y from "yjs";
-import { FakeSocket } from "./fake-socket.ts";
+import { FakeSocket, flush, withFakeSockets } from "./fake-socket.ts";
 import { stopWhenRevoked } from "./revoked-socket.ts";
 
 /** The fake socket with the listener API the Hocuspocus provider uses. */
@@ -64,19 +65,20 @@ function start(token: (force: boolean) => Promise<string>) {
   return { revoked, dispose };
 }
 
-beforeEach(() => {
-  vi.useFakeTimers();
-  FakeSocket.all = [];
-});
-afterEach(() => vi.useRealTimers());
+/** The latest socket opens (the provider authenticates on it), then the server closes it with `code`. */
+async function openThenClose(code: number) {
+  await flush();
+  FakeSocket.latest().open();
+  await flush();
+  FakeSocket.latest().serverCloses(code);
+}
+
+withFakeSockets();
 
 describe("stopWhenRevoked", () => {
   it("keeps reconnecting after an ordinary drop (1006)", async () => {
     const { revoked, dispose } = start(async () => "t");
-    await vi.advanceTimersByTimeAsync(0);
-    FakeSocket.latest().open();
-    await vi.advanceTimersByTimeAsync(0);
-    FakeSocket.latest().serverCloses(1006);
+    await openThenClose(1006);
     await vi.advanceTimersByTimeAsync(5000);
     expect(FakeSocket.all.length).toBeGreaterThan(1);
     expect(revoked).toEqual([]);
@@ -85,13 +87,10 @@ describe("stopWhenRevoked", () => {
 
   it("stops the reconnect loop on 4403", async () => {
     const { revoked, dispose } = start(async () => "t");
-    await vi.advanceTimersByTimeAsync(0);
-    FakeSocket.latest().open();
-    await vi.advanceTimersByTimeAsync(0);
-    FakeSocket.latest().serverCloses(4403);
+    await openThenClose(CLOSE_CODES.forbidden);
     await vi.advanceTimersByTimeAsync(60_000);
     expect(FakeSocket.all).toHaveLength(1);
-    expect(revoked).toEqual([4403]);
+    expect(revoked).toEqual([CLOSE_CODES.forbidden]);
     dispose();
   });
 
@@ -101,19 +100,16 @@ describe("stopWhenRevoked", () => {
       asked.push(force);
       return force ? "fresh" : "stale";
     });
-    await vi.advanceTimersByTimeAsync(0);
-    FakeSocket.latest().open();
-    await vi.advanceTimersByTimeAsync(0);
-    FakeSocket.latest().serverCloses(4401);
+    await openThenClose(CLOSE_CODES.unauthorized);
     await vi.advanceTimersByTimeAsync(2000);
     expect(FakeSocket.all).toHaveLength(2);
     FakeSocket.latest().open();
-    await vi.advanceTimersByTimeAsync(0);
+    await flush();
     expect(asked).toEqual([false, true]);
-    FakeSocket.latest().serverCloses(4401);
+    FakeSocket.latest().serverCloses(CLOSE_CODES.unauthorized);
     await vi.advanceTimersByTimeAsync(60_000);
     expect(FakeSocket.all).toHaveLength(2);
-    expect(revoked).toEqual([4401]);
+    expect(revoked).toEqual([CLOSE_CODES.unauthorized]);
     dispose();
   });
 });

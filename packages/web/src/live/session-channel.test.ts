@@ -1,13 +1,13 @@
 import type { ChannelServerMessage } from "@observer/protocol";
-import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
+import { CLOSE_CODES } from "@observer/protocol";
+import { describe, expect, it, vi } from "vitest";
 import { reconnectDelay } from "./backoff.ts";
-import { FakeSocket } from "./fake-socket.ts";
-import { type ChannelStatus, SessionChannel, type WebSocketLike } from "./session-channel.ts";
+import { FakeSocket, flush, refreshingToken, withFakeSockets } from "./fake-socket.ts";
+import { type ChannelStatus, SessionChannel } from "./session-channel.ts";
 
 const SESSION = "9c1d1e4e-0000-4000-8000-000000000001";
 
-const latest = () => FakeSocket.all.at(-1) as FakeSocket;
-const flush = () => vi.advanceTimersByTimeAsync(0);
+const latest = () => FakeSocket.latest();
 
 function start(token: (force: boolean) => Promise<string | null> = async () => "t1") {
   const messages: ChannelServerMessage[] = [];
@@ -18,16 +18,12 @@ function start(token: (force: boolean) => Promise<string | null> = async () => "
     token,
     onMessage: (m) => messages.push(m),
     onStatus: (s) => statuses.push(s),
-    WebSocketImpl: FakeSocket as unknown as WebSocketLike,
+    WebSocketImpl: FakeSocket.Impl,
   });
   return { channel, messages, statuses };
 }
 
-beforeEach(() => {
-  vi.useFakeTimers();
-  FakeSocket.all = [];
-});
-afterEach(() => vi.useRealTimers());
+withFakeSockets();
 
 describe("SessionChannel", () => {
   it("authenticates first, then hands over valid messages only", async () => {
@@ -58,11 +54,8 @@ describe("SessionChannel", () => {
   });
 
   it("reconnects with backoff after a drop, with a refreshed token after 4401", async () => {
-    const asked: boolean[] = [];
-    const { channel, statuses } = start(async (force) => {
-      asked.push(force);
-      return force ? "fresh" : "t1";
-    });
+    const token = refreshingToken("t1");
+    const { channel, statuses } = start(token);
     await flush();
     latest().open();
     latest().serverCloses(1006);
@@ -70,31 +63,28 @@ describe("SessionChannel", () => {
     await vi.advanceTimersByTimeAsync(reconnectDelay(0, { random: () => 1 }));
     expect(FakeSocket.all).toHaveLength(2);
     latest().open();
-    latest().serverCloses(4401);
+    latest().serverCloses(CLOSE_CODES.unauthorized);
     await vi.advanceTimersByTimeAsync(reconnectDelay(1, { random: () => 1 }));
     expect(FakeSocket.all).toHaveLength(3);
     latest().open();
     expect(JSON.parse(latest().sent[0] ?? "{}")).toEqual({ type: "auth", token: "fresh" });
-    expect(asked).toEqual([false, false, true]);
+    expect(token.mock.calls).toEqual([[false], [false], [true]]);
     channel.dispose();
   });
 
   it("refreshes once after 4401, and stops when the refreshed token is refused too", async () => {
-    const asked: boolean[] = [];
-    const { channel, statuses } = start(async (force) => {
-      asked.push(force);
-      return force ? "fresh" : "t1";
-    });
+    const token = refreshingToken("t1");
+    const { channel, statuses } = start(token);
     await flush();
     latest().open();
-    latest().serverCloses(4401);
+    latest().serverCloses(CLOSE_CODES.unauthorized);
     await vi.advanceTimersByTimeAsync(reconnectDelay(0, { random: () => 1 }));
     expect(FakeSocket.all).toHaveLength(2);
     latest().open();
-    latest().serverCloses(4401);
+    latest().serverCloses(CLOSE_CODES.unauthorized);
     await vi.advanceTimersByTimeAsync(60_000);
     expect(FakeSocket.all).toHaveLength(2);
-    expect(asked).toEqual([false, true]);
+    expect(token.mock.calls).toEqual([[false], [true]]);
     expect(statuses.at(-1)).toBe("refused");
     channel.dispose();
   });
@@ -103,7 +93,7 @@ describe("SessionChannel", () => {
     const refused = start();
     await flush();
     latest().open();
-    latest().serverCloses(4403);
+    latest().serverCloses(CLOSE_CODES.forbidden);
     await vi.advanceTimersByTimeAsync(60_000);
     expect(FakeSocket.all).toHaveLength(1);
     expect(refused.statuses.at(-1)).toBe("refused");
@@ -126,15 +116,5 @@ describe("SessionChannel", () => {
     await vi.advanceTimersByTimeAsync(60_000);
     expect(messages).toEqual([]);
     expect(FakeSocket.all).toHaveLength(1);
-  });
-});
-
-describe("reconnectDelay", () => {
-  it("grows exponentially up to the cap, with jitter between half and all of it", () => {
-    expect(reconnectDelay(0, { random: () => 0 })).toBe(250);
-    expect(reconnectDelay(0, { random: () => 1 })).toBe(500);
-    expect(reconnectDelay(3, { random: () => 1 })).toBe(4000);
-    expect(reconnectDelay(30, { random: () => 1 })).toBe(10_000);
-    expect(reconnectDelay(30, { random: () => 0 })).toBe(5000);
   });
 });

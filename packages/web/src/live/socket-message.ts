@@ -1,6 +1,6 @@
 import type { z } from "zod";
 
-/** A server message of one of our JSON WebSockets, checked against its schema; null if it is not one. */
+/** A JSON message from the server (on our WebSockets, or a collab stateless payload), checked against its schema; null if it is not one. */
 export function parseSocketMessage<S extends z.ZodType>(schema: S, data: unknown): z.output<S> | null {
   if (typeof data !== "string") return null;
   let json: unknown;

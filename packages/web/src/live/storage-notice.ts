@@ -1,4 +1,5 @@
 import { storageNoticeSchema } from "@observer/protocol";
+import { parseSocketMessage } from "./socket-message.ts";
 
 /**
  * The message of a stateless payload the server sent on a student document when it is a
@@ -6,14 +7,5 @@ import { storageNoticeSchema } from "@observer/protocol";
  * not JSON, a wrong shape), which the workspace ignores.
  */
 export function storageNoticeMessage(payload: string): string | null {
-  let value: unknown;
-  try {
-    value = JSON.parse(payload);
-  } catch {
-    return null;
-  }
-  const parsed = storageNoticeSchema.safeParse(value);
-  if (!parsed.success) return null;
-  const message = parsed.data.message.trim();
-  return message === "" ? null : message;
+  return parseSocketMessage(storageNoticeSchema, payload)?.message.trim() || null;
 }

@@ -1,8 +1,9 @@
-import { HocuspocusProvider, HocuspocusProviderWebsocket } from "@hocuspocus/provider";
-import { type AwarenessUser, COLLAB_PATH, studentDocumentName } from "@observer/protocol";
+import { HocuspocusProvider, type HocuspocusProviderWebsocket } from "@hocuspocus/provider";
+import { type AwarenessUser, studentDocumentName } from "@observer/protocol";
 import { IndexeddbPersistence } from "y-indexeddb";
 import { Awareness } from "y-protocols/awareness";
 import * as Y from "yjs";
+import { collabSocket } from "./collab-socket.ts";
 import { ProviderWatcher } from "./provider-state.ts";
 import { reopenWhenClosed } from "./reopen.ts";
 import { stopWhenRevoked } from "./revoked-socket.ts";
@@ -54,15 +55,8 @@ export class StudentDocument {
     void this.local?.whenSynced.then(() => this.forgetLocalCopyWhenDone());
     this.awareness = new Awareness(this.doc);
     this.awareness.setLocalState({ user: options.user });
-    this.socket = new HocuspocusProviderWebsocket({
-      url: `${options.baseUrl}${COLLAB_PATH}`,
-      // Connected below, once the provider is attached (else attach() starts a second attempt).
-      autoConnect: false,
-      delay: 500,
-      minDelay: 500,
-      maxDelay: 10_000,
-      factor: 2,
-    });
+    // Connected below, once the provider is attached.
+    this.socket = collabSocket(options.baseUrl);
     this.provider = new HocuspocusProvider({
       websocketProvider: this.socket,
       name,

@@ -1,10 +1,10 @@
-import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
-import { FakeSocket } from "../live/fake-socket.ts";
+import { CLOSE_CODES } from "@observer/protocol";
+import { describe, expect, it, vi } from "vitest";
+import { FakeSocket, flush, refreshingToken, withFakeSockets } from "../live/fake-socket.ts";
 import { RunConnection, type RunRefusal } from "./run-connection.ts";
 import type { RunOutcome } from "./run-status.ts";
 
 const RUN = "7f0c4c1e-0000-4000-8000-000000000001";
-const flush = () => vi.advanceTimersByTimeAsync(0);
 const latest = () => FakeSocket.latest();
 const EXIT = {
   type: "exit",
@@ -39,11 +39,7 @@ function connect(token: (force: boolean) => Promise<string | null> = async () =>
   return { connection, seen };
 }
 
-beforeEach(() => {
-  vi.useFakeTimers();
-  FakeSocket.all = [];
-});
-afterEach(() => vi.useRealTimers());
+withFakeSockets();
 
 describe("RunConnection", () => {
   it("authenticates first, then passes output, status and the exit", async () => {
@@ -124,16 +120,16 @@ describe("RunConnection", () => {
   });
 
   it("refreshes the token after 4401 and stops for good on 4403 and 4404", async () => {
-    const token = vi.fn(async (force: boolean) => (force ? "fresh" : "stale"));
+    const token = refreshingToken();
     const { seen } = connect(token);
     await flush();
     latest().open();
-    latest().serverCloses(4401);
+    latest().serverCloses(CLOSE_CODES.unauthorized);
     await vi.advanceTimersByTimeAsync(1000);
     latest().open();
     expect(latest().messages()[0]).toEqual({ type: "auth", token: "fresh" });
     expect(token).toHaveBeenLastCalledWith(true);
-    latest().serverCloses(4404);
+    latest().serverCloses(CLOSE_CODES.notFound);
     await vi.advanceTimersByTimeAsync(60_000);
     expect(seen.refusals).toEqual(["notFound"]);
     expect(FakeSocket.all).toHaveLength(2);
@@ -141,19 +137,19 @@ describe("RunConnection", () => {
     const other = connect();
     await flush();
     latest().open();
-    latest().serverCloses(4403);
+    latest().serverCloses(CLOSE_CODES.forbidden);
     expect(other.seen.refusals).toEqual(["forbidden"]);
   });
 
   it("refreshes only once: a 4401 on the refreshed token ends it as unauthorized", async () => {
-    const token = vi.fn(async (force: boolean) => (force ? "fresh" : "stale"));
+    const token = refreshingToken();
     const { seen } = connect(token);
     await flush();
     latest().open();
-    latest().serverCloses(4401);
+    latest().serverCloses(CLOSE_CODES.unauthorized);
     await vi.advanceTimersByTimeAsync(1000);
     latest().open();
-    latest().serverCloses(4401);
+    latest().serverCloses(CLOSE_CODES.unauthorized);
     await vi.advanceTimersByTimeAsync(60_000);
     expect(seen.refusals).toEqual(["unauthorized"]);
     expect(FakeSocket.all).toHaveLength(2);

@@ -1,17 +1,15 @@
 import {
-  CLOSE_CODES,
   type LiveRunStatus,
   type RunTerminalClientMessage,
   runTerminalPath,
   runTerminalServerMessageSchema,
 } from "@observer/protocol";
-import { reconnectDelay } from "../live/backoff.ts";
-import type { WebSocketLike } from "../live/session-channel.ts";
+import { AuthenticatedSocket, type SocketRefusal, type WebSocketLike } from "../live/authenticated-socket.ts";
 import { parseSocketMessage } from "../live/socket-message.ts";
 import { outcomeOf, type RunOutcome } from "./run-status.ts";
 
 /** Why the server will never show this run to this user: not theirs, no such run, or no login. */
-export type RunRefusal = "forbidden" | "notFound" | "unauthorized";
+export type RunRefusal = SocketRefusal;
 
 export interface RunConnectionOptions {
   /** Base URL for WebSockets, e.g. `ws://host`. */
@@ -36,35 +34,37 @@ export interface RunConnectionOptions {
  * its status, and at the end its exit; stdin, resize and kill going the other way.
  *
  * Invariants:
- * - At most one socket at a time; the first message on each is `{type:"auth", token}`.
+ * - One AuthenticatedSocket carries it: auth first, backoff and reconnect-when-online, one
+ *   token refresh after 4401; 4403 / 4404, and a 4401 right after that refresh, end it
+ *   (`onRefused`). Any valid message from the server counts as its token accepted.
  * - The server replays the output from the start on every connection: characters already
  *   handed to `onOutput` are skipped, so a dropped socket neither loses nor repeats output.
- * - A close before `exit` reconnects with backoff (with a refreshed token after 4401);
- *   4403 / 4404, and a 4401 right after that refresh, end it (`onRefused`). After `exit`, a refusal or `dispose()`, nothing more is
- *   called back and no socket stays open.
+ * - After `exit`, a refusal or `dispose()`, nothing more is called back and no socket stays open.
  * - Messages sent while the socket is not open wait for it (the latest size only).
  */
 export class RunConnection {
-  private socket: WebSocket | null = null;
-  private open = false;
-  private attempt = 0;
-  private timer: ReturnType<typeof setTimeout> | null = null;
-  private forceRefresh = false;
-  /** The current socket was opened with a token refreshed after a 4401 and has heard nothing yet. */
-  private usedRefreshed = false;
-  private over = false;
+  private readonly socket: AuthenticatedSocket;
   /** Characters of output handed on so far. */
   private received = 0;
   /** Characters of output the current socket has sent (its replay included). */
   private streamed = 0;
   private pending: RunTerminalClientMessage[] = [];
   private size: { cols: number; rows: number } | null = null;
-  private readonly WebSocketImpl: WebSocketLike;
 
   constructor(private readonly options: RunConnectionOptions) {
-    this.WebSocketImpl = options.WebSocketImpl ?? WebSocket;
-    if (typeof window !== "undefined") window.addEventListener("online", this.reconnectNow);
-    void this.connect();
+    this.socket = new AuthenticatedSocket({
+      url: `${options.baseUrl}${runTerminalPath(options.runId)}`,
+      token: options.token,
+      alsoRefusedOn: ["notFound"],
+      onOpen: () => this.opened(),
+      onMessage: (data) => this.receive(data),
+      onClose: () => this.options.onConnected?.(false),
+      onRefused: (reason) => {
+        this.pending = [];
+        this.options.onRefused?.(reason);
+      },
+      WebSocketImpl: options.WebSocketImpl,
+    });
   }
 
   get runId(): string {
@@ -73,7 +73,7 @@ export class RunConnection {
 
   /** True once the run ended, was refused, or the connection was disposed. */
   get closed(): boolean {
-    return this.over;
+    return this.socket.ended;
   }
 
   /** Sends what the user typed to the program. */
@@ -85,7 +85,7 @@ export class RunConnection {
   resize(cols: number, rows: number): void {
     if (this.size?.cols === cols && this.size.rows === rows) return;
     this.size = { cols, rows };
-    if (this.open) this.transmit({ type: "resize", cols, rows });
+    this.socket.send({ type: "resize", cols, rows } satisfies RunTerminalClientMessage);
   }
 
   /** Stops the run. */
@@ -94,75 +94,25 @@ export class RunConnection {
   }
 
   private send(message: RunTerminalClientMessage): void {
-    if (this.over) return;
-    if (this.open) this.transmit(message);
+    if (this.socket.ended) return;
+    if (this.socket.open) this.socket.send(message);
     else this.pending.push(message);
   }
 
-  private transmit(message: RunTerminalClientMessage): void {
-    this.socket?.send(JSON.stringify(message));
-  }
-
-  private async connect(): Promise<void> {
-    this.timer = null;
-    let token: string | null;
-    try {
-      token = await this.options.token(this.forceRefresh);
-    } catch {
-      this.scheduleReconnect();
-      return;
-    }
-    if (this.over) return;
-    if (!token) {
-      this.finish();
-      this.options.onRefused?.("unauthorized");
-      return;
-    }
-    this.usedRefreshed = this.forceRefresh;
-    this.forceRefresh = false;
-    const socket = new this.WebSocketImpl(`${this.options.baseUrl}${runTerminalPath(this.options.runId)}`);
-    this.socket = socket;
+  /** A new socket is open (authenticating): the server replays from the start; what waited goes out. */
+  private opened(): void {
     this.streamed = 0;
-    socket.onopen = () => {
-      if (this.socket !== socket) return;
-      socket.send(JSON.stringify({ type: "auth", token }));
-      this.open = true;
-      if (this.size) this.transmit({ type: "resize", ...this.size });
-      const waiting = this.pending;
-      this.pending = [];
-      for (const message of waiting) this.transmit(message);
-      this.options.onConnected?.(true);
-    };
-    socket.onmessage = (event: MessageEvent) => {
-      if (this.socket === socket) this.receive(event.data);
-    };
-    socket.onclose = (event: CloseEvent) => {
-      if (this.socket !== socket) return;
-      this.socket = null;
-      this.open = false;
-      if (this.over) return;
-      this.options.onConnected?.(false);
-      if (event.code === CLOSE_CODES.forbidden || event.code === CLOSE_CODES.notFound) {
-        this.finish();
-        this.options.onRefused?.(event.code === CLOSE_CODES.forbidden ? "forbidden" : "notFound");
-        return;
-      }
-      // Refused again right after a refresh: the login is gone (one refresh only, no loop).
-      if (event.code === CLOSE_CODES.unauthorized && this.usedRefreshed) {
-        this.finish();
-        this.options.onRefused?.("unauthorized");
-        return;
-      }
-      if (event.code === CLOSE_CODES.unauthorized) this.forceRefresh = true;
-      this.scheduleReconnect();
-    };
+    if (this.size) this.socket.send({ type: "resize", ...this.size } satisfies RunTerminalClientMessage);
+    const waiting = this.pending;
+    this.pending = [];
+    for (const message of waiting) this.socket.send(message);
+    this.options.onConnected?.(true);
   }
 
   private receive(data: unknown): void {
-    if (this.over) return;
     const message = parseSocketMessage(runTerminalServerMessageSchema, data);
     if (!message) return;
-    this.usedRefreshed = false;
+    this.socket.accepted();
     switch (message.type) {
       case "output": {
         const start = this.streamed;
@@ -170,55 +120,23 @@ export class RunConnection {
         if (this.streamed <= this.received) return;
         const fresh = message.data.slice(Math.max(0, this.received - start));
         this.received = this.streamed;
-        this.attempt = 0;
         this.options.onOutput(fresh);
         return;
       }
       case "status":
-        this.attempt = 0;
         this.options.onStatus(message.status, message.position ?? null);
         return;
       case "exit": {
-        this.finish();
+        this.dispose();
         this.options.onExit(outcomeOf(message));
         return;
       }
     }
   }
 
-  private scheduleReconnect(): void {
-    if (this.over) return;
-    const delay = reconnectDelay(this.attempt++);
-    this.timer = setTimeout(() => void this.connect(), delay);
-  }
-
-  /** The browser says the network is back: try now instead of at the next backoff step. */
-  private readonly reconnectNow = (): void => {
-    if (this.over || this.socket || this.timer === null) return;
-    clearTimeout(this.timer);
-    this.attempt = 0;
-    void this.connect();
-  };
-
   /** Ends the connection for good: no reconnect, no more callbacks after the current one. */
-  private finish(): void {
-    this.over = true;
-    this.pending = [];
-    if (this.timer !== null) clearTimeout(this.timer);
-    this.timer = null;
-    if (typeof window !== "undefined") window.removeEventListener("online", this.reconnectNow);
-    const socket = this.socket;
-    this.socket = null;
-    this.open = false;
-    if (socket) {
-      socket.onmessage = null;
-      socket.onclose = null;
-      if (socket.readyState === socket.CONNECTING) socket.onopen = () => socket.close(1000);
-      else if (socket.readyState === socket.OPEN) socket.close(1000);
-    }
-  }
-
   dispose(): void {
-    this.finish();
+    this.pending = [];
+    this.socket.dispose();
   }
 }

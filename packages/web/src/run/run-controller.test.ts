@@ -1,13 +1,13 @@
 import type { CreateRunBody, Run, RunSummary } from "@observer/protocol";
-import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
+import { CLOSE_CODES } from "@observer/protocol";
+import { describe, expect, it } from "vitest";
 import { ApiError } from "../api/errors.ts";
-import { FakeSocket } from "../live/fake-socket.ts";
+import { FakeSocket, flush, withFakeSockets } from "../live/fake-socket.ts";
 import { RunController, type TerminalSink } from "./run-controller.ts";
 import { statusLine } from "./run-status.ts";
 
 const STUDENT = "0d3c8a57-0000-4000-8000-00000000000a";
 const id = (n: number) => `0d3c8a57-0000-4000-8000-${String(n).padStart(12, "0")}`;
-const flush = () => vi.advanceTimersByTimeAsync(0);
 const latest = () => FakeSocket.latest();
 
 function run(n: number, patch: Partial<Run> = {}): Run {
@@ -97,11 +97,7 @@ function setup(options: { createRun?: (body: CreateRunBody) => Promise<Run>; use
   return { controller, screen, bodies };
 }
 
-beforeEach(() => {
-  vi.useFakeTimers();
-  FakeSocket.all = [];
-});
-afterEach(() => vi.useRealTimers());
+withFakeSockets();
 
 describe("RunController", () => {
   it("knows the runs it started itself from those it only follows (the teacher's, another tab's)", async () => {
@@ -240,7 +236,7 @@ describe("RunController", () => {
     controller.follow(summary(6, { status: "running" }));
     await flush();
     latest().open();
-    latest().serverCloses(4404);
+    latest().serverCloses(CLOSE_CODES.notFound);
     await flush();
     expect(screen.text).toBe("stored output\r\n");
     expect(statusLine(controller.getSnapshot()).text).toBe("Finished after 5 ms");

@@ -1,6 +1,6 @@
 import type { CreateRunBody, Language, Run, RunSummary } from "@observer/protocol";
 import { ApiError, errorMessage } from "../api/errors.ts";
-import type { WebSocketLike } from "../live/session-channel.ts";
+import type { WebSocketLike } from "../live/authenticated-socket.ts";
 import { RunConnection, type RunRefusal } from "./run-connection.ts";
 import { IDLE_RUN, outcomeOf, type RunOutcome, type RunState, stateFromSummary } from "./run-status.ts";
 

@@ -1,29 +1,10 @@
-import type { KilledFor, RunPhase, RunStatus, RunSummary } from "@observer/protocol";
+import type { KilledFor, PendingRunOutcome, RunExitMessage, RunStatus, RunSummary } from "@observer/protocol";
 
-/** How a finished run ended: the fields of the terminal's `exit` message and of a run summary. */
-export interface RunOutcome {
-  exitCode: number | null;
-  signal: string | null;
-  timedOut: boolean;
-  outputTruncated: boolean;
-  durationMs: number | null;
-  killedFor: KilledFor | null;
-  phase: RunPhase | null;
-  /** The CPU time limit of the phase it ended in (shown when that limit stopped it). */
-  cpuTimeLimitMs: number | null;
-}
+/** How a finished run ended: the protocol's outcome, with what an older server may leave out as null. */
+export type RunOutcome = PendingRunOutcome;
 
 /** How a run ended, from a stored run, a run summary or the terminal's exit message. */
-export function outcomeOf(run: {
-  exitCode: number | null;
-  signal: string | null;
-  timedOut: boolean;
-  outputTruncated: boolean;
-  durationMs: number | null;
-  killedFor?: KilledFor | null;
-  phase?: RunPhase | null;
-  cpuTimeLimitMs?: number | null;
-}): RunOutcome {
+export function outcomeOf(run: PendingRunOutcome | Omit<RunExitMessage, "type">): RunOutcome {
   return {
     exitCode: run.exitCode,
     signal: run.signal,
