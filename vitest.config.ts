@@ -2,7 +2,7 @@ import { defineConfig } from "vitest/config";
 
 /**
  * One test command for everything. Projects:
- * - unit: tests beside the code (`packages/*\/src/**\/*.test.ts`).
+ * - unit: tests beside the code (`packages/*\/src/**\/*.test.ts`), and the docs' tree map (`scripts/`).
  * - integration-pglite: the server through real HTTP/WebSockets on embedded PGlite.
  * - integration-postgres: the same suite against PostgreSQL, only when TEST_DATABASE_URL is set.
  * - integration-redis: several instances sharing PostgreSQL and Redis, when both test URLs are set.
@@ -20,7 +20,7 @@ export default defineConfig({
       {
         test: {
           name: "unit",
-          include: ["packages/*/src/**/*.test.ts"],
+          include: ["packages/*/src/**/*.test.ts", "scripts/**/*.test.ts"],
           environment: "node",
         },
       },
