@@ -1,9 +1,6 @@
 import { CLOSE_CODES } from "@observer/protocol";
 import { reconnectDelay } from "./backoff.ts";
 
-/** WebSocket's "normal closure" (RFC 6455); to become CLOSE_CODES' own name once the protocol has one. */
-const NORMAL_CLOSURE = 1000;
-
 /** The part of the WebSocket constructor the live connections use (the browser's, or `ws` in Node). */
 export type WebSocketLike = new (url: string) => WebSocket;
 
@@ -174,7 +171,7 @@ export class AuthenticatedSocket {
     if (!socket) return;
     socket.onmessage = null;
     socket.onclose = null;
-    if (socket.readyState === socket.CONNECTING) socket.onopen = () => socket.close(NORMAL_CLOSURE);
-    else if (socket.readyState === socket.OPEN) socket.close(NORMAL_CLOSURE);
+    if (socket.readyState === socket.CONNECTING) socket.onopen = () => socket.close(CLOSE_CODES.normal);
+    else if (socket.readyState === socket.OPEN) socket.close(CLOSE_CODES.normal);
   }
 }
