@@ -1,9 +1,13 @@
-import type { AuthReply, CreateSessionBody, RegisterBody, Session } from "@observer/protocol";
+import type { AuthReply, CreateRunBody, CreateSessionBody, RegisterBody, Session } from "@observer/protocol";
 import { authReplySchema, sessionReplySchema } from "@observer/protocol";
 import type { Locator, Page } from "playwright-core";
+import { waitForText } from "./wait.ts";
+
+/** An account a test registers, with the password it logs in with. */
+export type Account = RegisterBody & { password: string };
 
 /** A person for one test: unique email per run so tests never collide. */
-export function person(name: string, role: "teacher" | "student"): RegisterBody & { password: string } {
+export function person(name: string, role: "teacher" | "student"): Account {
   const slug = name.toLowerCase().replace(/[^a-z]+/g, ".");
   return { name, email: `${slug}.${Date.now()}@school.test`, password: "correct horse battery", role };
 }
@@ -34,6 +38,29 @@ export async function createSessionByApi(
 /** Joins a session as a student through the API. */
 export async function joinSessionByApi(url: string, token: string, joinCode: string): Promise<Session> {
   return sessionReplySchema.parse(await post(url, "/api/sessions/join", { joinCode }, token)).session;
+}
+
+/** Starts a run as the token's user (POST /api/sessions/:id/runs); the caller checks the status (201). */
+export function startRunByApi(
+  url: string,
+  token: string,
+  sessionId: string,
+  body: CreateRunBody,
+): Promise<Response> {
+  return fetch(`${url}/api/sessions/${sessionId}/runs`, {
+    method: "POST",
+    headers: { "content-type": "application/json", authorization: `Bearer ${token}` },
+    body: JSON.stringify(body),
+  });
+}
+
+/** Ends a session as its teacher (POST /api/sessions/:id/end); the caller checks the status (200). */
+export function endSessionByApi(url: string, token: string, sessionId: string): Promise<Response> {
+  return fetch(`${url}/api/sessions/${sessionId}/end`, {
+    method: "POST",
+    headers: { "content-type": "application/json", authorization: `Bearer ${token}` },
+    body: "{}",
+  });
 }
 
 /** Logs in through the UI at /login and waits for the home page. */
@@ -67,18 +94,20 @@ export async function waitForPath(page: Page, pattern: RegExp): Promise<string> 
   return url.pathname + url.search;
 }
 
+/** The locator's text as a reader sees it, or undefined while it is not in the page. */
+async function shownText(locator: Locator): Promise<string | undefined> {
+  if ((await locator.count()) === 0) return undefined;
+  // Monaco renders spaces as no-break spaces; compare what a reader sees.
+  // biome-ignore lint/performance/useDomNodeTextContent: the test reads what the user sees, as rendered.
+  return (await locator.first().innerText()).replace(/\u00a0/g, " ").trim();
+}
+
 /** Waits until the locator's text matches, then returns it (playwright-core has no expect). */
-export async function textOf(locator: Locator, pattern?: RegExp, timeoutMs = 15_000): Promise<string> {
-  const deadline = Date.now() + timeoutMs;
-  let last = "";
-  while (Date.now() < deadline) {
-    if ((await locator.count()) > 0) {
-      // Monaco renders spaces as no-break spaces; compare what a reader sees.
-      // biome-ignore lint/performance/useDomNodeTextContent: the test reads what the user sees, as rendered.
-      last = (await locator.first().innerText()).replace(/\u00a0/g, " ").trim();
-      if (!pattern || pattern.test(last)) return last;
-    }
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
-  throw new Error(`Timed out waiting for ${locator} to match ${pattern}; last text: "${last}"`);
+export function textOf(locator: Locator, pattern?: RegExp, timeoutMs = 15_000): Promise<string> {
+  return waitForText(
+    () => shownText(locator),
+    pattern,
+    timeoutMs,
+    (last) => `Timed out waiting for ${locator} to match ${pattern}; last text: "${last}"`,
+  );
 }

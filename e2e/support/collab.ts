@@ -15,6 +15,7 @@ export interface NodeStudent {
   saved(): Promise<void>;
   /** Publishes a field of this client's awareness state (what y-monaco does with `selection`). */
   setAwarenessField(field: string, value: unknown): void;
+  /** Disconnects (a second call does nothing). */
   close(): void;
 }
 
@@ -50,6 +51,7 @@ export async function openStudentDocument(
       await new Promise((resolve) => setTimeout(resolve, 20));
     }
   };
+  let closed = false;
   return {
     doc,
     code,
@@ -68,6 +70,8 @@ export async function openStudentDocument(
       provider.setAwarenessField(field, value);
     },
     close() {
+      if (closed) return;
+      closed = true;
       provider.destroy();
       socket.destroy();
     },

@@ -1,4 +1,5 @@
 import type { Locator, Page } from "playwright-core";
+import { waitForText } from "./wait.ts";
 
 /** The Monaco editor inside `scope` (a page or a region). */
 export function monacoIn(scope: Page | Locator): Locator {
@@ -18,21 +19,18 @@ export async function editorText(scope: Page | Locator): Promise<string> {
 }
 
 /** Waits until the editor's text matches `pattern`, and returns it. */
-export async function editorTextMatching(
+export function editorTextMatching(
   scope: Page | Locator,
   pattern: RegExp,
   timeoutMs = 15_000,
 ): Promise<string> {
-  const deadline = Date.now() + timeoutMs;
-  let last = "";
-  while (Date.now() < deadline) {
-    if ((await monacoIn(scope).locator(".view-lines").count()) > 0) {
-      last = await editorText(scope);
-      if (pattern.test(last)) return last;
-    }
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
-  throw new Error(`Timed out waiting for the editor to match ${pattern}; last text:\n${last}`);
+  const lines = monacoIn(scope).locator(".view-lines");
+  return waitForText(
+    async () => ((await lines.count()) > 0 ? editorText(scope) : undefined),
+    pattern,
+    timeoutMs,
+    (last) => `Timed out waiting for the editor to match ${pattern}; last text:\n${last}`,
+  );
 }
 
 /** Focuses the editor at the end of its text (clicking, then Ctrl+End). */

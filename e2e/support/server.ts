@@ -8,6 +8,8 @@ import { REPO_ROOT, WEB_DIST } from "./paths.ts";
 export interface StartedServer {
   /** Base URL, e.g. http://127.0.0.1:43121 */
   url: string;
+  /** The server's data dir (OBSERVER_DATA_DIR): fresh, removed by `stop()`. */
+  dataDir: string;
   /** SIGTERM, wait for the exit, remove the data dir. */
   stop(): Promise<void>;
 }
@@ -40,18 +42,18 @@ function exited(child: ChildProcess): Promise<void> {
  */
 export async function startServer(env: Record<string, string> = {}): Promise<StartedServer> {
   const port = await freePort();
-  const dataDir = await mkdtemp(path.join(tmpdir(), "observer-e2e-"));
+  const dataDir = env.OBSERVER_DATA_DIR ?? (await mkdtemp(path.join(tmpdir(), "observer-e2e-")));
   const child = spawn(process.execPath, ["--import", "tsx", "packages/server/src/main.ts"], {
     cwd: REPO_ROOT,
     env: {
       ...process.env,
       PORT: String(port),
       HOST: "127.0.0.1",
-      OBSERVER_DATA_DIR: dataDir,
       OBSERVER_WEB_DIR: WEB_DIST,
       NODE_ENV: "test",
       LOG_LEVEL: "warn",
       ...env,
+      OBSERVER_DATA_DIR: dataDir,
     },
     stdio: ["ignore", "pipe", "pipe"],
   });
@@ -79,7 +81,7 @@ export async function startServer(env: Record<string, string> = {}): Promise<Sta
     }
     try {
       const response = await fetch(`${url}/api/health`);
-      if (response.status === 200) return { url, stop };
+      if (response.status === 200) return { url, dataDir, stop };
     } catch {
       // Not listening yet.
     }

@@ -1,4 +1,5 @@
 import type { Locator, Page } from "playwright-core";
+import { waitForText } from "./wait.ts";
 
 /** The run terminal (xterm.js) inside `scope`. */
 export function terminalIn(scope: Page | Locator): Locator {
@@ -18,19 +19,17 @@ export async function terminalText(scope: Page | Locator): Promise<string> {
 }
 
 /** Waits until the terminal's text matches `pattern`, and returns it. */
-export async function terminalTextMatching(
+export function terminalTextMatching(
   scope: Page | Locator,
   pattern: RegExp,
   timeoutMs = 20_000,
 ): Promise<string> {
-  const deadline = Date.now() + timeoutMs;
-  let last = "";
-  while (Date.now() < deadline) {
-    last = await terminalText(scope);
-    if (pattern.test(last)) return last;
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
-  throw new Error(`Timed out waiting for the terminal to match ${pattern}; last text:\n${last}`);
+  return waitForText(
+    () => terminalText(scope),
+    pattern,
+    timeoutMs,
+    (last) => `Timed out waiting for the terminal to match ${pattern}; last text:\n${last}`,
+  );
 }
 
 /** Clicks into the terminal (focusing xterm's input) and types a line, Enter included. */

@@ -1,24 +1,15 @@
-import type { Session } from "@observer/protocol";
-import type { Browser, Page } from "playwright-core";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type { BrowserContextOptions, Page } from "playwright-core";
+import { beforeAll, describe, expect, it } from "vitest";
 import { axeViolations, watchPageErrors } from "../support/a11y.ts";
-import {
-  createSessionByApi,
-  joinSessionByApi,
-  logInAt,
-  person,
-  registerByApi,
-  textOf,
-  waitForPath,
-} from "../support/app.ts";
-import { launchBrowser, newUserPage, screenshot } from "../support/browser.ts";
-import { type NodeStudent, openStudentDocument } from "../support/collab.ts";
+import { type Account, logInAt, startRunByApi, textOf, waitForPath } from "../support/app.ts";
+import { screenshot } from "../support/browser.ts";
+import { useClassroom } from "../support/classroom.ts";
 import { editorTextMatching } from "../support/editor.ts";
-import { type StartedServer, startServer } from "../support/server.ts";
 import { terminalIn, terminalTextMatching } from "../support/terminal.ts";
 
 const RUN_MS = 30_000;
 const THEMES = ["light", "dark"] as const;
+const WIDE = { viewport: { width: 1440, height: 900 } };
 
 /**
  * axe-core on every page of the app, in the light and the dark theme, with no violation
@@ -26,50 +17,33 @@ const THEMES = ["light", "dark"] as const;
  * asks for no refresh, zod never probes `Function`). Screenshots: e2e/screenshots/a11y-*.
  */
 describe("accessibility of every page, in both themes", () => {
-  let server: StartedServer;
-  let browser: Browser;
-  let session: Session;
-  let adaId = "";
-  const admin = person("Ops Admin", "teacher");
-  const grace = person("Grace Teacher", "teacher");
-  const ada = person("Ada Lovelace", "student");
-  const docs: NodeStudent[] = [];
-
-  beforeAll(async () => {
-    [server, browser] = await Promise.all([startServer(), launchBrowser()]);
-    await registerByApi(server.url, admin);
-    const graceReply = await registerByApi(server.url, grace);
-    session = await createSessionByApi(server.url, graceReply.accessToken, {
+  // Ben writes and runs a program (a tile with code and a run); Chloé has joined, nothing more.
+  const room = useClassroom({
+    session: {
       name: "Accessibility — lab 1",
       language: "python",
       starterCode: '# Write your program here\ncount = 3\nprint("count:", count)\n',
-    });
-    const adaReply = await registerByApi(server.url, ada);
-    adaId = adaReply.user.id;
-    await joinSessionByApi(server.url, adaReply.accessToken, session.joinCode);
-    // Ben writes and runs a program (a tile with code and a run); Chloé has joined, nothing more.
-    const ben = await registerByApi(server.url, person("Ben Carter", "student"));
-    await joinSessionByApi(server.url, ben.accessToken, session.joinCode);
-    const code = "total = 0\nfor i in range(1, 11):\n    total += i * 2.5\nprint('total', total)  # a sum\n";
-    const doc = await openStudentDocument(server.url, session.id, ben.user.id, ben.accessToken);
-    doc.write("python", code);
-    await doc.saved();
-    docs.push(doc);
-    const run = await fetch(`${server.url}/api/sessions/${session.id}/runs`, {
-      method: "POST",
-      headers: { "content-type": "application/json", authorization: `Bearer ${ben.accessToken}` },
-      body: JSON.stringify({ language: "python", code }),
-    });
-    expect(run.status).toBe(201);
-    const chloe = await registerByApi(server.url, person("Chloé Martin", "student"));
-    await joinSessionByApi(server.url, chloe.accessToken, session.joinCode);
+    },
+    students: ["Ada Lovelace", "Ben Carter", "Chloé Martin"],
   });
 
-  afterAll(async () => {
-    for (const doc of docs) doc.close();
-    await browser?.close();
-    await server?.stop();
+  beforeAll(async () => {
+    const ben = room.student(1);
+    const code = "total = 0\nfor i in range(1, 11):\n    total += i * 2.5\nprint('total', total)  # a sum\n";
+    const doc = await room.document(ben);
+    doc.write("python", code);
+    await doc.saved();
+    const run = await startRunByApi(room.url, ben.token, room.session.id, { language: "python", code });
+    expect(run.status).toBe(201);
   });
+
+  /** A new page whose errors are collected from the start (see watchPageErrors), logged in as `who`. */
+  async function watchedPage(who?: Account, options?: BrowserContextOptions) {
+    const page = await room.page(options);
+    const errors = await watchPageErrors(page.context());
+    if (who) await logInAt(page, who);
+    return { page, errors };
+  }
 
   /** Audits the page in both themes; returns one line per problem (empty when there is none). */
   async function audit(page: Page, name: string, errors: { take(page: Page): Promise<string[]> }) {
@@ -92,8 +66,7 @@ describe("accessibility of every page, in both themes", () => {
   }
 
   it("login, register and not-found, without a login: no violations, no errors, no refresh call", async () => {
-    const page = await newUserPage(browser, server.url);
-    const errors = await watchPageErrors(page.context());
+    const { page, errors } = await watchedPage();
     const refreshes: string[] = [];
     page.on("request", (request) => {
       if (request.url().includes("/api/auth/refresh")) refreshes.push(request.url());
@@ -114,10 +87,8 @@ describe("accessibility of every page, in both themes", () => {
   });
 
   it("the student's home, a join link that fails and the workspace with code and a terminal", async () => {
-    const page = await newUserPage(browser, server.url);
-    const errors = await watchPageErrors(page.context());
+    const { page, errors } = await watchedPage(room.student().account);
     const problems: string[] = [];
-    await logInAt(page, ada);
     await page.getByRole("button", { name: /Join/ }).first().waitFor();
     problems.push(...(await audit(page, "student-home", errors)));
 
@@ -125,8 +96,8 @@ describe("accessibility of every page, in both themes", () => {
     await textOf(page.getByRole("main"), /No session with this code/);
     problems.push(...(await audit(page, "join-failed", errors)).filter((p) => !/status of 404/.test(p)));
 
-    await page.goto(`/sessions/${session.id}`);
-    await waitForPath(page, new RegExp(`^/sessions/${session.id}$`));
+    await page.goto(`/sessions/${room.session.id}`);
+    await waitForPath(page, new RegExp(`^/sessions/${room.session.id}$`));
     await editorTextMatching(page, /count = 3/);
     await page.getByRole("button", { name: /^Run/ }).click();
     await terminalTextMatching(page, /count: 3/, RUN_MS);
@@ -138,14 +109,12 @@ describe("accessibility of every page, in both themes", () => {
   });
 
   it("the teacher's home, the dashboard with its students and the focus view with a terminal", async () => {
-    const page = await newUserPage(browser, server.url, { viewport: { width: 1440, height: 900 } });
-    const errors = await watchPageErrors(page.context());
+    const { page, errors } = await watchedPage(room.teacher.account, WIDE);
     const problems: string[] = [];
-    await logInAt(page, grace);
     await textOf(page.getByRole("main"), /Accessibility — lab 1/);
     problems.push(...(await audit(page, "teacher-home", errors)));
 
-    await page.goto(`/sessions/${session.id}`);
+    await page.goto(`/sessions/${room.session.id}`);
     const tiles = page.getByRole("list", { name: "Students" });
     await textOf(tiles, /Ben Carter[\s\S]*Chloé Martin/);
     const ben = page.getByTestId("student-tile").filter({ hasText: "Ben Carter" });
@@ -156,7 +125,7 @@ describe("accessibility of every page, in both themes", () => {
     problems.push(...(await audit(page, "dashboard", errors)));
 
     // Ada has run her program (the test before): her terminal shows its output.
-    await page.goto(`/sessions/${session.id}/students/${adaId}`);
+    await page.goto(`/sessions/${room.session.id}/students/${room.student().id}`);
     await editorTextMatching(page, /count = 3/);
     await terminalTextMatching(page, /count: 3/, RUN_MS);
     problems.push(...(await audit(page, "focus-view", errors)));
@@ -165,9 +134,7 @@ describe("accessibility of every page, in both themes", () => {
   });
 
   it("the admin page", async () => {
-    const page = await newUserPage(browser, server.url, { viewport: { width: 1440, height: 900 } });
-    const errors = await watchPageErrors(page.context());
-    await logInAt(page, admin);
+    const { page, errors } = await watchedPage(room.admin.account, WIDE);
     await page.goto("/admin");
     await textOf(page.getByRole("main"), /Grace Teacher/);
     const problems = await audit(page, "admin", errors);

@@ -1,27 +1,17 @@
-import type { Browser, Page } from "playwright-core";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type { Page } from "playwright-core";
+import { beforeAll, describe, expect, it } from "vitest";
 import { person, registerByApi, signUpInUi, textOf, waitForPath } from "../support/app.ts";
-import { launchBrowser, newUserPage, screenshot } from "../support/browser.ts";
-import { type StartedServer, startServer } from "../support/server.ts";
+import { screenshot } from "../support/browser.ts";
+import { useStage } from "../support/classroom.ts";
 
 /** The first account sets the server up as its administrator; teacher sign-up is closed. */
 describe("administration on a server with teacher sign-up closed", () => {
-  let server: StartedServer;
-  let browser: Browser;
+  const stage = useStage({ OBSERVER_TEACHER_SIGNUP: "closed" });
   let admin: Page;
   const adminAccount = person("Margaret Admin", "teacher");
 
   beforeAll(async () => {
-    [server, browser] = await Promise.all([
-      startServer({ OBSERVER_TEACHER_SIGNUP: "closed" }),
-      launchBrowser(),
-    ]);
-    admin = await newUserPage(browser, server.url);
-  });
-
-  afterAll(async () => {
-    await browser?.close();
-    await server?.stop();
+    admin = await stage.page();
   });
 
   it("the first account is told it becomes the administrator, and does", async () => {
@@ -36,7 +26,7 @@ describe("administration on a server with teacher sign-up closed", () => {
   });
 
   it("later visitors cannot pick teacher while teacher sign-up is closed", async () => {
-    const visitor = await newUserPage(browser, server.url);
+    const visitor = await stage.page();
     await visitor.goto("/register");
     await textOf(visitor.getByRole("main"), /Teacher sign-up is closed/);
     expect(await visitor.getByRole("radio", { name: /Teacher/ }).isDisabled()).toBe(true);
@@ -46,7 +36,7 @@ describe("administration on a server with teacher sign-up closed", () => {
 
   it("the admin page lists users; the admin changes another's role but not their own", async () => {
     const student = person("Katherine Student", "student");
-    await registerByApi(server.url, student);
+    await registerByApi(stage.url, student);
 
     await admin.getByRole("link", { name: "Admin" }).click();
     await waitForPath(admin, /^\/admin$/);

@@ -1,22 +1,17 @@
 import type { Session } from "@observer/protocol";
-import type { Browser, Page } from "playwright-core";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import {
-  createSessionByApi,
-  logInInUi,
-  person,
-  registerByApi,
-  signUpInUi,
-  textOf,
-  waitForPath,
-} from "../support/app.ts";
-import { launchBrowser, newUserPage } from "../support/browser.ts";
-import { type StartedServer, startServer } from "../support/server.ts";
+import type { Page } from "playwright-core";
+import { beforeAll, describe, expect, it } from "vitest";
+import { logInInUi, person, signUpInUi, textOf, waitForPath } from "../support/app.ts";
+import { useClassroom } from "../support/classroom.ts";
 
 /** Signs in through a join link, keeps the login across reloads and tabs, and logs out. */
 describe("logging in through a join link, staying logged in, logging out", () => {
-  let server: StartedServer;
-  let browser: Browser;
+  // Barbara is the install's first account here; Ada signs up through the join link.
+  const room = useClassroom({
+    admin: false,
+    teacher: "Barbara Teacher",
+    session: { name: "Recursion", language: "java" },
+  });
   let page: Page;
   let session: Session;
   const student = person("Ada Student", "student");
@@ -24,18 +19,8 @@ describe("logging in through a join link, staying logged in, logging out", () =>
   const heading = () => page.getByRole("heading", { level: 1 });
 
   beforeAll(async () => {
-    [server, browser] = await Promise.all([startServer(), launchBrowser()]);
-    const teacher = await registerByApi(server.url, person("Barbara Teacher", "teacher"));
-    session = await createSessionByApi(server.url, teacher.accessToken, {
-      name: "Recursion",
-      language: "java",
-    });
-    page = await newUserPage(browser, server.url);
-  });
-
-  afterAll(async () => {
-    await browser?.close();
-    await server?.stop();
+    ({ session } = room);
+    page = await room.page();
   });
 
   it("a join link opened while logged out leads to sign-up, then into the session", async () => {
@@ -62,7 +47,7 @@ describe("logging in through a join link, staying logged in, logging out", () =>
       await page.reload();
       await textOf(heading(), /Recursion/);
     }
-    expect(page.url()).toBe(`${server.url}/sessions/${session.id}`);
+    expect(page.url()).toBe(`${room.url}/sessions/${session.id}`);
     await textOf(page.getByTestId("current-user"), /Ada Student/);
 
     const cookies = await page.context().cookies();

@@ -1,19 +1,11 @@
-import type { Session } from "@observer/protocol";
-import type { Browser, Page } from "playwright-core";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type { Page } from "playwright-core";
+import { beforeAll, describe, expect, it } from "vitest";
 import * as Y from "yjs";
-import {
-  createSessionByApi,
-  joinSessionByApi,
-  logInAt,
-  person,
-  registerByApi,
-  textOf,
-} from "../support/app.ts";
-import { launchBrowser, newUserPage, screenshot } from "../support/browser.ts";
-import { type NodeStudent, openStudentDocument } from "../support/collab.ts";
+import { logInAt, textOf } from "../support/app.ts";
+import { screenshot } from "../support/browser.ts";
+import { useClassroom } from "../support/classroom.ts";
+import type { NodeStudent } from "../support/collab.ts";
 import { editorTextMatching, monacoIn } from "../support/editor.ts";
-import { type StartedServer, startServer } from "../support/server.ts";
 
 const CODE = "total = 0\nfor i in range(10):\n    total += i\nprint(total)\n";
 
@@ -45,47 +37,29 @@ async function waitForLabelOpacity(page: Page, opacity: string): Promise<void> {
 }
 
 describe("a student's crafted awareness cannot take the teacher's focus view down", () => {
-  let server: StartedServer;
-  let browser: Browser;
+  const room = useClassroom({
+    session: { name: "Crafted awareness", language: "python", starterCode: "" },
+    students: ["Ada Lovelace"],
+  });
   let teacher: Page;
-  let session: Session;
   let student: NodeStudent;
-  let studentId = "";
   const errors: string[] = [];
-  const grace = person("Grace Teacher", "teacher");
-  const adaAccount = person("Ada Lovelace", "student");
 
   beforeAll(async () => {
-    [server, browser] = await Promise.all([startServer(), launchBrowser()]);
-    await registerByApi(server.url, person("Ops Admin", "teacher"));
-    const graceReply = await registerByApi(server.url, grace);
-    session = await createSessionByApi(server.url, graceReply.accessToken, {
-      name: "Crafted awareness",
-      language: "python",
-      starterCode: "",
-    });
-    const ada = await registerByApi(server.url, adaAccount);
-    studentId = ada.user.id;
-    await joinSessionByApi(server.url, ada.accessToken, session.joinCode);
-    student = await openStudentDocument(server.url, session.id, studentId, ada.accessToken);
+    student = await room.document(room.student());
     student.write("python", CODE);
     await student.saved();
-    teacher = await newUserPage(browser, server.url);
+    // The teacher's page records its errors from the start (the login included).
+    teacher = await room.page();
     teacher.on("pageerror", (err) => errors.push(err.message));
-    await logInAt(teacher, grace);
-  });
-
-  afterAll(async () => {
-    student?.close();
-    await browser?.close();
-    await server?.stop();
+    await logInAt(teacher, room.teacher.account);
   });
 
   it("the focus view opens, and keeps showing the editor and the code, with crafted selections", async () => {
     // Published before the teacher opens the view (drawn while it mounts) and again while it is open.
     student.setAwarenessField("selection", { anchor: dangling, head: dangling });
     await teacher.waitForTimeout(500);
-    await teacher.goto(`/sessions/${session.id}/students/${studentId}`);
+    await teacher.goto(`/sessions/${room.session.id}/students/${room.student().id}`);
     await textOf(teacher.getByRole("heading", { level: 1 }), /Ada Lovelace/);
     const focusEditor = teacher.getByRole("region", { name: "Ada Lovelace’s code" });
     await editorTextMatching(focusEditor, /total \+= i/);

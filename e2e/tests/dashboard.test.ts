@@ -1,20 +1,13 @@
 import { copyFile, mkdir, stat } from "node:fs/promises";
 import path from "node:path";
 import type { Language, Session } from "@observer/protocol";
-import type { Browser, Page } from "playwright-core";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import {
-  createSessionByApi,
-  joinSessionByApi,
-  logInAt,
-  person,
-  registerByApi,
-  textOf,
-} from "../support/app.ts";
-import { launchBrowser, newUserPage, screenshot } from "../support/browser.ts";
-import { type NodeStudent, openStudentDocument } from "../support/collab.ts";
+import type { Page } from "playwright-core";
+import { beforeAll, describe, expect, it } from "vitest";
+import { joinSessionByApi, person, registerByApi, textOf } from "../support/app.ts";
+import { screenshot } from "../support/browser.ts";
+import { useClassroom } from "../support/classroom.ts";
+import type { NodeStudent } from "../support/collab.ts";
 import { REPO_ROOT } from "../support/paths.ts";
-import { type StartedServer, startServer } from "../support/server.ts";
 
 /** What each simulated student writes: different programs in different languages. */
 const PROGRAMS: Array<{ language: Language; code: string }> = [
@@ -77,46 +70,36 @@ const STAY_ONLINE = 7;
  * its live, highlighted code, sorts and filters them, and is photographed.
  */
 describe("the teacher's dashboard with a full class", () => {
-  let server: StartedServer;
-  let browser: Browser;
-  let teacher: Page;
-  let session: Session;
-  const students: Array<{ id: string; name: string; token: string; doc?: NodeStudent }> = [];
-  const grace = person("Grace Teacher", "teacher");
-
-  beforeAll(async () => {
-    [server, browser] = await Promise.all([startServer(), launchBrowser()]);
-    await registerByApi(server.url, person("Ops Admin", "teacher"));
-    const teacherReply = await registerByApi(server.url, grace);
-    session = await createSessionByApi(server.url, teacherReply.accessToken, {
+  const room = useClassroom({
+    session: {
       name: "Intro to programming — lab 4",
       language: "python",
       starterCode: "# Write your program here\n",
-    });
-    for (const name of NAMES) {
-      const reply = await registerByApi(server.url, person(name, "student"));
-      await joinSessionByApi(server.url, reply.accessToken, session.joinCode);
-      students.push({ id: reply.user.id, name, token: reply.accessToken });
-    }
-    await Promise.all(
-      students.slice(0, WRITERS).map(async (student, i) => {
-        const doc = await openStudentDocument(server.url, session.id, student.id, student.token);
+    },
+    students: NAMES,
+    pages: "teacher",
+    pageOptions: { viewport: { width: 1440, height: 900 } },
+  });
+  let teacher: Page;
+  let session: Session;
+  /** The writers' documents, in the order of NAMES. */
+  const docs: NodeStudent[] = [];
+
+  beforeAll(async () => {
+    ({ session } = room);
+    teacher = room.teacher.page;
+    const writers = await Promise.all(
+      room.students.slice(0, WRITERS).map(async (student, i) => {
+        const doc = await room.document(student);
         const program = PROGRAMS[i % PROGRAMS.length];
         if (program) doc.write(program.language, program.code);
         await doc.saved();
-        student.doc = doc;
+        return doc;
       }),
     );
+    docs.push(...writers);
     // Three writers leave again: their code stays, they show offline.
-    for (const student of students.slice(STAY_ONLINE, WRITERS)) student.doc?.close();
-    teacher = await newUserPage(browser, server.url, { viewport: { width: 1440, height: 900 } });
-    await logInAt(teacher, grace);
-  });
-
-  afterAll(async () => {
-    for (const student of students.slice(0, STAY_ONLINE)) student.doc?.close();
-    await browser?.close();
-    await server?.stop();
+    for (const doc of docs.slice(STAY_ONLINE, WRITERS)) doc.close();
   });
 
   const tiles = () => teacher.getByTestId("student-tile");
@@ -153,7 +136,7 @@ describe("the teacher's dashboard with a full class", () => {
   });
 
   it("updates one tile live as its student types, without a reload", async () => {
-    const writer = students[0]?.doc;
+    const writer = docs[0];
     if (!writer) throw new Error("no writer");
     writer.type("print('still typing')\n");
     await textOf(tile("Amara Okafor").getByTestId("code-preview"), /still typing/, 5000);
@@ -161,8 +144,8 @@ describe("the teacher's dashboard with a full class", () => {
   });
 
   it("a student who joins later appears live", async () => {
-    const late = await registerByApi(server.url, person("Zed Latecomer", "student"));
-    await joinSessionByApi(server.url, late.accessToken, session.joinCode);
+    const late = await registerByApi(room.url, person("Zed Latecomer", "student"));
+    await joinSessionByApi(room.url, late.accessToken, session.joinCode);
     await textOf(tile("Zed Latecomer"), /Zed Latecomer/);
     await textOf(teacher.getByRole("main"), /15 students/);
   });

@@ -1,11 +1,9 @@
-import { mkdtemp, readFile, rm } from "node:fs/promises";
-import { tmpdir } from "node:os";
+import { readFile } from "node:fs/promises";
 import path from "node:path";
-import type { Browser, Page } from "playwright-core";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type { Page } from "playwright-core";
+import { beforeAll, describe, expect, it } from "vitest";
 import { person, signUpInUi, textOf, waitForPath } from "../support/app.ts";
-import { launchBrowser, newUserPage } from "../support/browser.ts";
-import { type StartedServer, startServer } from "../support/server.ts";
+import { useStage } from "../support/classroom.ts";
 
 /**
  * Issue 8, item 9: the first account of a fresh install, registered from another machine,
@@ -14,28 +12,17 @@ import { type StartedServer, startServer } from "../support/server.ts";
  * a proxy.
  */
 describe("the first account from another machine asks for the setup token", () => {
-  let server: StartedServer;
-  let browser: Browser;
-  let dataDir: string;
+  // The server's fresh data dir holds the setup token it printed.
+  const stage = useStage();
   let remote: Page;
   const operator = person("Olive Operator", "teacher");
 
   beforeAll(async () => {
-    dataDir = await mkdtemp(path.join(tmpdir(), "observer-e2e-setup-"));
-    [server, browser] = await Promise.all([startServer({ OBSERVER_DATA_DIR: dataDir }), launchBrowser()]);
-    remote = await newUserPage(browser, server.url, {
-      extraHTTPHeaders: { "x-forwarded-for": "203.0.113.9" },
-    });
-  });
-
-  afterAll(async () => {
-    await browser?.close();
-    await server?.stop();
-    await rm(dataDir, { recursive: true, force: true });
+    remote = await stage.page({ extraHTTPHeaders: { "x-forwarded-for": "203.0.113.9" } });
   });
 
   it("on the server's own machine the register page needs no token", async () => {
-    const local = await newUserPage(browser, server.url);
+    const local = await stage.page();
     await local.goto("/register");
     await textOf(local.getByRole("main"), /You are setting up this server/);
     expect(await local.getByLabel("Setup token").count()).toBe(0);
@@ -52,7 +39,7 @@ describe("the first account from another machine asks for the setup token", () =
     await textOf(remote.getByRole("alert"), /needs the setup token/);
     expect(new URL(remote.url()).pathname).toBe("/register");
 
-    const token = (await readFile(path.join(dataDir, "setup-token"), "utf8")).trim();
+    const token = (await readFile(path.join(stage.server.dataDir, "setup-token"), "utf8")).trim();
     await tokenField.fill(token);
     await remote.getByRole("button", { name: "Create account" }).click();
     await waitForPath(remote, /^\/$/);

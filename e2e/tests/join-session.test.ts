@@ -1,17 +1,16 @@
 import { JOIN_CODE_ALPHABET } from "@observer/protocol";
-import type { Browser, Page } from "playwright-core";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type { Page } from "playwright-core";
+import { beforeAll, describe, expect, it } from "vitest";
 import { person, registerByApi, signUpInUi, textOf, waitForPath } from "../support/app.ts";
-import { launchBrowser, newUserPage, screenshot } from "../support/browser.ts";
-import { type StartedServer, startServer } from "../support/server.ts";
+import { screenshot } from "../support/browser.ts";
+import { useStage } from "../support/classroom.ts";
 
 /**
  * A teacher and a student, each in their own browser context, meet in one session: the
  * teacher creates it and reads the code off the screen, the student types it in lower case.
  */
 describe("a teacher creates a session and a student joins it", () => {
-  let server: StartedServer;
-  let browser: Browser;
+  const stage = useStage();
   let teacher: Page;
   let student: Page;
   const teacherAccount = person("Grace Teacher", "teacher");
@@ -21,18 +20,12 @@ describe("a teacher creates a session and a student joins it", () => {
   let sessionPath = "";
 
   beforeAll(async () => {
-    [server, browser] = await Promise.all([startServer(), launchBrowser()]);
     // The install's first account becomes its administrator; make it here so the teacher
     // below is an ordinary teacher.
-    await registerByApi(server.url, person("Ops Admin", "teacher"));
-    teacher = await newUserPage(browser, server.url);
-    student = await newUserPage(browser, server.url);
-    await teacher.context().grantPermissions(["clipboard-read", "clipboard-write"], { origin: server.url });
-  });
-
-  afterAll(async () => {
-    await browser?.close();
-    await server?.stop();
+    await registerByApi(stage.url, person("Ops Admin", "teacher"));
+    teacher = await stage.page();
+    student = await stage.page();
+    await teacher.context().grantPermissions(["clipboard-read", "clipboard-write"], { origin: stage.url });
   });
 
   it("the teacher signs up, creates a session and sees its join code big", async () => {
@@ -66,7 +59,7 @@ describe("a teacher creates a session and a student joins it", () => {
     expect(await teacher.evaluate(() => navigator.clipboard.readText())).toBe(joinCode);
     await teacher.getByRole("button", { name: "Copy join link" }).click();
     expect(await teacher.evaluate(() => navigator.clipboard.readText())).toBe(
-      `${server.url}/join/${joinCode}`,
+      `${stage.url}/join/${joinCode}`,
     );
 
     await textOf(teacher.getByRole("button", { name: "Copy join code" }), /^Copy join code$/, 5_000);
@@ -152,7 +145,7 @@ describe("a teacher creates a session and a student joins it", () => {
   });
 
   it("the login page follows a dark system theme", async () => {
-    const visitor = await newUserPage(browser, server.url, { colorScheme: "dark" });
+    const visitor = await stage.page({ colorScheme: "dark" });
     await visitor.goto("/login");
     await visitor.getByRole("button", { name: "Log in", exact: true }).waitFor();
     expect(await visitor.evaluate(() => document.documentElement.classList.contains("dark"))).toBe(true);

@@ -1,20 +1,13 @@
 import type { Session } from "@observer/protocol";
-import type { Browser, Locator, Page } from "playwright-core";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import {
-  createSessionByApi,
-  joinSessionByApi,
-  logInAt,
-  person,
-  registerByApi,
-  textOf,
-  waitForPath,
-} from "../support/app.ts";
-import { launchBrowser, newUserPage, screenshot } from "../support/browser.ts";
-import { type NodeStudent, openStudentDocument } from "../support/collab.ts";
+import type { Locator, Page } from "playwright-core";
+import { beforeAll, describe, expect, it } from "vitest";
+import { logInAt, textOf, waitForPath } from "../support/app.ts";
+import { screenshot } from "../support/browser.ts";
+import { useClassroom } from "../support/classroom.ts";
+import type { NodeStudent } from "../support/collab.ts";
 import { editorTextMatching, focusEditorEnd } from "../support/editor.ts";
-import { type StartedServer, startServer } from "../support/server.ts";
 import { terminalTextMatching } from "../support/terminal.ts";
+import { waitForText } from "../support/wait.ts";
 
 /** Runs in the real sandbox can take a while on a small machine. */
 const RUN_MS = 30_000;
@@ -28,20 +21,20 @@ function focusOf(page: Page): Promise<string> {
     if (!active || active === document.body) return "body";
     if (active.closest(".monaco-editor")) return "editor";
     if (active.closest('[data-testid="run-terminal"]')) return "terminal";
+    // biome-ignore lint/performance/useDomNodeTextContent: the name a person sees on the focused element.
     return `${active.tagName.toLowerCase()}: ${(active as HTMLElement).innerText.trim()}`;
   });
 }
 
 /** Waits until the focus is where `pattern` says (the focus moves after a socket message). */
-async function focusBecomes(page: Page, pattern: RegExp, timeoutMs = 10_000): Promise<string> {
-  const deadline = Date.now() + timeoutMs;
-  let last = "";
-  while (Date.now() < deadline) {
-    last = await focusOf(page);
-    if (pattern.test(last)) return last;
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
-  throw new Error(`the focus did not move to ${pattern}; it is on ${last}`);
+function focusBecomes(page: Page, pattern: RegExp, timeoutMs = 10_000): Promise<string> {
+  return waitForText(
+    () => focusOf(page),
+    pattern,
+    timeoutMs,
+    (last) => `the focus did not move to ${pattern}; it is on ${last}`,
+    50,
+  );
 }
 
 /**
@@ -52,43 +45,31 @@ async function focusBecomes(page: Page, pattern: RegExp, timeoutMs = 10_000): Pr
  * (The size message of a refused paste is in live-code.test.ts.)
  */
 describe("the keyboard in a class", () => {
-  let server: StartedServer;
-  let browser: Browser;
+  // Grace is the install's first account (its admin) here.
+  const room = useClassroom({
+    admin: false,
+    teacher: "Grace Keys",
+    session: { name: "Keys", language: "python" },
+    students: ["Ada Keys"],
+    pages: "everyone",
+  });
   let teacher: Page;
   let ada: Page;
   let session: Session;
   let adaDoc: NodeStudent;
-  let adaId = "";
-  const grace = person("Grace Keys", "teacher");
-  const adaAccount = person("Ada Keys", "student");
 
   const status = (page: Page) => page.getByTestId("run-status");
   const runButton = (page: Page): Locator => page.getByRole("button", { name: /^Run/ }).first();
 
   beforeAll(async () => {
-    [server, browser] = await Promise.all([startServer(), launchBrowser()]);
-    const graceReply = await registerByApi(server.url, grace);
-    session = await createSessionByApi(server.url, graceReply.accessToken, {
-      name: "Keys",
-      language: "python",
-    });
-    const adaReply = await registerByApi(server.url, adaAccount);
-    adaId = adaReply.user.id;
-    await joinSessionByApi(server.url, adaReply.accessToken, session.joinCode);
-    adaDoc = await openStudentDocument(server.url, session.id, adaId, adaReply.accessToken);
+    ({ session } = room);
+    [teacher, ada] = [room.teacher.page, room.student().page];
+    adaDoc = await room.document(room.student());
     adaDoc.write("python", PROGRAM);
     await adaDoc.saved();
-    [teacher, ada] = await Promise.all([newUserPage(browser, server.url), newUserPage(browser, server.url)]);
-    await Promise.all([logInAt(teacher, grace), logInAt(ada, adaAccount)]);
     await ada.goto(`/sessions/${session.id}`);
     await editorTextMatching(ada, /name = input/);
     await textOf(ada.getByTestId("save-state"), /Saved/);
-  });
-
-  afterAll(async () => {
-    adaDoc?.close();
-    await browser?.close();
-    await server?.stop();
   });
 
   it("after Ctrl+Enter the terminal has the focus: typing answers input() (no click), Esc goes back to the code", async () => {
@@ -162,7 +143,7 @@ describe("the keyboard in a class", () => {
     const tile = teacher.getByRole("list", { name: "Students" }).getByRole("link", { name: /Ada Keys/ });
     await tile.focus();
     await teacher.keyboard.press("Enter");
-    await waitForPath(teacher, new RegExp(`^/sessions/${session.id}/students/${adaId}$`));
+    await waitForPath(teacher, new RegExp(`^/sessions/${session.id}/students/${room.student().id}$`));
     await editorTextMatching(teacher, /name = input/);
     expect(await focusOf(teacher)).toBe("h1: Ada Keys");
     for (let i = 0; i < 14; i++) await teacher.keyboard.press("Tab");
@@ -190,12 +171,12 @@ describe("the keyboard in a class", () => {
   });
 
   it("on a phone, Run is above the fold", async () => {
-    const phone = await newUserPage(browser, server.url, {
+    const phone = await room.page({
       viewport: { width: 390, height: 844 },
       isMobile: true,
       hasTouch: true,
     });
-    await logInAt(phone, adaAccount);
+    await logInAt(phone, room.student().account);
     await phone.goto(`/sessions/${session.id}`);
     await editorTextMatching(phone, /name = input/);
     const box = await runButton(phone).boundingBox();

@@ -1,13 +1,13 @@
 import { copyFile, mkdir } from "node:fs/promises";
 import path from "node:path";
 import type { Session } from "@observer/protocol";
-import type { Browser, Locator, Page } from "playwright-core";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createSessionByApi, logInAt, person, registerByApi, textOf, waitForPath } from "../support/app.ts";
-import { launchBrowser, newUserPage, screenshot } from "../support/browser.ts";
+import type { Locator, Page } from "playwright-core";
+import { beforeAll, describe, expect, it } from "vitest";
+import { textOf, waitForPath } from "../support/app.ts";
+import { screenshot } from "../support/browser.ts";
+import { useClassroom } from "../support/classroom.ts";
 import { editorText, editorTextMatching, focusEditorEnd, monacoIn } from "../support/editor.ts";
 import { REPO_ROOT } from "../support/paths.ts";
-import { type StartedServer, startServer } from "../support/server.ts";
 
 const STARTER = 'name = "world"\nprint("hello", name)\n';
 
@@ -18,44 +18,28 @@ const STARTER = 'name = "world"\nprint("hello", name)\n';
  * their own, and the other student's code stays as it was.
  */
 describe("live code between a teacher and two students", () => {
-  let server: StartedServer;
-  let browser: Browser;
+  // The students join through the link, in the first test.
+  const room = useClassroom({
+    session: { name: "Live code", language: "python", starterCode: STARTER },
+    students: ["Ada Lovelace", "Bob Boole"],
+    join: false,
+    pages: "everyone",
+  });
   let teacher: Page;
   let ada: Page;
   let bob: Page;
   let session: Session;
-  const grace = person("Grace Teacher", "teacher");
-  const adaAccount = person("Ada Lovelace", "student");
-  const bobAccount = person("Bob Boole", "student");
   let adaId = "";
   let bobId = "";
 
+  beforeAll(() => {
+    ({ session } = room);
+    [teacher, ada, bob] = [room.teacher.page, room.student(0).page, room.student(1).page];
+    [adaId, bobId] = [room.student(0).id, room.student(1).id];
+  });
+
   const tile = (name: string): Locator =>
     teacher.getByRole("list", { name: "Students" }).getByRole("link", { name: new RegExp(`^${name}`) });
-
-  beforeAll(async () => {
-    [server, browser] = await Promise.all([startServer(), launchBrowser()]);
-    await registerByApi(server.url, person("Ops Admin", "teacher"));
-    const graceReply = await registerByApi(server.url, grace);
-    session = await createSessionByApi(server.url, graceReply.accessToken, {
-      name: "Live code",
-      language: "python",
-      starterCode: STARTER,
-    });
-    adaId = (await registerByApi(server.url, adaAccount)).user.id;
-    bobId = (await registerByApi(server.url, bobAccount)).user.id;
-    [teacher, ada, bob] = await Promise.all([
-      newUserPage(browser, server.url),
-      newUserPage(browser, server.url),
-      newUserPage(browser, server.url),
-    ]);
-    await Promise.all([logInAt(teacher, grace), logInAt(ada, adaAccount), logInAt(bob, bobAccount)]);
-  });
-
-  afterAll(async () => {
-    await browser?.close();
-    await server?.stop();
-  });
 
   it("students who join appear on the teacher's dashboard live, with their starter code", async () => {
     await teacher.goto(`/sessions/${session.id}`);
@@ -202,7 +186,7 @@ describe("live code between a teacher and two students", () => {
 
   it("an edit that would take the code past 256 KB is refused, with a message blaming the paste", async () => {
     const before = await editorText(ada);
-    await ada.context().grantPermissions(["clipboard-read", "clipboard-write"], { origin: server.url });
+    await ada.context().grantPermissions(["clipboard-read", "clipboard-write"], { origin: room.url });
     await ada.evaluate(() => navigator.clipboard.writeText("x".repeat(260 * 1024)));
     await focusEditorEnd(ada);
     await ada.keyboard.press("Control+v");

@@ -1,18 +1,10 @@
 import type { Session } from "@observer/protocol";
-import type { Browser, BrowserContext, Locator, Page } from "playwright-core";
-import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
-import {
-  createSessionByApi,
-  joinSessionByApi,
-  logInAt,
-  person,
-  registerByApi,
-  textOf,
-} from "../support/app.ts";
-import { launchBrowser, newUserPage } from "../support/browser.ts";
+import type { BrowserContext, Locator, Page } from "playwright-core";
+import { afterEach, beforeAll, describe, expect, it } from "vitest";
+import { createSessionByApi, endSessionByApi, joinSessionByApi, textOf } from "../support/app.ts";
+import { useClassroom } from "../support/classroom.ts";
 import { openStudentDocument } from "../support/collab.ts";
 import { editorTextMatching, focusEditorEnd } from "../support/editor.ts";
-import { type StartedServer, startServer } from "../support/server.ts";
 
 const GRACE_MS = 1500;
 
@@ -23,41 +15,44 @@ const GRACE_MS = 1500;
  * keeps every character, and what the server did not take is never shown as saved.
  */
 describe("a dropped network and a session ended mid-typing", () => {
-  let server: StartedServer;
-  let browser: Browser;
+  // No session here: each test makes its own (newSession).
+  const room = useClassroom({
+    env: { OBSERVER_WS_HEARTBEAT_MS: "1000", OBSERVER_SESSION_END_GRACE_MS: String(GRACE_MS) },
+    students: ["Ada Lovelace"],
+    pages: "everyone",
+  });
   let teacher: Page;
   let student: Page;
   let studentContext: BrowserContext;
-  let teacherToken = "";
-  let studentToken = "";
-  let studentId = "";
-  const grace = person("Grace Teacher", "teacher");
-  const ada = person("Ada Lovelace", "student");
 
   const tile = (name: string): Locator => teacher.getByTestId("student-tile").filter({ hasText: name });
 
   async function newSession(name: string): Promise<Session> {
-    const session = await createSessionByApi(server.url, teacherToken, {
+    const session = await createSessionByApi(room.url, room.teacher.token, {
       name,
       language: "python",
       starterCode: "print(1)\n",
     });
-    await joinSessionByApi(server.url, studentToken, session.joinCode);
+    await joinSessionByApi(room.url, room.student().token, session.joinCode);
+    return session;
+  }
+
+  /** A new session (see newSession) that the student has open, saved. */
+  async function studentOpensNewSession(name: string): Promise<Session> {
+    const session = await newSession(name);
+    await student.goto(`/sessions/${session.id}`);
+    await textOf(student.getByTestId("save-state"), /^Saved$/);
     return session;
   }
 
   async function endSession(session: Session): Promise<void> {
-    const response = await fetch(`${server.url}/api/sessions/${session.id}/end`, {
-      method: "POST",
-      headers: { authorization: `Bearer ${teacherToken}`, "content-type": "application/json" },
-      body: "{}",
-    });
+    const response = await endSessionByApi(room.url, room.teacher.token, session.id);
     expect(response.status).toBe(200);
   }
 
   /** The student's code as the server holds it (read by the teacher from Node). */
   async function serverCode(session: Session): Promise<string> {
-    const reader = await openStudentDocument(server.url, session.id, studentId, teacherToken);
+    const reader = await openStudentDocument(room.url, session.id, room.student().id, room.teacher.token);
     const text = reader.code.toString();
     reader.close();
     return text;
@@ -70,34 +65,14 @@ describe("a dropped network and a session ended mid-typing", () => {
     return student;
   }
 
-  beforeAll(async () => {
-    [server, browser] = await Promise.all([
-      startServer({
-        OBSERVER_WS_HEARTBEAT_MS: "1000",
-        OBSERVER_SESSION_END_GRACE_MS: String(GRACE_MS),
-      }),
-      launchBrowser(),
-    ]);
-    await registerByApi(server.url, person("Ops Admin", "teacher"));
-    teacherToken = (await registerByApi(server.url, grace)).accessToken;
-    const adaReply = await registerByApi(server.url, ada);
-    studentToken = adaReply.accessToken;
-    studentId = adaReply.user.id;
-    [teacher, student] = await Promise.all([
-      newUserPage(browser, server.url),
-      newUserPage(browser, server.url),
-    ]);
+  beforeAll(() => {
+    teacher = room.teacher.page;
+    student = room.student().page;
     studentContext = student.context();
-    await Promise.all([logInAt(teacher, grace), logInAt(student, ada)]);
   });
 
   // A failed test must not leave the next one offline.
   afterEach(() => studentContext.setOffline(false));
-
-  afterAll(async () => {
-    await browser?.close();
-    await server?.stop();
-  });
 
   it("shows the teacher a student whose network dropped as offline; edits typed offline survive closing the page", async () => {
     const session = await newSession("Offline");
@@ -125,9 +100,7 @@ describe("a dropped network and a session ended mid-typing", () => {
   });
 
   it("clears 'Cannot reach the server' once the network is back", async () => {
-    const session = await newSession("Run offline");
-    await student.goto(`/sessions/${session.id}`);
-    await textOf(student.getByTestId("save-state"), /^Saved$/);
+    await studentOpensNewSession("Run offline");
     await studentContext.setOffline(true);
     await student.getByRole("button", { name: "Run", exact: true }).last().click();
     await textOf(student.getByRole("main"), /Cannot reach the server/);
@@ -141,9 +114,7 @@ describe("a dropped network and a session ended mid-typing", () => {
   });
 
   it("keeps every character typed when the session ends mid-typing", async () => {
-    const session = await newSession("Ends mid-typing");
-    await student.goto(`/sessions/${session.id}`);
-    await textOf(student.getByTestId("save-state"), /^Saved$/);
+    const session = await studentOpensNewSession("Ends mid-typing");
     await focusEditorEnd(student);
     await student.keyboard.type("x = 4");
     // The last keystroke is still on its way (a frozen link) when the teacher presses End.
@@ -162,9 +133,7 @@ describe("a dropped network and a session ended mid-typing", () => {
   });
 
   it("says truthfully what the server did not take once the session had ended, and offers the download", async () => {
-    const session = await newSession("Ended while offline");
-    await student.goto(`/sessions/${session.id}`);
-    await textOf(student.getByTestId("save-state"), /^Saved$/);
+    const session = await studentOpensNewSession("Ended while offline");
     await studentContext.setOffline(true);
     await focusEditorEnd(student);
     await student.keyboard.type("# after the end");

@@ -1,16 +1,7 @@
-import type { Session } from "@observer/protocol";
-import type { Browser, Page } from "playwright-core";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import {
-  createSessionByApi,
-  joinSessionByApi,
-  logInAt,
-  person,
-  registerByApi,
-  textOf,
-} from "../support/app.ts";
-import { launchBrowser, newUserPage, screenshot } from "../support/browser.ts";
-import { type StartedServer, startServer } from "../support/server.ts";
+import { describe, expect, it } from "vitest";
+import { textOf } from "../support/app.ts";
+import { screenshot } from "../support/browser.ts";
+import { useClassroom } from "../support/classroom.ts";
 
 /** Sockets a page may open after the revocation: the channel and the collab socket, each closed once with 4403. */
 const MAX_OPENS_AFTER = 2;
@@ -20,45 +11,24 @@ const MAX_OPENS_AFTER = 2;
  * 4403; the page says so in place and stops reconnecting (no retry storm).
  */
 describe("a student whose access was revoked while working", () => {
-  let server: StartedServer;
-  let browser: Browser;
-  let ada: Page;
-  let session: Session;
-  let adminToken: string;
-  let adaId: string;
-  const adaAccount = person("Ada Revoked", "student");
-
-  beforeAll(async () => {
-    [server, browser] = await Promise.all([startServer(), launchBrowser()]);
-    adminToken = (await registerByApi(server.url, person("Ops Admin", "teacher"))).accessToken;
-    const grace = await registerByApi(server.url, person("Grace Revoker", "teacher"));
-    session = await createSessionByApi(server.url, grace.accessToken, {
-      name: "Revoked",
-      language: "python",
-      starterCode: "print('hello')\n",
-    });
-    const adaReply = await registerByApi(server.url, adaAccount);
-    adaId = adaReply.user.id;
-    await joinSessionByApi(server.url, adaReply.accessToken, session.joinCode);
-    ada = await newUserPage(browser, server.url);
-    await logInAt(ada, adaAccount);
-  });
-
-  afterAll(async () => {
-    await browser?.close();
-    await server?.stop();
+  const room = useClassroom({
+    teacher: "Grace Revoker",
+    session: { name: "Revoked", language: "python", starterCode: "print('hello')\n" },
+    students: ["Ada Revoked"],
+    pages: "students",
   });
 
   it("shows that access is gone and stops reconnecting", async () => {
-    await ada.goto(`/sessions/${session.id}`);
+    const ada = room.student().page;
+    await ada.goto(`/sessions/${room.session.id}`);
     await textOf(ada.getByTestId("save-state"), /Saved/);
     let opens = 0;
     ada.on("websocket", () => {
       opens += 1;
     });
-    const response = await fetch(`${server.url}/api/admin/users/${adaId}`, {
+    const response = await fetch(`${room.url}/api/admin/users/${room.student().id}`, {
       method: "PATCH",
-      headers: { "content-type": "application/json", authorization: `Bearer ${adminToken}` },
+      headers: { "content-type": "application/json", authorization: `Bearer ${room.admin.token}` },
       body: JSON.stringify({ active: false }),
     });
     expect(response.status).toBe(200);

@@ -1,22 +1,22 @@
 import { copyFile, mkdir } from "node:fs/promises";
 import path from "node:path";
 import type { Language, Session } from "@observer/protocol";
-import type { Browser, Locator, Page } from "playwright-core";
+import type { Locator, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import {
-  createSessionByApi,
+  endSessionByApi,
   joinSessionByApi,
-  logInAt,
   person,
   registerByApi,
+  startRunByApi,
   textOf,
   waitForPath,
 } from "../support/app.ts";
-import { launchBrowser, newUserPage, screenshot } from "../support/browser.ts";
+import { screenshot } from "../support/browser.ts";
+import { useClassroom } from "../support/classroom.ts";
 import { type NodeStudent, openStudentDocument } from "../support/collab.ts";
 import { editorTextMatching, focusEditorEnd } from "../support/editor.ts";
 import { REPO_ROOT } from "../support/paths.ts";
-import { type StartedServer, startServer } from "../support/server.ts";
 import { terminalIn, terminalText, terminalTextMatching, typeInTerminal } from "../support/terminal.ts";
 
 /** Runs in the real sandbox can take a while on a small machine (the first compile, a JVM). */
@@ -29,16 +29,18 @@ const RUN_MS = 30_000;
  * compile error and Stop on an endless loop. Three classmates run from Node, for the tiles.
  */
 describe("running code in the sandbox", () => {
-  let server: StartedServer;
-  let browser: Browser;
+  // Grace is the install's first account (its admin) here; Ada joins through the link in the first test.
+  const room = useClassroom({
+    admin: false,
+    session: { name: "Runs", language: "python", starterCode: 'print("starter")\n' },
+    students: ["Ada Lovelace"],
+    join: false,
+    pages: "everyone",
+  });
   let teacher: Page;
   let ada: Page;
   let session: Session;
-  let adaToken = "";
-  let graceToken = "";
   let adaId = "";
-  const grace = person("Grace Teacher", "teacher");
-  const adaAccount = person("Ada Lovelace", "student");
   const classmates: NodeStudent[] = [];
 
   const tile = (name: string): Locator =>
@@ -48,33 +50,21 @@ describe("running code in the sandbox", () => {
 
   /** Replaces Ada's code (and language) from Node, as a second editor would, and waits for her editor. */
   const adaWrites = async (language: Language, code: string, shown: RegExp) => {
-    const doc = await openStudentDocument(server.url, session.id, adaId, adaToken);
+    const doc = await room.document(room.student());
     doc.write(language, code);
     await doc.saved();
     doc.close();
     await editorTextMatching(ada, shown);
   };
 
-  beforeAll(async () => {
-    [server, browser] = await Promise.all([startServer(), launchBrowser()]);
-    const graceReply = await registerByApi(server.url, grace);
-    graceToken = graceReply.accessToken;
-    session = await createSessionByApi(server.url, graceReply.accessToken, {
-      name: "Runs",
-      language: "python",
-      starterCode: 'print("starter")\n',
-    });
-    const adaReply = await registerByApi(server.url, adaAccount);
-    adaToken = adaReply.accessToken;
-    adaId = adaReply.user.id;
-    [teacher, ada] = await Promise.all([newUserPage(browser, server.url), newUserPage(browser, server.url)]);
-    await Promise.all([logInAt(teacher, grace), logInAt(ada, adaAccount)]);
+  beforeAll(() => {
+    ({ session } = room);
+    [teacher, ada] = [room.teacher.page, room.student().page];
+    adaId = room.student().id;
   });
 
-  afterAll(async () => {
+  afterAll(() => {
     for (const classmate of classmates) classmate.close();
-    await browser?.close();
-    await server?.stop();
   });
 
   it("a student runs an interactive Python program with Ctrl+Enter and answers it in the terminal", async () => {
@@ -138,17 +128,17 @@ describe("running code in the sandbox", () => {
         code: "import sys\nprint('oops', file=sys.stderr)\nsys.exit(3)\n",
       },
     ];
+    const { url } = room;
     for (const other of others) {
-      const reply = await registerByApi(server.url, person(other.name, "student"));
-      await joinSessionByApi(server.url, reply.accessToken, session.joinCode);
-      const doc = await openStudentDocument(server.url, session.id, reply.user.id, reply.accessToken);
+      const reply = await registerByApi(url, person(other.name, "student"));
+      await joinSessionByApi(url, reply.accessToken, session.joinCode);
+      const doc = await openStudentDocument(url, session.id, reply.user.id, reply.accessToken);
       doc.write(other.language, other.code);
       await doc.saved();
       classmates.push(doc);
-      const response = await fetch(`${server.url}/api/sessions/${session.id}/runs`, {
-        method: "POST",
-        headers: { "content-type": "application/json", authorization: `Bearer ${reply.accessToken}` },
-        body: JSON.stringify({ language: other.language, code: other.code }),
+      const response = await startRunByApi(url, reply.accessToken, session.id, {
+        language: other.language,
+        code: other.code,
       });
       expect(response.status).toBe(201);
     }
@@ -234,10 +224,7 @@ describe("running code in the sandbox", () => {
   });
 
   it("once the session has ended, Run is off and says why", async () => {
-    const ended = await fetch(`${server.url}/api/sessions/${session.id}/end`, {
-      method: "POST",
-      headers: { authorization: `Bearer ${graceToken}` },
-    });
+    const ended = await endSessionByApi(room.url, room.teacher.token, session.id);
     expect(ended.status).toBe(200);
     await textOf(ada.getByTestId("run-blocker"), /The session has ended: programs can no longer be run\./);
     expect(await runButton(ada).isDisabled()).toBe(true);

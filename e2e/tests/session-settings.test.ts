@@ -1,21 +1,20 @@
 import type { Session } from "@observer/protocol";
 import { sessionReplySchema } from "@observer/protocol";
-import type { Browser, Locator, Page } from "playwright-core";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type { Locator, Page } from "playwright-core";
+import { describe, expect, it } from "vitest";
 import {
-  createSessionByApi,
   joinSessionByApi,
-  logInAt,
   person,
   registerByApi,
   signUpInUi,
+  startRunByApi,
   textOf,
   waitForPath,
 } from "../support/app.ts";
-import { launchBrowser, newUserPage, screenshot } from "../support/browser.ts";
+import { screenshot } from "../support/browser.ts";
+import { seatClass, useStage } from "../support/classroom.ts";
 import { openStudentDocument } from "../support/collab.ts";
 import { editorTextMatching } from "../support/editor.ts";
-import { type StartedServer, startServer } from "../support/server.ts";
 
 const RUN_MS = 30_000;
 
@@ -84,28 +83,17 @@ function contrastOf(locator: Locator): Promise<{ ratio: number; fontSize: number
  * "No output" is readable.
  */
 describe("a session's settings and the first sign-up", () => {
-  let server: StartedServer;
-  let browser: Browser;
+  // The first account signs up in the first test; the class comes after it.
+  const stage = useStage();
   let teacher: Page;
   let ada: Page;
   let session: Session;
   let graceToken = "";
   let adaToken = "";
   let adaId = "";
-  const grace = person("Grace Settings", "teacher");
-  const adaAccount = person("Ada Settings", "student");
-
-  beforeAll(async () => {
-    [server, browser] = await Promise.all([startServer(), launchBrowser()]);
-  });
-
-  afterAll(async () => {
-    await browser?.close();
-    await server?.stop();
-  });
 
   it("the first account's sign-up never shows the role choice (a later one does)", async () => {
-    const first = await newUserPage(browser, server.url);
+    const first = await stage.page();
     await first.addInitScript(WATCH_ROLE_CHOICE);
     await first.goto("/register");
     await textOf(first.getByRole("main"), /You are setting up this server/);
@@ -116,7 +104,7 @@ describe("a session's settings and the first sign-up", () => {
     await first.context().close();
 
     // The watcher sees the role choice where there is one.
-    const later = await newUserPage(browser, server.url);
+    const later = await stage.page();
     await later.addInitScript(WATCH_ROLE_CHOICE);
     await later.goto("/register");
     await later.getByRole("radio", { name: /Student/ }).waitFor();
@@ -125,19 +113,16 @@ describe("a session's settings and the first sign-up", () => {
   });
 
   it("the teacher edits the session (name, starter code, time per run); students see it", async () => {
-    const graceReply = await registerByApi(server.url, grace);
-    graceToken = graceReply.accessToken;
-    session = await createSessionByApi(server.url, graceToken, {
-      name: "Loops",
-      language: "python",
-      starterCode: "print('old')\n",
+    const room = await seatClass(stage, {
+      admin: false,
+      teacher: "Grace Settings",
+      session: { name: "Loops", language: "python", starterCode: "print('old')\n" },
+      students: ["Ada Settings"],
+      pages: "everyone",
     });
-    const adaReply = await registerByApi(server.url, adaAccount);
-    adaToken = adaReply.accessToken;
-    adaId = adaReply.user.id;
-    await joinSessionByApi(server.url, adaToken, session.joinCode);
-    [teacher, ada] = await Promise.all([newUserPage(browser, server.url), newUserPage(browser, server.url)]);
-    await Promise.all([logInAt(teacher, grace), logInAt(ada, adaAccount)]);
+    ({ session } = room);
+    [teacher, ada] = [room.teacher.page, room.student().page];
+    [graceToken, adaToken, adaId] = [room.teacher.token, room.student().token, room.student().id];
     await ada.goto(`/sessions/${session.id}`);
     await editorTextMatching(ada, /print\('old'\)/);
     await teacher.goto(`/sessions/${session.id}`);
@@ -156,7 +141,7 @@ describe("a session's settings and the first sign-up", () => {
     await textOf(ada.getByRole("heading", { level: 1 }), /^Loops, period 4$/);
     await editorTextMatching(ada, /^print\('old'\)\n?$/);
 
-    const reply = await fetch(`${server.url}/api/sessions/${session.id}`, {
+    const reply = await fetch(`${stage.url}/api/sessions/${session.id}`, {
       headers: { authorization: `Bearer ${graceToken}` },
     });
     const saved = sessionReplySchema.parse(await reply.json()).session;
@@ -167,9 +152,9 @@ describe("a session's settings and the first sign-up", () => {
     });
 
     // A student joining now starts from the new starter code.
-    const bob = await registerByApi(server.url, person("Bob Settings", "student"));
-    await joinSessionByApi(server.url, bob.accessToken, session.joinCode);
-    const bobDoc = await openStudentDocument(server.url, session.id, bob.user.id, bob.accessToken);
+    const bob = await registerByApi(stage.url, person("Bob Settings", "student"));
+    await joinSessionByApi(stage.url, bob.accessToken, session.joinCode);
+    const bobDoc = await openStudentDocument(stage.url, session.id, bob.user.id, bob.accessToken);
     expect(bobDoc.code.toString()).toBe("for i in range(3):\n    print(i)\n");
     bobDoc.close();
 
@@ -180,16 +165,12 @@ describe("a session's settings and the first sign-up", () => {
   });
 
   it("tiles end a long line with an ellipsis; 'No output' is at least 12 px and 4.5:1", async () => {
-    const doc = await openStudentDocument(server.url, session.id, adaId, adaToken);
+    const doc = await openStudentDocument(stage.url, session.id, adaId, adaToken);
     const code = `message = "${"a very long line that no tile is wide enough to show ".repeat(4)}"\n`;
     doc.write("python", code);
     await doc.saved();
     doc.close();
-    const run = await fetch(`${server.url}/api/sessions/${session.id}/runs`, {
-      method: "POST",
-      headers: { "content-type": "application/json", authorization: `Bearer ${adaToken}` },
-      body: JSON.stringify({ language: "python", code }),
-    });
+    const run = await startRunByApi(stage.url, adaToken, session.id, { language: "python", code });
     expect(run.status).toBe(201);
 
     const tile = teacher.getByRole("list", { name: "Students" }).getByRole("link", { name: /Ada Settings/ });

@@ -1,17 +1,9 @@
-import type { Session } from "@observer/protocol";
-import type { Browser, Page } from "playwright-core";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import {
-  createSessionByApi,
-  joinSessionByApi,
-  logInAt,
-  person,
-  registerByApi,
-  textOf,
-} from "../support/app.ts";
-import { launchBrowser, newUserPage, screenshot } from "../support/browser.ts";
+import type { Page } from "playwright-core";
+import { beforeAll, describe, expect, it } from "vitest";
+import { textOf } from "../support/app.ts";
+import { screenshot } from "../support/browser.ts";
+import { useClassroom } from "../support/classroom.ts";
 import { editorTextMatching, monacoIn } from "../support/editor.ts";
-import { type StartedServer, startServer } from "../support/server.ts";
 
 /** The smallest per-session storage quota the server accepts (OBSERVER_STUDENT_QUOTA_MB). */
 const QUOTA_MB = 2;
@@ -26,11 +18,14 @@ const MAX_PASTES = 40;
  * is still saved, and a run refused for the quota (507) says why in the Run panel.
  */
 describe("the storage quota notice in the student's workspace", () => {
-  let server: StartedServer;
-  let browser: Browser;
+  const room = useClassroom({
+    env: { OBSERVER_STUDENT_QUOTA_MB: String(QUOTA_MB) },
+    teacher: "Grace Quota",
+    session: { name: "Quota", language: "python", starterCode: "print('hello')\n" },
+    students: ["Ada Quota"],
+    pages: "students",
+  });
   let ada: Page;
-  let session: Session;
-  const adaAccount = person("Ada Quota", "student");
 
   const notice = (page: Page) => page.getByTestId("storage-notice");
 
@@ -58,31 +53,12 @@ describe("the storage quota notice in the student's workspace", () => {
   }
 
   beforeAll(async () => {
-    [server, browser] = await Promise.all([
-      startServer({ OBSERVER_STUDENT_QUOTA_MB: String(QUOTA_MB) }),
-      launchBrowser(),
-    ]);
-    await registerByApi(server.url, person("Ops Admin", "teacher"));
-    const grace = await registerByApi(server.url, person("Grace Quota", "teacher"));
-    session = await createSessionByApi(server.url, grace.accessToken, {
-      name: "Quota",
-      language: "python",
-      starterCode: "print('hello')\n",
-    });
-    const adaReply = await registerByApi(server.url, adaAccount);
-    await joinSessionByApi(server.url, adaReply.accessToken, session.joinCode);
-    ada = await newUserPage(browser, server.url);
-    await ada.context().grantPermissions(["clipboard-read", "clipboard-write"], { origin: server.url });
-    await logInAt(ada, adaAccount);
-  });
-
-  afterAll(async () => {
-    await browser?.close();
-    await server?.stop();
+    ada = room.student().page;
+    await ada.context().grantPermissions(["clipboard-read", "clipboard-write"], { origin: room.url });
   });
 
   it("shows the server's notice once the student's history fills the quota; the code stays saved", async () => {
-    await ada.goto(`/sessions/${session.id}`);
+    await ada.goto(`/sessions/${room.session.id}`);
     await textOf(ada.getByTestId("save-state"), /Saved/);
     await editorTextMatching(ada, /print\('hello'\)/);
     for (let i = 0; i < MAX_PASTES && (await notice(ada).count()) === 0; i++) {

@@ -1,9 +1,8 @@
-import type { Browser, Page } from "playwright-core";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createSessionByApi, joinSessionByApi, logInAt, person, registerByApi } from "../support/app.ts";
-import { launchBrowser, newUserPage } from "../support/browser.ts";
+import type { Page } from "playwright-core";
+import { describe, expect, it } from "vitest";
+import { logInAt } from "../support/app.ts";
+import { useClassroom } from "../support/classroom.ts";
 import { editorTextMatching } from "../support/editor.ts";
-import { type StartedServer, startServer } from "../support/server.ts";
 
 /** One response as Chromium's network layer saw it. */
 interface Loaded {
@@ -59,35 +58,16 @@ const kib = (bytes: number) => `${(bytes / 1024).toFixed(1)} KiB`;
  * the web app's files came compressed (figures go to bench/README.md, never into assertions).
  */
 describe("a student's first load", () => {
-  let server: StartedServer;
-  let browser: Browser;
-  let sessionId = "";
-  const student = person("Ada Student", "student");
-
-  beforeAll(async () => {
-    [server, browser] = await Promise.all([startServer(), launchBrowser()]);
-    await registerByApi(server.url, person("Ops Admin", "teacher"));
-    const teacher = await registerByApi(server.url, person("Grace Teacher", "teacher"));
-    const session = await createSessionByApi(server.url, teacher.accessToken, {
-      name: "First load",
-      language: "python",
-      starterCode: 'print("hello")\n',
-    });
-    sessionId = session.id;
-    const reply = await registerByApi(server.url, student);
-    await joinSessionByApi(server.url, reply.accessToken, session.joinCode);
-  });
-
-  afterAll(async () => {
-    await browser?.close();
-    await server?.stop();
+  const room = useClassroom({
+    session: { name: "First load", language: "python", starterCode: 'print("hello")\n' },
+    students: ["Ada Student"],
   });
 
   it("loads the login page and the workspace with compressed scripts and styles", async () => {
-    const page = await newUserPage(browser, server.url);
+    const page = await room.page();
     const network = await recordNetwork(page);
-    await logInAt(page, student);
-    await page.goto(`/sessions/${sessionId}`);
+    await logInAt(page, room.student().account);
+    await page.goto(`/sessions/${room.session.id}`);
     await editorTextMatching(page, /print\("hello"\)/);
     await page.waitForLoadState("networkidle");
     const loaded = await network.stop();
