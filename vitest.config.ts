@@ -12,7 +12,10 @@ const integration = ["packages/server/test/**/*.test.ts"];
 const withPostgres = Boolean(process.env.TEST_DATABASE_URL);
 // Several instances share one PostgreSQL and one Redis: both are needed.
 const withRedis = Boolean(process.env.TEST_REDIS_URL) && withPostgres;
-const redisSuite = ["packages/server/test/integration/redis.test.ts"];
+const redisSuite = [
+  "packages/server/test/integration/redis.test.ts",
+  "packages/server/test/integration/presence-redis.test.ts",
+];
 
 export default defineConfig({
   test: {

@@ -44,7 +44,7 @@ export const channelServerMessageSchema = z.discriminatedUnion("type", [
 ]);
 export type ChannelServerMessage = z.infer<typeof channelServerMessageSchema>;
 
-/** Client -> server messages after auth. */
+/** Client -> server messages after auth; the server closes the channel with 4400 on any other. */
 export const channelClientMessageSchema = z.discriminatedUnion("type", [
   z.object({ type: z.literal("ping") }),
   /** The answer to the server's `ping`. */

@@ -1,3 +1,4 @@
+import { randomUUID } from "node:crypto";
 import path from "node:path";
 import cookie from "@fastify/cookie";
 import { COLLAB_PATH, LIMITS } from "@observer/protocol";
@@ -20,7 +21,8 @@ import { registerRateLimits } from "./http/rate-limits.ts";
 import { registerSecurityHeaders } from "./http/security-headers.ts";
 import { readIndexHtml, registerWebApp } from "./http/web-app.ts";
 import { exactPath, registerWebSockets, uuidPath } from "./http/websockets.ts";
-import { Presence } from "./presence.ts";
+import { MemoryPresence } from "./presence/memory-presence.ts";
+import { RedisPresence } from "./presence/redis-presence.ts";
 import { connectRedis } from "./redis.ts";
 import { adminRoutes } from "./routes/admin/index.ts";
 import { authRoutes } from "./routes/auth/index.ts";
@@ -78,7 +80,14 @@ export async function buildServer(config: Config): Promise<Server> {
   const bus = redis
     ? new RedisEventBus(redis, redis.duplicate(), `${config.redisPrefix}events:`)
     : new MemoryEventBus();
+  const presence = redis
+    ? new RedisPresence(redis, bus, { prefix: config.redisPrefix, instanceId: randomUUID() }, (err) =>
+        app.log.warn({ err }, "presence: Redis failed"),
+      )
+    : new MemoryPresence(bus);
   app.addHook("onClose", async () => {
+    // This instance's users go offline for the others before the bus and Redis close.
+    await presence.close().catch((err: unknown) => app.log.warn({ err }, "presence: closing failed"));
     await bus.close();
     await database.close();
     if (redis) await redis.quit();
@@ -98,7 +107,7 @@ export async function buildServer(config: Config): Promise<Server> {
         )
       : new MemoryLoginThrottle(config.rateLimits.loginFailuresPerAccount),
     setupToken: new SetupToken(path.join(config.dataDir, "setup-token"), app.log),
-    presence: new Presence(),
+    presence,
     bus,
     sockets: new LiveSockets(config.maxSocketsPerUser, app.log),
     log: app.log,
@@ -130,8 +139,7 @@ export async function buildServer(config: Config): Promise<Server> {
   const collab = new CollabServer(ctx);
   // Logout, deactivation, a role change or a removal here or on another instance: open sockets re-check.
   await ctx.sockets.listen(bus);
-  await bus.subscribe(SESSIONS_ENDED_TOPIC, (message) => {
-    const { sessionId } = message as { sessionId: string };
+  await bus.subscribe(SESSIONS_ENDED_TOPIC, ({ sessionId }) => {
     // Edits in flight when the teacher pressed End are still taken for a moment, then read-only.
     collab.sessionEnded(sessionId);
     ctx.runs.stopSession(sessionId);

@@ -5,7 +5,7 @@ import type { LoginThrottle } from "./auth/login-throttle.ts";
 import type { SetupToken } from "./auth/setup-token.ts";
 import type { EventBus } from "./bus/event-bus.ts";
 import type { Config } from "./config.ts";
-import type { Presence } from "./presence.ts";
+import type { Presence } from "./presence/presence.ts";
 import type { RunService } from "./runs/run-service.ts";
 import type { Db } from "./storage/database.ts";
 import type { StudentQuota } from "./storage/student-quota.ts";
@@ -18,6 +18,7 @@ export interface Ctx {
   readonly loginThrottle: LoginThrottle;
   /** Protects the first registration of a fresh install. */
   readonly setupToken: SetupToken;
+  /** Who is online and when students last edited, across instances. */
   readonly presence: Presence;
   /** Live events between connections and server instances. */
   readonly bus: EventBus;

@@ -85,8 +85,7 @@ export class LiveSockets {
 
   /** Listens for revocations published by any instance. Returns the function that stops. */
   listen(bus: EventBus): Promise<() => Promise<void>> {
-    return bus.subscribe(REVOCATIONS_TOPIC, (message) => {
-      const revocation = message as Revocation;
+    return bus.subscribe(REVOCATIONS_TOPIC, (revocation) => {
       if (typeof revocation?.userId !== "string") return;
       void this.revoke(revocation);
     });

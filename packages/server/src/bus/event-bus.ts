@@ -1,17 +1,19 @@
 import type { Redis } from "ioredis";
+import type { MessageOf, Topic } from "./topics.ts";
 
-export type BusHandler = (message: unknown) => void;
+export type BusHandler<T extends Topic = Topic> = (message: MessageOf<T>) => void;
 
 /**
  * Events between server instances, by topic. In-process when alone; through Redis pub/sub
  * when REDIS_URL is set, so a student joining on one instance reaches the teacher on another.
+ * Topics and their message types are listed in bus/topics.ts.
  */
 export interface EventBus {
-  publish(topic: string, message: unknown): Promise<void>;
+  publish<T extends Topic>(topic: T, message: MessageOf<T>): Promise<void>;
   /** Returns the function that unsubscribes. */
-  subscribe(topic: string, handler: BusHandler): Promise<() => Promise<void>>;
+  subscribe<T extends Topic>(topic: T, handler: BusHandler<T>): Promise<() => Promise<void>>;
   /** Handlers of this instance subscribed to the topic (diagnostics: a leak shows here). */
-  subscriberCount(topic: string): number;
+  subscriberCount(topic: Topic): number;
   close(): Promise<void>;
 }
 
@@ -19,7 +21,7 @@ export interface EventBus {
 export class MemoryEventBus implements EventBus {
   private readonly topics = new Map<string, Set<BusHandler>>();
 
-  async publish(topic: string, message: unknown): Promise<void> {
+  async publish<T extends Topic>(topic: T, message: MessageOf<T>): Promise<void> {
     const handlers = this.topics.get(topic);
     if (!handlers) return;
     const copy = structuredClone(message);
@@ -28,20 +30,22 @@ export class MemoryEventBus implements EventBus {
     });
   }
 
-  async subscribe(topic: string, handler: BusHandler): Promise<() => Promise<void>> {
+  async subscribe<T extends Topic>(topic: T, handler: BusHandler<T>): Promise<() => Promise<void>> {
     let handlers = this.topics.get(topic);
     if (!handlers) {
       handlers = new Set();
       this.topics.set(topic, handlers);
     }
-    handlers.add(handler);
+    // Stored untyped: only messages published on this topic, so of its type, reach it.
+    const untyped = handler as BusHandler;
+    handlers.add(untyped);
     return async () => {
-      handlers.delete(handler);
+      handlers.delete(untyped);
       if (handlers.size === 0) this.topics.delete(topic);
     };
   }
 
-  subscriberCount(topic: string): number {
+  subscriberCount(topic: Topic): number {
     return this.topics.get(topic)?.size ?? 0;
   }
 
@@ -62,7 +66,8 @@ export class RedisEventBus implements EventBus {
     subscriber.on("message", (channel: string, raw: string) => {
       const handlers = this.handlers.get(channel);
       if (!handlers) return;
-      let message: unknown;
+      // Published as JSON by publish() for this topic, so of its type.
+      let message: MessageOf<Topic>;
       try {
         message = JSON.parse(raw);
       } catch {
@@ -72,11 +77,11 @@ export class RedisEventBus implements EventBus {
     });
   }
 
-  async publish(topic: string, message: unknown): Promise<void> {
+  async publish<T extends Topic>(topic: T, message: MessageOf<T>): Promise<void> {
     await this.publisher.publish(this.prefix + topic, JSON.stringify(message));
   }
 
-  async subscribe(topic: string, handler: BusHandler): Promise<() => Promise<void>> {
+  async subscribe<T extends Topic>(topic: T, handler: BusHandler<T>): Promise<() => Promise<void>> {
     const channel = this.prefix + topic;
     let handlers = this.handlers.get(channel);
     if (!handlers) {
@@ -84,9 +89,10 @@ export class RedisEventBus implements EventBus {
       this.handlers.set(channel, handlers);
       await this.subscriber.subscribe(channel);
     }
-    handlers.add(handler);
+    const untyped = handler as BusHandler;
+    handlers.add(untyped);
     return async () => {
-      handlers.delete(handler);
+      handlers.delete(untyped);
       if (handlers.size === 0 && this.handlers.get(channel) === handlers) {
         this.handlers.delete(channel);
         await this.subscriber.unsubscribe(channel);
@@ -94,7 +100,7 @@ export class RedisEventBus implements EventBus {
     };
   }
 
-  subscriberCount(topic: string): number {
+  subscriberCount(topic: Topic): number {
     return this.handlers.get(this.prefix + topic)?.size ?? 0;
   }
 

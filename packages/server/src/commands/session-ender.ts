@@ -1,7 +1,7 @@
 import type { Session } from "@observer/protocol";
 import { sql } from "kysely";
 import type { Actor } from "../auth/actor.ts";
-import { publishSessionEvent, SESSIONS_ENDED_TOPIC } from "../bus/session-events.ts";
+import { publishSessionEnded, publishSessionEvent } from "../bus/session-events.ts";
 import type { Ctx } from "../context.ts";
 import { fail } from "../errors.ts";
 import { presentSession } from "../presenters.ts";
@@ -24,7 +24,7 @@ export async function sessionEnder(ctx: Ctx, actor: Actor, sessionId: string): P
       type: "session_ended",
       endedAt: ended.ended_at.toISOString(),
     });
-    await ctx.bus.publish(SESSIONS_ENDED_TOPIC, { sessionId });
+    await publishSessionEnded(ctx.bus, sessionId);
   }
   const view = await findSessionView(ctx.db, sessionId);
   if (!view) throw fail("not_found");

@@ -35,7 +35,7 @@ export async function sessionJoiner(ctx: Ctx, actor: Actor, joinCode: string): P
       participant: {
         userId: actor.id,
         name: actor.name,
-        online: ctx.presence.isOnline(newest.id, actor.id),
+        online: await ctx.presence.isOnline(newest.id, actor.id),
         joinedAt: joined.joined_at.toISOString(),
         lastEditAt: null,
         lastRun: null,

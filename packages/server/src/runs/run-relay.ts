@@ -8,21 +8,30 @@ import type { RunHandle, RunResult } from "../exec/index.ts";
  * (the teacher's, behind a load balancer) sees and types the same. Output carries its offset
  * in the transcript, so a watcher joins a snapshot and the stream without gaps or repeats.
  */
-const inTopic = (runId: string) => `runs:${runId}:in`;
-const outTopic = (runId: string) => `runs:${runId}:out`;
+const inTopic = (runId: string) => `runs:${runId}:in` as const;
+const outTopic = (runId: string) => `runs:${runId}:out` as const;
+const replyTopic = (runId: string, id: string) => `runs:${runId}:snapshot:${id}` as const;
+/** The reply topic a snapshot request names, if it is one of this run's. */
+const asReplyTopic = (runId: string, reply: unknown) =>
+  typeof reply === "string" && reply.startsWith(replyTopic(runId, ""))
+    ? (reply as ReturnType<typeof replyTopic>)
+    : null;
 
-type InMessage =
+/** What a watcher sends the instance running the program. */
+export type RunInput =
   | { kind: "snapshot"; reply: string }
   | { kind: "stdin"; data: string }
   | { kind: "resize"; cols: number; rows: number }
   | { kind: "kill" };
 
-type OutMessage =
+/** What the instance running the program sends its watchers. */
+export type RunOutput =
   | { kind: "output"; offset: number; data: string }
   | { kind: "status"; status: LiveRunStatus; position: number | null }
   | { kind: "exit"; result: RunResult };
 
-interface Snapshot {
+/** The transcript and state so far, the answer to a watcher's request. */
+export interface RunSnapshot {
   transcript: string;
   status: LiveRunStatus | "finished";
   position: number | null;
@@ -38,28 +47,24 @@ export async function exposeRun(bus: EventBus, runId: string, handle: RunHandle)
   // Nothing goes on the bus until a terminal on another instance asks (most runs are watched
   // only where they run): its snapshot holds all output until then, the stream what follows.
   let watched = false;
-  const publish = (message: OutMessage) => {
+  const publish = (message: RunOutput) => {
     if (watched) void bus.publish(outTopic(runId), message).catch(() => {});
   };
   handle.on("output", (data) =>
     publish({ kind: "output", offset: handle.transcript.length - data.length, data }),
   );
   handle.on("status", (e) => publish({ kind: "status", status: e.status, position: e.position ?? null }));
-  const unsubscribe = await bus.subscribe(inTopic(runId), (raw) => {
-    const message = raw as InMessage;
-    if (
-      message.kind === "snapshot" &&
-      typeof message.reply === "string" &&
-      message.reply.startsWith("runs:")
-    ) {
+  const unsubscribe = await bus.subscribe(inTopic(runId), (message) => {
+    const reply = message.kind === "snapshot" ? asReplyTopic(runId, message.reply) : null;
+    if (reply) {
       watched = true;
-      const snapshot: Snapshot = {
+      const snapshot: RunSnapshot = {
         transcript: handle.transcript,
         status: handle.status,
         position: handle.position,
         result,
       };
-      void bus.publish(message.reply, snapshot).catch(() => {});
+      void bus.publish(reply, snapshot).catch(() => {});
     } else if (message.kind === "stdin" && typeof message.data === "string") handle.write(message.data);
     else if (message.kind === "resize") handle.resize(message.cols, message.rows);
     else if (message.kind === "kill") handle.kill();
@@ -93,10 +98,10 @@ export async function followRemoteRun(
 }> {
   let delivered: number | null = null;
   let ended = false;
-  const early: OutMessage[] = [];
-  const send = (message: InMessage) => void bus.publish(inTopic(runId), message).catch(() => {});
+  const early: RunOutput[] = [];
+  const send = (message: RunInput) => void bus.publish(inTopic(runId), message).catch(() => {});
 
-  const apply = (message: OutMessage) => {
+  const apply = (message: RunOutput) => {
     if (ended || delivered === null) return;
     if (message.kind === "output") {
       const end = message.offset + message.data.length;
@@ -110,22 +115,21 @@ export async function followRemoteRun(
     }
   };
 
-  const unsubscribeOut = await bus.subscribe(outTopic(runId), (raw) => {
-    if (delivered === null) early.push(raw as OutMessage);
-    else apply(raw as OutMessage);
+  const unsubscribeOut = await bus.subscribe(outTopic(runId), (message) => {
+    if (delivered === null) early.push(message);
+    else apply(message);
   });
-  const reply = `runs:${runId}:snapshot:${crypto.randomUUID()}`;
+  const reply = replyTopic(runId, crypto.randomUUID());
   let unsubscribeReply: (() => Promise<void>) | null = null;
   const timer = setTimeout(() => {
     if (delivered !== null) return;
     ended = true;
     sink.lost();
   }, timeoutMs);
-  unsubscribeReply = await bus.subscribe(reply, (raw) => {
+  unsubscribeReply = await bus.subscribe(reply, (snapshot) => {
     if (delivered !== null || ended) return;
     clearTimeout(timer);
     void unsubscribeReply?.();
-    const snapshot = raw as Snapshot;
     if (snapshot.transcript) sink.output(snapshot.transcript);
     delivered = snapshot.transcript.length;
     if (snapshot.result) {

@@ -6,8 +6,7 @@ import {
 } from "@observer/protocol";
 import type { WebSocket } from "ws";
 import type { Actor } from "../auth/actor.ts";
-import { type LiveSocket, tooManySocketsReason } from "../auth/live-sockets.ts";
-import { authenticateSocket, recheckSocket } from "../channel/socket-auth.ts";
+import { acceptSocket } from "../channel/socket-session.ts";
 import type { Ctx } from "../context.ts";
 import type { RunResult } from "../exec/index.ts";
 import { isParticipant } from "../storage/participants.ts";
@@ -15,9 +14,6 @@ import { runAccess } from "./run-access.ts";
 import { exitMessage, resultOfRun } from "./run-outcome.ts";
 import { followRemoteRun } from "./run-relay.ts";
 
-const AUTH_TIMEOUT_MS = 5000;
-/** Messages a client may send before its attach completes (kept, then applied in order). */
-const MAX_EARLY_MESSAGES = 256;
 /** Output waiting to be sent to a slow watcher, in bytes, before the socket is dropped. */
 const MAX_BUFFERED_BYTES = 4 * 1024 * 1024;
 
@@ -47,13 +43,7 @@ export function handleRunTerminal(ctx: Ctx, ws: WebSocket, runId: string): void 
     resize(c: number, r: number): void;
     kill(): void;
   } | null = null;
-  let authenticating = false;
-  const early: unknown[] = [];
   let closed = false;
-  const authTimer = setTimeout(
-    () => ws.close(CLOSE_CODES.unauthorized, "Authenticate first"),
-    AUTH_TIMEOUT_MS,
-  );
 
   const send = (message: RunTerminalServerMessage) => {
     if (ws.readyState !== ws.OPEN) return;
@@ -64,28 +54,18 @@ export function handleRunTerminal(ctx: Ctx, ws: WebSocket, runId: string): void 
     ws.send(JSON.stringify(message));
   };
 
-  /** After a revocation: a lost login, a lost membership or a lost teaching role closes the terminal. */
-  const recheck = (self: Actor) =>
-    recheckSocket(ctx, ws, self, async (fresh) => {
-      const again = await mayFollow(ctx, fresh, runId);
-      return again.found && again.allowed;
-    });
-
-  const start = async (token: string) => {
-    const checkedAt = Date.now();
-    const actor = await authenticateSocket(ctx, ws, token);
-    if (!actor) return;
+  /** The run, when the caller may follow it (else closes the socket: 4404, 4403). */
+  const admit = async (actor: Actor) => {
     const access = await mayFollow(ctx, actor, runId);
-    if (closed) return;
-    if (!access.found) return ws.close(CLOSE_CODES.notFound, "No such run");
-    if (!access.allowed) return ws.close(CLOSE_CODES.forbidden, "Forbidden");
-    const socket: LiveSocket = { recheck: () => recheck(actor) };
-    if (!ctx.sockets.add(actor.id, socket, checkedAt)) {
-      const { code, reason } = tooManySocketsReason(ctx.sockets.maxPerUser);
-      return ws.close(code, reason);
-    }
-    ws.once("close", () => ctx.sockets.remove(actor.id, socket));
-    const { live, run } = access;
+    if (!access.found) ws.close(CLOSE_CODES.notFound, "No such run");
+    else if (!access.allowed) ws.close(CLOSE_CODES.forbidden, "Forbidden");
+    else return access;
+    return null;
+  };
+  type Admitted = NonNullable<Awaited<ReturnType<typeof admit>>>;
+
+  /** Replays the run's output, then follows it; `ready()` once messages can go to it. */
+  const start = async (actor: Actor, { live, run }: Admitted, ready: () => void) => {
     const finish = (result: RunResult) => {
       attached?.detach();
       send(exitMessage(result));
@@ -102,7 +82,7 @@ export function handleRunTerminal(ctx: Ctx, ws: WebSocket, runId: string): void 
       if (!ctx.config.redisUrl) return ws.close(CLOSE_CODES.serverError, "This run is no longer running");
       attached = await followRemoteRun(ctx.bus, run.id, {
         output: (data) => send({ type: "output", data }),
-        status: (status, position) => send({ type: "status", status, ...(position ? { position } : {}) }),
+        status: (status, position) => send({ type: "status", status, position: position || undefined }),
         exit: finish,
         lost: () => {
           void runAccess(ctx, actor, runId).then((again) => {
@@ -117,7 +97,7 @@ export function handleRunTerminal(ctx: Ctx, ws: WebSocket, runId: string): void 
         },
       });
       if (closed) attached.detach();
-      for (const message of early.splice(0)) apply(message);
+      ready();
       return;
     }
     const handle = live.handle;
@@ -125,11 +105,7 @@ export function handleRunTerminal(ctx: Ctx, ws: WebSocket, runId: string): void 
     const transcript = handle.transcript;
     if (transcript) send({ type: "output", data: transcript });
     if (handle.status !== "finished") {
-      send({
-        type: "status",
-        status: handle.status,
-        ...(handle.position ? { position: handle.position } : {}),
-      });
+      send({ type: "status", status: handle.status, position: handle.position || undefined });
     }
     const onOutput = (data: string) => send({ type: "output", data });
     const onStatus = (event: { status: "queued" | "compiling" | "running"; position?: number }) =>
@@ -145,38 +121,9 @@ export function handleRunTerminal(ctx: Ctx, ws: WebSocket, runId: string): void 
       resize: (cols, rows) => handle.resize(cols, rows),
       kill: () => handle.kill(),
     };
-    for (const message of early.splice(0)) apply(message);
+    ready();
     void handle.result.then(finish);
   };
-
-  ws.on("message", (data: Buffer, isBinary: boolean) => {
-    if (isBinary) return ws.close(CLOSE_CODES.malformed, "Send JSON text messages");
-    let parsed: unknown;
-    try {
-      parsed = JSON.parse(data.toString("utf8"));
-    } catch {
-      return ws.close(CLOSE_CODES.malformed, "Malformed JSON");
-    }
-    if (!attached) {
-      if (authenticating) {
-        // Typed before the attach completed: kept for the run.
-        if (early.length >= MAX_EARLY_MESSAGES) return ws.close(CLOSE_CODES.tooLarge, "Too many messages");
-        early.push(parsed);
-        return;
-      }
-      clearTimeout(authTimer);
-      const auth = runTerminalAuthSchema.safeParse(parsed);
-      if (!auth.success)
-        return ws.close(CLOSE_CODES.unauthorized, "The first message must be {type:'auth', token}");
-      authenticating = true;
-      start(auth.data.token).catch((err) => {
-        ctx.log.error({ err }, "run terminal failed to start");
-        ws.close(CLOSE_CODES.serverError, "Server error");
-      });
-      return;
-    }
-    apply(parsed);
-  });
 
   function apply(parsed: unknown): void {
     const message = runTerminalClientMessageSchema.safeParse(parsed);
@@ -193,8 +140,20 @@ export function handleRunTerminal(ctx: Ctx, ws: WebSocket, runId: string): void 
 
   ws.on("close", () => {
     closed = true;
-    clearTimeout(authTimer);
     attached?.detach();
   });
-  ws.on("error", (err) => ctx.log.debug({ err }, "run terminal socket error"));
+
+  acceptSocket(ctx, ws, {
+    label: "run terminal",
+    authSchema: runTerminalAuthSchema,
+    admit,
+    /** After a revocation: a lost login, a lost membership or a lost teaching role closes the terminal. */
+    stillAllowed: async (fresh) => {
+      const again = await mayFollow(ctx, fresh, runId);
+      return again.found && again.allowed;
+    },
+    start,
+    message: apply,
+    keepEarlyMessages: true,
+  });
 }

@@ -100,6 +100,13 @@ describe("runs", () => {
     expect(terminal.output()).toContain("ylrae");
   });
 
+  it("takes one auth message per terminal socket: a second closes it with 4400", async () => {
+    const run = await started(student, { language: "python", code: "print(3)" });
+    const terminal = await openTerminal(url, run.id, student.accessToken);
+    terminal.send({ type: "auth", token: student.accessToken });
+    expect(await terminal.closed).toBe(CLOSE_CODES.malformed);
+  });
+
   it("gives a late watcher the whole output from the start, live and after the end", async () => {
     const run = await started(student, {
       language: "python",

@@ -163,6 +163,26 @@ describe("session channel", () => {
     );
   });
 
+  it("checks every message after the auth message: pings and pongs are taken, an unknown one closes with 4400", async () => {
+    const session = await buildSession(server, teacher);
+    const channel = await openChannel(url, session.id, teacher.accessToken);
+    await channel.next((m) => m.type === "ready");
+    channel.send({ type: "pong" });
+    channel.send({ type: "ping" });
+    // Still open: the roster's events keep coming.
+    const student = await buildUser(server, { name: "Later" });
+    await joinSession(server, student, session.joinCode);
+    await channel.next((m) => m.type === "participant_joined" && m.participant.userId === student.id);
+    channel.send({ type: "raise_hand" });
+    expect(await channel.closed).toBe(CLOSE_CODES.malformed);
+
+    // Also while the auth message is still being checked.
+    const hasty = await openChannel(url, session.id, teacher.accessToken);
+    hasty.send({ type: "pong", extra: [1] });
+    hasty.send({ nothing: "typed" });
+    expect(await hasty.closed).toBe(CLOSE_CODES.malformed);
+  });
+
   it("answers unknown WebSocket paths with 404", async () => {
     const ws = new WebSocket(`${url.replace("http", "ws")}/api/nowhere`);
     const status = await new Promise<number>((resolve) =>

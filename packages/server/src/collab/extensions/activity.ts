@@ -26,24 +26,12 @@ export class Activity implements Extension {
 
   async connected({ context }: connectedPayload<CollabContext>): Promise<void> {
     if (context.asTeacher) return;
-    if (this.ctx.presence.connected(context.sessionId, context.user.id)) {
-      await publishSessionEvent(this.ctx.bus, context.sessionId, {
-        type: "presence",
-        userId: context.user.id,
-        online: true,
-      });
-    }
+    await this.ctx.presence.connected(context.sessionId, context.user.id);
   }
 
   async onDisconnect({ context }: onDisconnectPayload<CollabContext>): Promise<void> {
     if (!context?.user || context.asTeacher) return;
-    if (this.ctx.presence.disconnected(context.sessionId, context.user.id)) {
-      await publishSessionEvent(this.ctx.bus, context.sessionId, {
-        type: "presence",
-        userId: context.user.id,
-        online: false,
-      });
-    }
+    await this.ctx.presence.disconnected(context.sessionId, context.user.id);
   }
 
   async onChange({
@@ -55,6 +43,8 @@ export class Activity implements Extension {
     // The instance that received the edit announces it.
     if (isTransactionOrigin(transactionOrigin) && transactionOrigin.source === "redis") return;
     const now = Date.now();
+    // Every edit: a roster read before the document is saved still shows it.
+    this.ctx.presence.edited(context.sessionId, context.studentId, new Date(now));
     if (now - (this.lastEditedEvent.get(documentName) ?? 0) < EDITED_EVENT_INTERVAL_MS) return;
     this.lastEditedEvent.set(documentName, now);
     await publishSessionEvent(this.ctx.bus, context.sessionId, {

@@ -32,12 +32,13 @@ export function sessionRoutes(app: FastifyInstance, ctx: Ctx): void {
   route(ENDPOINTS.getSession, limit, async ({ actor, params }) => {
     const { session, manage } = await sessionAccess(ctx, actor, params.id);
     if (!manage) return { session: presentSession(session) };
-    const participants = await listParticipants(ctx.db, session.id);
+    const [participants, online] = await Promise.all([
+      listParticipants(ctx.db, session.id),
+      ctx.presence.onlineUsers(session.id),
+    ]);
     return {
       session: presentSession(session),
-      participants: participants.map((p) =>
-        presentParticipant(p, ctx.presence.isOnline(session.id, p.user_id)),
-      ),
+      participants: participants.map((p) => presentParticipant(p, online.has(p.user_id))),
     };
   });
 

@@ -1,0 +1,30 @@
+import type { ChannelServerMessage } from "@observer/protocol";
+import type { RunInput, RunOutput, RunSnapshot } from "../runs/run-relay.ts";
+import type { Revocation } from "./revocations.ts";
+
+/** What the instance that ended a session tells every instance (to make its documents read-only). */
+export interface SessionEnded {
+  sessionId: string;
+}
+
+/**
+ * Every bus topic, by name or name template, and the message it carries. The bus takes only
+ * these names, and hands each subscriber its topic's message type.
+ */
+export interface BusTopics {
+  /** A session's live channel events (bus/session-events.ts). */
+  [topic: `session:${string}`]: ChannelServerMessage;
+  /** A user's rights shrank (bus/revocations.ts). */
+  "auth:revocations": Revocation;
+  /** A session ended (commands/session-ender.ts). */
+  "sessions:ended": SessionEnded;
+  /** Input for a run, to the instance running it (runs/run-relay.ts). */
+  [topic: `runs:${string}:in`]: RunInput;
+  /** A run's output and states, from the instance running it. */
+  [topic: `runs:${string}:out`]: RunOutput;
+  /** The answer to one watcher's snapshot request. */
+  [topic: `runs:${string}:snapshot:${string}`]: RunSnapshot;
+}
+
+export type Topic = keyof BusTopics & string;
+export type MessageOf<T extends Topic> = BusTopics[T];
