@@ -1,25 +1,12 @@
-import type { Language } from "@observer/protocol";
 import { useEffect, useId, useRef, useState } from "react";
-import type { Awareness } from "y-protocols/awareness";
-import type * as Y from "yjs";
-import { CollabEditor } from "./collab-editor.ts";
+import { CollabEditor, type CollabEditorOptions } from "./collab-editor.ts";
 import { EditorErrorBoundary } from "./EditorErrorBoundary.tsx";
 import { INITIAL_TAB_ESCAPE, TabEscape, tabEscapeHint } from "./tab-escape.ts";
 
 const MAC = typeof navigator !== "undefined" && /Mac|iPhone|iPad/.test(navigator.platform);
 
-export interface CodeEditorProps {
-  doc: Y.Doc;
-  awareness: Awareness | null;
-  remoteOrigin: unknown;
-  userId: string;
-  otherUserId?: string | null;
-  language: Language;
-  readOnly: boolean;
-  ariaLabel: string;
-  onRun?: () => void;
-  onTooLarge?: (edit: { insertedBytes: number }) => void;
-  onLocalEdit?: () => void;
+/** The editor's options (see CollabEditorOptions), its container aside, and how it sits in the page. */
+export interface CodeEditorProps extends Omit<CollabEditorOptions, "container"> {
   /** The editor once created, and null when it is gone. */
   onEditor?: (editor: CollabEditor | null) => void;
   className?: string;
@@ -54,16 +41,16 @@ function BoundEditor(props: CodeEditorProps) {
     const element = container.current;
     if (!element) return;
     const initial = latest.current;
+    const { onEditor, className, focusOnMount, ...options } = initial;
     const editor = new CollabEditor({
+      ...options,
       container: element,
       doc,
       awareness,
       remoteOrigin,
       userId,
       otherUserId: otherUserId ?? null,
-      language: initial.language,
-      readOnly: initial.readOnly,
-      ariaLabel: initial.ariaLabel,
+      // The callbacks of the latest render, not of the first.
       onRun: () => latest.current.onRun?.(),
       onTooLarge: (edit) => latest.current.onTooLarge?.(edit),
       onLocalEdit: () => latest.current.onLocalEdit?.(),

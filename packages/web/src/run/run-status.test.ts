@@ -4,6 +4,7 @@ import { isRunKey, runBlocker, runShortcutLabel } from "./run-availability.ts";
 import {
   formatDuration,
   IDLE_RUN,
+  outcomeOf,
   type RunOutcome,
   type RunState,
   runBadge,
@@ -183,6 +184,17 @@ describe("stateFromSummary", () => {
     expect(stateFromSummary(summary({ status: "running", exitCode: null })).outcome).toBeNull();
     const done = stateFromSummary(summary({ exitCode: 4, durationMs: 7 }));
     expect(statusLine(done).text).toBe("Exited with code 4 after 7 ms");
+  });
+});
+
+describe("outcomeOf", () => {
+  it("keeps the outcome of a summary and nothing else", () => {
+    expect(outcomeOf(summary({ exitCode: 4, durationMs: 7 }))).toEqual({ ...OK, exitCode: 4, durationMs: 7 });
+  });
+
+  it("reads the fields an exit message may leave out as null", () => {
+    const exit = { exitCode: 1, signal: null, timedOut: true, outputTruncated: true, durationMs: 9 };
+    expect(outcomeOf(exit)).toEqual({ ...exit, killedFor: null, phase: null, cpuTimeLimitMs: null });
   });
 });
 

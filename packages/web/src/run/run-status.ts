@@ -1,20 +1,23 @@
-import type { KilledFor, PendingRunOutcome, RunExitMessage, RunStatus, RunSummary } from "@observer/protocol";
+import {
+  type KilledFor,
+  type PendingRunOutcome,
+  pendingRunOutcomeSchema,
+  type RunExitMessage,
+  type RunStatus,
+  type RunSummary,
+} from "@observer/protocol";
 
 /** How a finished run ended: the protocol's outcome, with what an older server may leave out as null. */
 export type RunOutcome = PendingRunOutcome;
 
+/** The fields of an outcome, as the protocol's schema names them. */
+const OUTCOME_FIELDS = pendingRunOutcomeSchema.keyof().options;
+
 /** How a run ended, from a stored run, a run summary or the terminal's exit message. */
 export function outcomeOf(run: PendingRunOutcome | Omit<RunExitMessage, "type">): RunOutcome {
-  return {
-    exitCode: run.exitCode,
-    signal: run.signal,
-    timedOut: run.timedOut,
-    outputTruncated: run.outputTruncated,
-    durationMs: run.durationMs,
-    killedFor: run.killedFor ?? null,
-    phase: run.phase ?? null,
-    cpuTimeLimitMs: run.cpuTimeLimitMs ?? null,
-  };
+  const fields: Partial<Record<keyof RunOutcome, unknown>> = run;
+  // Every field the schema names, the ones a message may leave out as null; nothing else.
+  return Object.fromEntries(OUTCOME_FIELDS.map((field) => [field, fields[field] ?? null])) as RunOutcome;
 }
 
 /** Where a terminal's run stands, as the status line shows it. */

@@ -27,10 +27,17 @@ export function Layout() {
 export function PageTitle({ title, subtitle }: { title: string; subtitle?: ReactNode }) {
   return (
     <div className="mb-6 sm:mb-8">
-      <h1 className="text-2xl font-bold tracking-tight text-slate-900 sm:text-3xl dark:text-white">
-        {title}
-      </h1>
+      <PageHeading>{title}</PageHeading>
       {subtitle && <div className="mt-1 text-slate-600 dark:text-slate-400">{subtitle}</div>}
     </div>
+  );
+}
+
+/** A page's h1, styled the same on every page. */
+export function PageHeading({ children }: { children: ReactNode }) {
+  return (
+    <h1 className="text-2xl font-bold tracking-tight text-slate-900 sm:text-3xl dark:text-white">
+      {children}
+    </h1>
   );
 }

@@ -16,14 +16,28 @@ interface ShellProps {
   hint?: ReactNode;
 }
 
+/** What a field gives its control: its id, and its error or hint for assistive technology. */
+interface ControlProps {
+  id: string;
+  "aria-invalid": true | undefined;
+  "aria-describedby": string | undefined;
+}
+
 /** Label, control, hint and error laid out the same way for every field. */
-function FieldShell({ id, label, error, hint, children }: ShellProps & { id: string; children: ReactNode }) {
+function Field({
+  label,
+  error,
+  hint,
+  children,
+}: ShellProps & { children: (control: ControlProps) => ReactNode }) {
+  const id = useId();
+  const describedBy = error ? `${id}-error` : hint ? `${id}-hint` : undefined;
   return (
     <div className="space-y-1.5">
       <label htmlFor={id} className="block text-sm font-medium text-slate-800 dark:text-slate-200">
         {label}
       </label>
-      {children}
+      {children({ id, "aria-invalid": error ? true : undefined, "aria-describedby": describedBy })}
       {hint && !error && (
         <p id={`${id}-hint`} className="text-xs text-slate-500 dark:text-slate-400">
           {hint}
@@ -38,60 +52,32 @@ function FieldShell({ id, label, error, hint, children }: ShellProps & { id: str
   );
 }
 
-function describedBy(id: string, { error, hint }: ShellProps): string | undefined {
-  if (error) return `${id}-error`;
-  return hint ? `${id}-hint` : undefined;
-}
-
 type TextFieldProps = ShellProps & Omit<InputHTMLAttributes<HTMLInputElement>, "id">;
 
-export function TextField({ label, error, hint, className = "", ...input }: TextFieldProps) {
-  const id = useId();
-  return (
-    <FieldShell id={id} label={label} error={error} hint={hint}>
-      <input
-        id={id}
-        aria-invalid={error ? true : undefined}
-        aria-describedby={describedBy(id, { label, error, hint })}
-        className={`${INPUT_CLASSES} h-10 ${className}`}
-        {...input}
-      />
-    </FieldShell>
-  );
-}
+export const TextField = ({ label, error, hint, className = "", ...input }: TextFieldProps) => (
+  <Field label={label} error={error} hint={hint}>
+    {(control) => <input {...control} className={`${INPUT_CLASSES} h-10 ${className}`} {...input} />}
+  </Field>
+);
 
 type TextAreaFieldProps = ShellProps & Omit<TextareaHTMLAttributes<HTMLTextAreaElement>, "id">;
 
-export function TextAreaField({ label, error, hint, className = "", ...textarea }: TextAreaFieldProps) {
-  const id = useId();
-  return (
-    <FieldShell id={id} label={label} error={error} hint={hint}>
-      <textarea
-        id={id}
-        aria-invalid={error ? true : undefined}
-        aria-describedby={describedBy(id, { label, error, hint })}
-        className={`${INPUT_CLASSES} ${className}`}
-        {...textarea}
-      />
-    </FieldShell>
-  );
-}
+export const TextAreaField = ({ label, error, hint, className = "", ...textarea }: TextAreaFieldProps) => (
+  <Field label={label} error={error} hint={hint}>
+    {(control) => <textarea {...control} className={`${INPUT_CLASSES} ${className}`} {...textarea} />}
+  </Field>
+);
 
 type SelectFieldProps = ShellProps & Omit<SelectHTMLAttributes<HTMLSelectElement>, "id">;
 
 export function SelectField({ label, error, hint, className = "", children, ...select }: SelectFieldProps) {
-  const id = useId();
   return (
-    <FieldShell id={id} label={label} error={error} hint={hint}>
-      <select
-        id={id}
-        aria-invalid={error ? true : undefined}
-        aria-describedby={describedBy(id, { label, error, hint })}
-        className={`${INPUT_CLASSES} h-10 ${className}`}
-        {...select}
-      >
-        {children}
-      </select>
-    </FieldShell>
+    <Field label={label} error={error} hint={hint}>
+      {(control) => (
+        <select {...control} className={`${INPUT_CLASSES} h-10 ${className}`} {...select}>
+          {children}
+        </select>
+      )}
+    </Field>
   );
 }

@@ -6,6 +6,7 @@ import { ApiError, errorMessage } from "../../api/errors.ts";
 import { Alert } from "../../ui/Alert.tsx";
 import { Button } from "../../ui/Button.tsx";
 import { TextField } from "../../ui/fields.tsx";
+import { useAction } from "../../ui/useAction.ts";
 
 /** Errors that are about the code itself, shown under the code field. */
 const CODE_ERRORS = new Set(["session_not_found", "session_ended", "validation_failed"]);
@@ -17,20 +18,18 @@ const CODE_ERRORS = new Set(["session_not_found", "session_ended", "validation_f
 export function JoinForm() {
   const navigate = useNavigate();
   const [code, setCode] = useState("");
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<unknown>(null);
+  const action = useAction();
+  const { error } = action;
 
-  const submit = async (event: FormEvent) => {
+  const submit = (event: FormEvent) => {
     event.preventDefault();
-    setBusy(true);
-    setError(null);
-    try {
-      const { session } = await api.call("joinSession", { body: { joinCode: code } });
-      navigate(`/sessions/${session.id}`);
-    } catch (err) {
-      setError(err);
-      setBusy(false);
-    }
+    void action.run(
+      async () => {
+        const { session } = await api.call("joinSession", { body: { joinCode: code } });
+        navigate(`/sessions/${session.id}`);
+      },
+      { leaving: true },
+    );
   };
 
   const codeError =
@@ -57,7 +56,7 @@ export function JoinForm() {
         hint="The code your teacher shows, in any case."
         className="font-mono text-2xl font-semibold tracking-[0.3em] uppercase placeholder:tracking-[0.3em] placeholder:normal-case sm:max-w-xs"
       />
-      <Button type="submit" busy={busy} disabled={code.trim() === ""}>
+      <Button type="submit" busy={action.busy} disabled={code.trim() === ""}>
         Join
       </Button>
     </form>

@@ -1,6 +1,5 @@
 import type { RunSummary, Session, User } from "@observer/protocol";
 import { useCallback, useEffect, useState } from "react";
-import { CodeEditor } from "../../../editor/CodeEditor.tsx";
 import { codeOf, switchLanguage } from "../../../editor/code-document.ts";
 import { tooLargeMessage } from "../../../editor/code-limit.ts";
 import { type CollabEditor, LANGUAGE_SWITCH_ORIGIN } from "../../../editor/collab-editor.ts";
@@ -25,6 +24,7 @@ import { Alert } from "../../../ui/Alert.tsx";
 import { Button } from "../../../ui/Button.tsx";
 import { Loading } from "../../../ui/Spinner.tsx";
 import { useTitle } from "../../../ui/useTitle.ts";
+import { CodeAndTerminal } from "../CodeAndTerminal.tsx";
 import { SessionHeading } from "../SessionHeading.tsx";
 import { StorageNotice } from "./StorageNotice.tsx";
 import { TeacherPresence } from "./TeacherPresence.tsx";
@@ -100,11 +100,7 @@ export default function StudentWorkspace({ session: initial, user }: { session: 
       />
       {live && runs ? (
         <Workspace
-          session={session}
-          user={user}
-          live={live}
-          runs={runs}
-          startedForMe={startedForMe}
+          {...{ session, user, live, runs, startedForMe }}
           channelRefused={channelStatus === "refused"}
         />
       ) : (
@@ -232,46 +228,37 @@ function Workspace({
           The server refused it ({state.refused}). Reload the page; if it persists, log in again.
         </Alert>
       )}
-      <div className="grid gap-3 lg:h-[calc(100dvh-16rem)] lg:min-h-[22rem] lg:grid-cols-[minmax(0,7fr)_minmax(0,5fr)]">
-        <section
-          aria-label="Editor"
-          className="h-[calc(100dvh-16rem)] min-h-[22rem] overflow-hidden rounded-xl border border-slate-200 bg-white shadow-sm lg:h-auto dark:border-slate-800 dark:bg-[#1e1e1e]"
-        >
-          {state.everSynced ? (
-            <CodeEditor
-              className="h-full"
-              doc={live.doc}
-              awareness={live.awareness}
-              remoteOrigin={live.provider}
-              userId={user.id}
-              otherUserId={session.teacherId}
-              language={language}
-              readOnly={readOnly}
-              ariaLabel={`Your ${session.name} code`}
-              onTooLarge={({ insertedBytes }) => setNotice(tooLargeMessage(insertedBytes))}
-              onEditor={setEditor}
-              onRun={run}
-              focusOnMount
-            />
-          ) : (
-            <div className="flex h-full items-center justify-center">
-              <Loading
-                label={
-                  saveState === "offline" ? "Offline — waiting for the connection…" : "Opening your code…"
-                }
-              />
-            </div>
-          )}
-        </section>
-        <RunPanel
-          controller={runs}
-          onRun={run}
-          blocker={blocker}
-          terminalLabel="Terminal: your program's output and input"
-          onLeaveTerminal={() => editor?.focus()}
-          className="h-80 lg:h-auto"
-        />
-      </div>
+      <CodeAndTerminal
+        page="workspace"
+        codeLabel="Editor"
+        live={live}
+        editor={
+          state.everSynced
+            ? {
+                userId: user.id,
+                otherUserId: session.teacherId,
+                language,
+                readOnly,
+                ariaLabel: `Your ${session.name} code`,
+                onTooLarge: ({ insertedBytes }) => setNotice(tooLargeMessage(insertedBytes)),
+                onEditor: setEditor,
+                onRun: run,
+                focusOnMount: true,
+              }
+            : null
+        }
+        loading={saveState === "offline" ? "Offline — waiting for the connection…" : "Opening your code…"}
+        terminal={
+          <RunPanel
+            controller={runs}
+            onRun={run}
+            blocker={blocker}
+            terminalLabel="Terminal: your program's output and input"
+            onLeaveTerminal={() => editor?.focus()}
+            className="h-80 lg:h-auto"
+          />
+        }
+      />
     </div>
   );
 }

@@ -1,11 +1,11 @@
-import { LIMITS, type Session, type UpdateSessionBody } from "@observer/protocol";
-import { type FormEvent, useEffect, useRef, useState } from "react";
+import type { Session, UpdateSessionBody } from "@observer/protocol";
+import { type FormEvent, useEffect, useRef } from "react";
 import { api } from "../../../api/client.ts";
-import { ApiError, errorMessage } from "../../../api/errors.ts";
-import { Alert } from "../../../ui/Alert.tsx";
 import { Button } from "../../../ui/Button.tsx";
-import { TextAreaField, TextField } from "../../../ui/fields.tsx";
+import { ErrorAlert } from "../../../ui/ErrorAlert.tsx";
+import { useForm } from "../../../ui/useForm.ts";
 import { RunTimeField } from "../../home/RunTimeField.tsx";
+import { SessionNameField, StarterCodeField } from "../../home/SessionFields.tsx";
 
 const FIELDS = ["name", "starterCode", "runTimeLimitSeconds"] as const;
 
@@ -23,80 +23,55 @@ export function EditSessionForm({
   onSaved: (session: Session) => void;
   onCancel: () => void;
 }) {
-  const [name, setName] = useState(session.name);
-  const [starterCode, setStarterCode] = useState(session.starterCode);
-  const [runTime, setRunTime] = useState(session.runTimeLimitSeconds);
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<unknown>(null);
-  const form = useRef<HTMLFormElement>(null);
+  const form = useForm({
+    name: session.name,
+    starterCode: session.starterCode,
+    runTimeLimitSeconds: String(session.runTimeLimitSeconds),
+  });
+  const element = useRef<HTMLFormElement>(null);
 
-  useEffect(() => form.current?.querySelector("input")?.focus(), []);
+  useEffect(() => element.current?.querySelector("input")?.focus(), []);
 
-  const submit = async (event: FormEvent) => {
+  const submit = (event: FormEvent) => {
     event.preventDefault();
+    const { name, starterCode } = form.values;
+    const runTime = Number(form.values.runTimeLimitSeconds);
     const body: UpdateSessionBody = {};
     if (name !== session.name) body.name = name;
     if (starterCode !== session.starterCode) body.starterCode = starterCode;
     if (runTime !== session.runTimeLimitSeconds) body.runTimeLimitSeconds = runTime;
     if (Object.keys(body).length === 0) return onCancel();
-    setBusy(true);
-    setError(null);
-    try {
-      const reply = await api.call("updateSession", { params: { id: session.id }, body });
-      onSaved(reply.session);
-    } catch (err) {
-      setError(err);
-      setBusy(false);
-    }
+    void form.run(
+      async () => {
+        const reply = await api.call("updateSession", { params: { id: session.id }, body });
+        onSaved(reply.session);
+      },
+      { leaving: true },
+    );
   };
-
-  const apiError = error instanceof ApiError ? error : null;
-  const onlyFieldIssues =
-    apiError !== null && apiError.issues.length > 0 && apiError.otherIssues(FIELDS).length === 0;
 
   return (
     <form
-      ref={form}
+      ref={element}
       onSubmit={submit}
       noValidate
       aria-label="Edit session"
       className="space-y-4 rounded-xl border border-slate-200 bg-white p-4 shadow-sm dark:border-slate-800 dark:bg-slate-900"
     >
-      {error !== null && (
-        <Alert tone="error">{onlyFieldIssues ? "Check the fields below." : errorMessage(error)}</Alert>
-      )}
+      <ErrorAlert error={form.error} fields={FIELDS} />
       <div className="grid grid-cols-1 gap-4 sm:grid-cols-[minmax(0,1fr)_10rem]">
-        <TextField
-          label="Session name"
-          name="name"
-          required
-          maxLength={LIMITS.sessionNameChars}
-          value={name}
-          onChange={(e) => setName(e.target.value)}
-          error={apiError?.issueFor("name")}
-        />
-        <RunTimeField
-          value={runTime}
-          onChange={setRunTime}
-          error={apiError?.issueFor("runTimeLimitSeconds")}
-        />
+        <SessionNameField {...form.field("name")} />
+        <RunTimeField {...form.field("runTimeLimitSeconds")} />
       </div>
-      <TextAreaField
-        label="Starter code"
-        name="starterCode"
-        rows={5}
-        spellCheck={false}
-        className="font-mono text-sm"
-        value={starterCode}
-        onChange={(e) => setStarterCode(e.target.value)}
-        error={apiError?.issueFor("starterCode")}
+      <StarterCodeField
         hint="For students who have not opened their code yet; code already written stays as it is."
+        {...form.field("starterCode")}
       />
       <div className="flex gap-2">
-        <Button type="submit" busy={busy}>
+        <Button type="submit" busy={form.busy}>
           Save changes
         </Button>
-        <Button type="button" variant="secondary" onClick={onCancel} disabled={busy}>
+        <Button type="button" variant="secondary" onClick={onCancel} disabled={form.busy}>
           Cancel
         </Button>
       </div>

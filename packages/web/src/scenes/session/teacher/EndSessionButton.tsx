@@ -1,30 +1,22 @@
 import type { Session } from "@observer/protocol";
 import { useState } from "react";
 import { api } from "../../../api/client.ts";
-import { errorMessage } from "../../../api/errors.ts";
-import { Alert } from "../../../ui/Alert.tsx";
 import { Button } from "../../../ui/Button.tsx";
 import { ConfirmDialog } from "../../../ui/ConfirmDialog.tsx";
+import { ErrorAlert } from "../../../ui/ErrorAlert.tsx";
+import { useAction } from "../../../ui/useAction.ts";
 
 /** "End session" with its confirmation; `onEnded` reloads the session. */
 export function EndSessionButton({ session, onEnded }: { session: Session; onEnded: () => Promise<void> }) {
   const [confirming, setConfirming] = useState(false);
-  const [ending, setEnding] = useState(false);
-  const [error, setError] = useState<unknown>(null);
+  const action = useAction();
 
-  const end = async () => {
-    setEnding(true);
-    setError(null);
-    try {
+  const end = () =>
+    action.run(async () => {
       await api.call("endSession", { params: { id: session.id } });
       setConfirming(false);
       await onEnded();
-    } catch (err) {
-      setError(err);
-    } finally {
-      setEnding(false);
-    }
-  };
+    });
 
   return (
     <>
@@ -35,7 +27,7 @@ export function EndSessionButton({ session, onEnded }: { session: Session; onEnd
         open={confirming}
         title="End this session?"
         confirmLabel="End session"
-        busy={ending}
+        busy={action.busy}
         onConfirm={end}
         onCancel={() => setConfirming(false)}
       >
@@ -43,11 +35,7 @@ export function EndSessionButton({ session, onEnded }: { session: Session; onEnd
           Students can no longer join “{session.name}” and their editors become read-only. This cannot be
           undone.
         </p>
-        {error !== null && (
-          <Alert tone="error" className="mt-3">
-            {errorMessage(error)}
-          </Alert>
-        )}
+        <ErrorAlert error={action.error} className="mt-3" />
       </ConfirmDialog>
     </>
   );

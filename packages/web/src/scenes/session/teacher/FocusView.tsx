@@ -1,7 +1,6 @@
 import { LANGUAGE_INFO } from "@observer/protocol";
 import { useCallback, useEffect, useMemo, useRef, useState, useSyncExternalStore } from "react";
 import { Link, useNavigate, useParams } from "react-router";
-import { CodeEditor } from "../../../editor/CodeEditor.tsx";
 import { codeOf, switchLanguage } from "../../../editor/code-document.ts";
 import { type CollabEditor, LANGUAGE_SWITCH_ORIGIN } from "../../../editor/collab-editor.ts";
 import { LanguageSelect } from "../../../editor/LanguageSelect.tsx";
@@ -18,6 +17,7 @@ import { Alert } from "../../../ui/Alert.tsx";
 import { ButtonLink, buttonClasses } from "../../../ui/Button.tsx";
 import { Loading } from "../../../ui/Spinner.tsx";
 import { useTitle } from "../../../ui/useTitle.ts";
+import { CodeAndTerminal } from "../CodeAndTerminal.tsx";
 import { EditedAgo } from "./Ago.tsx";
 import { arrange, NO_FILTER } from "./arrange.ts";
 import { useClassroom } from "./classroom-context.ts";
@@ -141,7 +141,6 @@ function Focus({
     }, TYPING_MS);
   };
 
-  const navClass = buttonClasses("secondary", "px-3");
   const base = `/sessions/${session.id}`;
   return (
     <div className="space-y-3">
@@ -150,26 +149,8 @@ function Focus({
           <span aria-hidden="true">←</span> All students
         </Link>
         <div className="ml-auto flex gap-2">
-          {previous && (
-            <Link
-              to={`${base}/students/${previous}`}
-              className={navClass}
-              aria-keyshortcuts="Alt+PageUp"
-              title="Previous student (Alt+Page Up)"
-            >
-              <span aria-hidden="true">‹</span> Previous
-            </Link>
-          )}
-          {next && (
-            <Link
-              to={`${base}/students/${next}`}
-              className={navClass}
-              aria-keyshortcuts="Alt+PageDown"
-              title="Next student (Alt+Page Down)"
-            >
-              Next <span aria-hidden="true">›</span>
-            </Link>
-          )}
+          {previous && <NeighbourLink to={`${base}/students/${previous}`} which="previous" />}
+          {next && <NeighbourLink to={`${base}/students/${next}`} which="next" />}
         </div>
       </nav>
       <div className="flex flex-wrap items-center gap-x-4 gap-y-2">
@@ -203,45 +184,63 @@ function Focus({
           The server refused it ({connection.refused}). Only the session’s teacher can open students’ code.
         </Alert>
       )}
-      <div className="grid gap-3 lg:h-[calc(100dvh-14rem)] lg:min-h-[22rem] lg:grid-cols-[minmax(0,7fr)_minmax(0,5fr)]">
-        <section
-          aria-label={`${student.name}’s code`}
-          className="h-[calc(100dvh-14rem)] min-h-[22rem] overflow-hidden rounded-xl border border-slate-200 bg-white shadow-sm lg:h-auto dark:border-slate-800 dark:bg-[#1e1e1e]"
-        >
-          {connection.everSynced ? (
-            <CodeEditor
-              className="h-full"
-              doc={feed.doc}
-              awareness={feed.awareness}
-              remoteOrigin={feed.provider}
-              userId={user.id}
-              language={language}
-              readOnly={readOnly}
-              ariaLabel={`${student.name}’s ${LANGUAGE_INFO[language].label} code`}
-              onLocalEdit={typing}
+      <CodeAndTerminal
+        page="focus"
+        codeLabel={`${student.name}’s code`}
+        live={feed}
+        editor={
+          connection.everSynced
+            ? {
+                userId: user.id,
+                language,
+                readOnly,
+                ariaLabel: `${student.name}’s ${LANGUAGE_INFO[language].label} code`,
+                onLocalEdit: typing,
+                onRun: run,
+                onEditor: setEditor,
+              }
+            : null
+        }
+        loading="Opening the code…"
+        terminal={
+          runs && (
+            <RunPanel
+              controller={runs}
               onRun={run}
-              onEditor={setEditor}
+              blocker={blocker}
+              runLabel="Run student’s code"
+              label={`${student.name}’s terminal`}
+              terminalLabel={`${student.name}’s terminal: their program's output; typing here sends input to it`}
+              onLeaveTerminal={() => editor?.focus()}
+              leaveLabel={`back to ${student.name}’s code`}
+              className="h-80 lg:h-auto"
             />
-          ) : (
-            <div className="flex h-full items-center justify-center">
-              <Loading label="Opening the code…" />
-            </div>
-          )}
-        </section>
-        {runs && (
-          <RunPanel
-            controller={runs}
-            onRun={run}
-            blocker={blocker}
-            runLabel="Run student’s code"
-            label={`${student.name}’s terminal`}
-            terminalLabel={`${student.name}’s terminal: their program's output; typing here sends input to it`}
-            onLeaveTerminal={() => editor?.focus()}
-            leaveLabel={`back to ${student.name}’s code`}
-            className="h-80 lg:h-auto"
-          />
-        )}
-      </div>
+          )
+        }
+      />
     </div>
+  );
+}
+
+const NEIGHBOURS = {
+  previous: { keys: "Alt+PageUp", title: "Previous student (Alt+Page Up)" },
+  next: { keys: "Alt+PageDown", title: "Next student (Alt+Page Down)" },
+} as const;
+
+/** "‹ Previous" or "Next ›": the neighbour in the dashboard's order, with its shortcut. */
+function NeighbourLink({ to, which }: { to: string; which: keyof typeof NEIGHBOURS }) {
+  const { keys, title } = NEIGHBOURS[which];
+  return (
+    <Link to={to} className={buttonClasses("secondary", "px-3")} aria-keyshortcuts={keys} title={title}>
+      {which === "previous" ? (
+        <>
+          <span aria-hidden="true">‹</span> Previous
+        </>
+      ) : (
+        <>
+          Next <span aria-hidden="true">›</span>
+        </>
+      )}
+    </Link>
   );
 }
