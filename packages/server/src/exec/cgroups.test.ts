@@ -2,7 +2,9 @@ import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSyn
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { CgroupManager, cgroupLimitWrites, parseProcCgroup, readCounter } from "./cgroups.ts";
+import { parseProcCgroup, readCounter } from "./cgroup-files.ts";
+import { cgroupLimitWrites } from "./cgroup-limits.ts";
+import { CgroupManager } from "./cgroups.ts";
 
 describe("parseProcCgroup", () => {
   it("reads cgroup v1 controllers, including co-mounted ones, skipping named hierarchies", () => {

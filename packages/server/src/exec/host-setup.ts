@@ -13,6 +13,7 @@ import {
   type Symlink,
   sandboxEnv,
 } from "./bwrap-command.ts";
+import { isAlive } from "./host-process.ts";
 import type { Toolchain } from "./languages.ts";
 
 /** The first of `candidates` that exists, or null. */
@@ -56,15 +57,6 @@ export function hostLayout(tools: Toolchain, etcDir: string): HostLayout {
 }
 
 let runnerCount = 0;
-
-function isAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (err) {
-    return (err as NodeJS.ErrnoException).code === "EPERM";
-  }
-}
 
 /**
  * Prepares this runner's folder under `workRoot` (`runner-<pid>-<n>`, traversable by the

@@ -3,8 +3,10 @@ import { rm } from "node:fs/promises";
 import path from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
 import { encodeCommand, launchArgs } from "./bwrap-command.ts";
-import type { CgroupLimits, CgroupManager, RunCgroup } from "./cgroups.ts";
+import type { CgroupLimits } from "./cgroup-limits.ts";
+import type { CgroupManager } from "./cgroups.ts";
 import type { Pty, PtyHost } from "./pty-host.ts";
+import type { RunCgroup } from "./run-cgroup.ts";
 
 let launcherCount = 0;
 

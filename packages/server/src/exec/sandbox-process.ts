@@ -1,7 +1,8 @@
 import { constants } from "node:os";
-import type { CgroupLimits, RunCgroup } from "./cgroups.ts";
+import type { CgroupLimits } from "./cgroup-limits.ts";
 import type { Launcher } from "./launcher.ts";
 import type { Pty } from "./pty-host.ts";
+import type { RunCgroup } from "./run-cgroup.ts";
 import type { KilledFor } from "./runner.ts";
 
 /** Shown when a run's output reaches its limit. */

@@ -1,16 +1,8 @@
 import { existsSync, readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
 import { runBpf } from "./bpf.ts";
-import {
-  ARCHES,
-  AUDIT_ARCH,
-  buildSeccompFilter,
-  DENIED_SYSCALLS,
-  ENOSYS,
-  EPERM,
-  SECCOMP_RET,
-  SeccompUnsupportedError,
-} from "./seccomp-filter.ts";
+import { buildSeccompFilter, ENOSYS, EPERM, SECCOMP_RET, SeccompUnsupportedError } from "./seccomp-filter.ts";
+import { ARCHES, AUDIT_ARCH, DENIED_SYSCALLS } from "./seccomp-syscalls.ts";
 
 const ERRNO_EPERM = SECCOMP_RET.ERRNO | EPERM;
 const ERRNO_ENOSYS = SECCOMP_RET.ERRNO | ENOSYS;

@@ -1,6 +1,6 @@
 import { existsSync, mkdirSync, readdirSync, readFileSync, rmdirSync, writeFileSync } from "node:fs";
 import path from "node:path";
-import { parseProcCgroup } from "../../src/exec/cgroups.ts";
+import { parseProcCgroup } from "../../src/exec/cgroup-files.ts";
 
 const ROOT = "/sys/fs/cgroup";
 const MAX_PIDS = 2000;
