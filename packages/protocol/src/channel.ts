@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { idSchema, timestampSchema } from "./ids.ts";
 import { runSummarySchema } from "./runs.ts";
 import { sessionSchema } from "./sessions.ts";
 
@@ -8,12 +9,12 @@ export const sessionChannelPath = (sessionId: string) => `/api/sessions/${sessio
 export { channelAuthSchema } from "./socket-auth.ts";
 
 export const rosterEntrySchema = z.object({
-  userId: z.uuid(),
+  userId: idSchema,
   name: z.string(),
   online: z.boolean(),
-  joinedAt: z.string(),
+  joinedAt: timestampSchema,
   /** When the student's code last changed (ISO), or null if never. */
-  lastEditAt: z.string().nullable(),
+  lastEditAt: timestampSchema.nullable(),
   /** The student's latest run, or null if they have not run anything in this session. */
   lastRun: runSummarySchema.nullable(),
 });
@@ -28,9 +29,9 @@ export const channelServerMessageSchema = z.discriminatedUnion("type", [
     roster: z.array(rosterEntrySchema),
   }),
   z.object({ type: z.literal("participant_joined"), participant: rosterEntrySchema }),
-  z.object({ type: z.literal("presence"), userId: z.uuid(), online: z.boolean() }),
-  z.object({ type: z.literal("edited"), userId: z.uuid(), at: z.string() }),
-  z.object({ type: z.literal("session_ended"), endedAt: z.string() }),
+  z.object({ type: z.literal("presence"), userId: idSchema, online: z.boolean() }),
+  z.object({ type: z.literal("edited"), userId: idSchema, at: timestampSchema }),
+  z.object({ type: z.literal("session_ended"), endedAt: timestampSchema }),
   /** The teacher changed the session's settings (name, starter code, time per run); every member. */
   z.object({ type: z.literal("session_updated"), session: sessionSchema }),
   /**

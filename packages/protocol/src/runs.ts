@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { answersWith } from "./errors.ts";
+import { idSchema, timestampSchema } from "./ids.ts";
 import { languageSchema } from "./languages.ts";
 import { LIMITS } from "./limits.ts";
 import { channelAuthSchema } from "./socket-auth.ts";
@@ -77,16 +78,16 @@ export type PendingRunOutcome = z.infer<typeof pendingRunOutcomeSchema>;
 
 /** A run as the API returns it. The outcome fields are null until the run has finished. */
 export const runSchema = pendingRunOutcomeSchema.extend({
-  id: z.uuid(),
-  sessionId: z.uuid(),
-  userId: z.uuid(),
+  id: idSchema,
+  sessionId: idSchema,
+  userId: idSchema,
   language: languageSchema,
   status: runStatusSchema,
   /** The combined terminal output from the start, capped (see outputTruncated). */
   output: z.string(),
-  queuedAt: z.string(),
-  startedAt: z.string().nullable(),
-  finishedAt: z.string().nullable(),
+  queuedAt: timestampSchema,
+  startedAt: timestampSchema.nullable(),
+  finishedAt: timestampSchema.nullable(),
 });
 export type Run = z.infer<typeof runSchema>;
 
@@ -112,7 +113,7 @@ export const createRunBodySchema = z.strictObject({
    * student's code (the run then shows in that student's terminal); a student may only name
    * themselves. Unset: the caller's own run.
    */
-  userId: z.uuid().optional(),
+  userId: idSchema.optional(),
   /** Extension: the terminal's size at the start, so the first lines wrap right. */
   cols: z.number().int().min(RUN_LIMITS.minCols).max(RUN_LIMITS.maxCols).optional(),
   rows: z.number().int().min(RUN_LIMITS.minRows).max(RUN_LIMITS.maxRows).optional(),
@@ -182,15 +183,15 @@ export const RUN_TAIL_CHARS = 600;
  * its state, and while live or when done, the last lines of its output.
  */
 export const runSummarySchema = pendingRunOutcomeSchema.extend({
-  id: z.uuid(),
-  userId: z.uuid(),
+  id: idSchema,
+  userId: idSchema,
   /** Who pressed Run: the student, or the teacher running the student's code. */
-  startedBy: z.uuid(),
+  startedBy: idSchema,
   language: languageSchema,
   status: runStatusSchema,
   position: z.number().int().positive().nullable(),
   /** The end of the output (at most RUN_TAIL_CHARS characters, whole lines where possible). */
   tail: z.string(),
-  queuedAt: z.string(),
+  queuedAt: timestampSchema,
 });
 export type RunSummary = z.infer<typeof runSummarySchema>;

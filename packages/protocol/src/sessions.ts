@@ -1,7 +1,8 @@
 import { z } from "zod";
+import { idSchema, timestampSchema } from "./ids.ts";
 import { languageSchema } from "./languages.ts";
 import { LIMITS } from "./limits.ts";
-import { hasNoControlChars, hasNoNul, utf8Bytes } from "./text.ts";
+import { hasNoNul, oneLineTextSchema, utf8Bytes } from "./text.ts";
 
 /** Join-code alphabet: no 0/O, 1/I/L, so a code read aloud or off a projector is unambiguous. */
 export const JOIN_CODE_ALPHABET = "23456789ABCDEFGHJKMNPQRSTUVWXYZ";
@@ -10,7 +11,7 @@ export const SESSION_STATUSES = ["active", "ended"] as const;
 export const sessionStatusSchema = z.enum(SESSION_STATUSES);
 
 export const sessionSchema = z.object({
-  id: z.uuid(),
+  id: idSchema,
   name: z.string(),
   joinCode: z.string(),
   language: languageSchema,
@@ -18,30 +19,25 @@ export const sessionSchema = z.object({
   /** Wall-time limit of each program run, in seconds. */
   runTimeLimitSeconds: z.number().int(),
   status: sessionStatusSchema,
-  teacherId: z.uuid(),
+  teacherId: idSchema,
   teacherName: z.string(),
-  createdAt: z.string(),
-  endedAt: z.string().nullable(),
+  createdAt: timestampSchema,
+  endedAt: timestampSchema.nullable(),
   participantCount: z.number().int(),
 });
 export type Session = z.infer<typeof sessionSchema>;
 
 export const participantSchema = z.object({
-  userId: z.uuid(),
+  userId: idSchema,
   name: z.string(),
   email: z.string(),
   online: z.boolean(),
-  joinedAt: z.string(),
+  joinedAt: timestampSchema,
 });
 export type Participant = z.infer<typeof participantSchema>;
 
 export const createSessionBodySchema = z.strictObject({
-  name: z
-    .string()
-    .trim()
-    .min(1, "Give the session a name.")
-    .max(LIMITS.sessionNameChars, `Session name must be at most ${LIMITS.sessionNameChars} characters.`)
-    .refine(hasNoControlChars, "Session name contains invalid characters."),
+  name: oneLineTextSchema("Session name", LIMITS.sessionNameChars, "Give the session a name."),
   language: languageSchema,
   starterCode: z
     .string()

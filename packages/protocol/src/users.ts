@@ -1,13 +1,14 @@
 import { z } from "zod";
+import { idSchema, timestampSchema } from "./ids.ts";
 import { LIMITS } from "./limits.ts";
-import { hasNoControlChars, hasNoFormatChars } from "./text.ts";
+import { hasNoFormatChars, oneLineTextSchema } from "./text.ts";
 
 export const ROLES = ["teacher", "student", "admin"] as const;
 export const roleSchema = z.enum(ROLES);
 export type Role = z.infer<typeof roleSchema>;
 
 export const userSchema = z.object({
-  id: z.uuid(),
+  id: idSchema,
   email: z.string(),
   name: z.string(),
   role: roleSchema,
@@ -17,7 +18,7 @@ export type User = z.infer<typeof userSchema>;
 /** A user as an administrator sees it. */
 export const adminUserSchema = userSchema.extend({
   active: z.boolean(),
-  createdAt: z.string(),
+  createdAt: timestampSchema,
 });
 export type AdminUser = z.infer<typeof adminUserSchema>;
 
@@ -28,16 +29,10 @@ export const emailSchema = z
   .pipe(z.email("Enter a valid email address."))
   .transform((e) => e.toLowerCase());
 
-export const personNameSchema = z
-  .string()
-  .trim()
-  .min(1, "Enter your name.")
-  .max(LIMITS.nameChars, `Name must be at most ${LIMITS.nameChars} characters.`)
-  .refine(hasNoControlChars, "Name contains invalid characters.")
-  .refine(
-    hasNoFormatChars,
-    "Name contains invisible formatting characters (such as direction marks or zero-width spaces).",
-  );
+export const personNameSchema = oneLineTextSchema("Name", LIMITS.nameChars, "Enter your name.").refine(
+  hasNoFormatChars,
+  "Name contains invisible formatting characters (such as direction marks or zero-width spaces).",
+);
 
 export const passwordSchema = z
   .string()
