@@ -38,7 +38,8 @@ export async function sessionCreator(
           join_code: generateJoinCode(attempt < 5 ? undefined : 8),
           language: props.language,
           starter_code: props.starterCode ?? "",
-          ...(props.runTimeLimitSeconds ? { run_time_limit_seconds: props.runTimeLimitSeconds } : {}),
+          // Left out when undefined: the column's default.
+          run_time_limit_seconds: props.runTimeLimitSeconds,
         })
         .execute();
       break;

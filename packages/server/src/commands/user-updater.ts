@@ -19,10 +19,8 @@ export async function userUpdater(
 ): Promise<AdminUser> {
   if (!isAdmin(actor)) throw fail("forbidden");
   if (props.userId === actor.id) throw fail("own_role_change");
-  const changes = {
-    ...(props.role !== undefined ? { role: props.role } : {}),
-    ...(props.active !== undefined ? { active: props.active } : {}),
-  };
+  // Kysely leaves out the columns whose value is undefined.
+  const changes = { role: props.role, active: props.active };
   const row = await ctx.db
     .updateTable("users")
     .set(changes)

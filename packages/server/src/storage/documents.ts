@@ -78,7 +78,8 @@ export async function saveDocument(
       .set({
         state: toBytes(props.state),
         updated_at: sql`now()`,
-        ...(props.lastEditAt ? { last_edit_at: props.lastEditAt } : {}),
+        // Kept as it is when there was no edit (undefined columns are left out).
+        last_edit_at: props.lastEditAt ?? undefined,
       })
       .where("name", "=", props.name)
       .execute();
