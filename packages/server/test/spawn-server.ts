@@ -20,6 +20,13 @@ export function freePort(): Promise<number> {
   });
 }
 
+/**
+ * Time budget of a test that starts the real process (several times, for a restart): a fresh
+ * PGlite data dir alone takes 5 to 10 s to initialise on two busy cores, where the suite's
+ * default of 30 s would fail a correct test.
+ */
+export const SPAWNED_SERVER_TEST_TIMEOUT_MS = 90_000;
+
 export interface SpawnedServer {
   url: string;
   port: number;

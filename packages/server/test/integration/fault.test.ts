@@ -5,6 +5,7 @@ import { type DocClient, openDoc } from "../collab-client.ts";
 import { classroomOver } from "../http-client.ts";
 import {
   freePort,
+  SPAWNED_SERVER_TEST_TIMEOUT_MS,
   type SpawnedServer,
   spawnedDatabaseEnv,
   spawnServer,
@@ -20,7 +21,7 @@ const databaseEnv = spawnedDatabaseEnv;
  * with SIGKILL (no chance to save), restarted on the same data, the providers reconnect, and
  * every character each client typed must be on the server.
  */
-describe("nothing lost when the server is killed", () => {
+describe("nothing lost when the server is killed", { timeout: SPAWNED_SERVER_TEST_TIMEOUT_MS }, () => {
   let server: SpawnedServer | null = null;
   let dataDir = "";
   afterAll(async () => {

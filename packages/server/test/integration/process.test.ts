@@ -3,11 +3,16 @@ import { request } from "node:http";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
-import { spawnedDatabaseEnv, spawnServer, waitHealthy } from "../spawn-server.ts";
+import {
+  SPAWNED_SERVER_TEST_TIMEOUT_MS,
+  spawnedDatabaseEnv,
+  spawnServer,
+  waitHealthy,
+} from "../spawn-server.ts";
 
 const databaseEnv = spawnedDatabaseEnv;
 
-describe("the server process (main.ts)", () => {
+describe("the server process (main.ts)", { timeout: SPAWNED_SERVER_TEST_TIMEOUT_MS }, () => {
   const dirs: string[] = [];
   afterAll(() => {
     for (const dir of dirs) rmSync(dir, { recursive: true, force: true });
