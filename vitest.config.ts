@@ -15,6 +15,8 @@ const withRedis = Boolean(process.env.TEST_REDIS_URL) && withPostgres;
 const redisSuite = [
   "packages/server/test/integration/redis.test.ts",
   "packages/server/test/integration/presence-redis.test.ts",
+  "packages/server/test/integration/controls-redis.test.ts",
+  "packages/server/test/integration/hands-redis.test.ts",
 ];
 
 export default defineConfig({

@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { handSchema } from "./hands.ts";
 import { idSchema, timestampSchema } from "./ids.ts";
 import { runSummarySchema } from "./runs.ts";
 import { sessionSchema } from "./sessions.ts";
@@ -39,6 +40,11 @@ export const channelServerMessageSchema = z.discriminatedUnion("type", [
    * their own (also runs the teacher starts for them, so their terminal can attach).
    */
   z.object({ type: z.literal("run_update"), run: runSummarySchema }),
+  /**
+   * A raised hand changed (raised, message changed, claimed, resolved or lowered) or moved up
+   * the queue. Teachers get every hand's; a student gets their own.
+   */
+  z.object({ type: z.literal("hand_update"), hand: handSchema }),
   z.object({ type: z.literal("error"), code: z.string(), message: z.string() }),
   /** The server's liveness probe (every heartbeat): answer `{type:"pong"}`, or be dropped as gone. */
   z.object({ type: z.literal("ping") }),

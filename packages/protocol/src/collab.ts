@@ -94,3 +94,14 @@ export const storageNoticeSchema = z.object({
   message: z.string(),
 });
 export type StorageNotice = z.infer<typeof storageNoticeSchema>;
+
+/**
+ * A stateless message the server sends on a student document when it refused the student's
+ * change because the teacher locked editing (once per lock and connection): the change exists
+ * only on the student's side until editing is open again.
+ */
+export const editingLockedNoticeSchema = z.object({
+  type: z.literal("editing_locked"),
+  message: z.string(),
+});
+export type EditingLockedNotice = z.infer<typeof editingLockedNoticeSchema>;

@@ -1,6 +1,13 @@
 import type { z } from "zod";
+import { handReplySchema, handsReplySchema, raiseHandBodySchema } from "./hands.ts";
 import { healthReplySchema, publicConfigReplySchema } from "./health.ts";
-import { createRunBodySchema, languagesReplySchema, runReplySchema } from "./runs.ts";
+import {
+  createRunBodySchema,
+  languagesReplySchema,
+  runHistoryQuerySchema,
+  runHistoryReplySchema,
+  runReplySchema,
+} from "./runs.ts";
 import {
   createSessionBodySchema,
   joinSessionBodySchema,
@@ -40,9 +47,13 @@ export interface Endpoint {
    */
   auth: EndpointAuth;
   body?: z.ZodType;
+  /** The query string's parameters (each a string before the schema coerces it). */
+  query?: z.ZodType;
   reply?: z.ZodType;
   /** Status of a successful reply. */
   status: number;
+  /** Another success status with the same reply (200 when a create finds the thing already there). */
+  alsoStatus?: number;
 }
 
 /** Every endpoint of the API, keyed by a stable name. */
@@ -141,7 +152,7 @@ export const ENDPOINTS = {
   updateSession: {
     method: "PATCH",
     path: "/api/sessions/:id",
-    summary: "Change a session's name, starter code or time per run (its teacher, admins).",
+    summary: "Change a session's name, starter code, time per run or class controls (its teacher, admins).",
     auth: "bearer",
     body: updateSessionBodySchema,
     reply: sessionReplySchema,
@@ -163,6 +174,42 @@ export const ENDPOINTS = {
     auth: "bearer",
     status: 204,
   },
+  raiseHand: {
+    method: "POST",
+    path: "/api/sessions/:id/hands",
+    summary:
+      "Raise a hand in the help queue (a member student); 200 with the open hand, its message and line updated, when one is already raised.",
+    auth: "bearer",
+    body: raiseHandBodySchema,
+    reply: handReplySchema,
+    status: 201,
+    alsoStatus: 200,
+  },
+  listHands: {
+    method: "GET",
+    path: "/api/sessions/:id/hands",
+    summary:
+      "The help queue: every waiting and helping hand, oldest first (its teacher, admins); a student's own open hand.",
+    auth: "bearer",
+    reply: handsReplySchema,
+    status: 200,
+  },
+  claimHand: {
+    method: "POST",
+    path: "/api/sessions/:id/hands/:handId/claim",
+    summary: "Claim a hand: the caller is helping (its teacher, admins).",
+    auth: "bearer",
+    reply: handReplySchema,
+    status: 200,
+  },
+  resolveHand: {
+    method: "POST",
+    path: "/api/sessions/:id/hands/:handId/resolve",
+    summary: "Resolve a hand (its teacher, admins) or lower it (its student); the others move up.",
+    auth: "bearer",
+    reply: handReplySchema,
+    status: 200,
+  },
   languages: {
     method: "GET",
     path: "/api/languages",
@@ -180,6 +227,16 @@ export const ENDPOINTS = {
     body: createRunBodySchema,
     reply: runReplySchema,
     status: 201,
+  },
+  listSessionRuns: {
+    method: "GET",
+    path: "/api/sessions/:id/runs",
+    summary:
+      "A session's runs, newest first: the teacher's view of every student's (or one's, `?userId=`), a student's own.",
+    auth: "bearer",
+    query: runHistoryQuerySchema,
+    reply: runHistoryReplySchema,
+    status: 200,
   },
   getRun: {
     method: "GET",
@@ -230,6 +287,9 @@ export type PathParams<E extends Endpoint> = Record<PathParamNames<E["path"]>, s
 
 /** An endpoint's body schema, or never when it takes no body. */
 export type BodySchemaOf<E extends Endpoint> = E extends { body: infer B extends z.ZodType } ? B : never;
+
+/** An endpoint's query schema, or never when it reads no query string. */
+export type QuerySchemaOf<E extends Endpoint> = E extends { query: infer Q extends z.ZodType } ? Q : never;
 
 /** An endpoint's reply schema, or never when it answers 204 without a body. */
 export type ReplySchemaOf<E extends Endpoint> = E extends { reply: infer R extends z.ZodType } ? R : never;

@@ -7,6 +7,10 @@ import { z } from "zod";
  */
 export const ERRORS = {
   validation_failed: { status: 422, message: "The request is invalid." },
+  language_locked: {
+    status: 422,
+    message: "Your teacher has locked the language of this session: run your code in it.",
+  },
   malformed_json: { status: 400, message: "The request body is not valid JSON." },
   invalid_encoding: { status: 400, message: "The request body is not valid UTF-8." },
   unsupported_media_type: { status: 415, message: "Send the request body as application/json." },
@@ -22,6 +26,7 @@ export const ERRORS = {
   invalid_credentials: { status: 401, message: "The email or password is wrong." },
   account_deactivated: { status: 403, message: "This account has been deactivated." },
   forbidden: { status: 403, message: "You are not allowed to do this." },
+  runs_disabled: { status: 403, message: "Your teacher has paused running programs for now." },
   setup_token_required: {
     status: 403,
     message:
@@ -35,6 +40,7 @@ export const ERRORS = {
   not_found: { status: 404, message: "Not found." },
   session_not_found: { status: 404, message: "No session has this join code." },
   email_taken: { status: 409, message: "An account with this email already exists." },
+  hand_resolved: { status: 409, message: "This hand has already been resolved or lowered." },
   session_ended: { status: 410, message: "This session has ended." },
   rate_limited: { status: 429, message: "Too many requests. Wait a moment and try again." },
   login_throttled: { status: 429, message: "Too many failed logins for this account. Wait a few minutes." },

@@ -3,6 +3,7 @@ export * from "./close-codes.ts";
 export * from "./collab.ts";
 export * from "./endpoints.ts";
 export * from "./errors.ts";
+export * from "./hands.ts";
 export * from "./health.ts";
 export * from "./ids.ts";
 export * from "./languages.ts";

@@ -13,4 +13,8 @@ export const LIMITS = {
   /** Bounds of a session's wall-time limit per program run, in seconds. */
   minRunTimeLimitSeconds: 1,
   maxRunTimeLimitSeconds: 600,
+  /** Longest message of a raised hand, in characters. */
+  handMessageChars: 500,
+  /** Highest line a hand may point at: the most lines code of `codeBytes` can have. */
+  handMaxLine: 256 * 1024 + 1,
 } as const;

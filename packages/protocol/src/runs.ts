@@ -175,6 +175,44 @@ export const languagesReplySchema = z.object({
 });
 export type LanguagesReply = z.infer<typeof languagesReplySchema>;
 
+/** Runs `GET /api/sessions/:id/runs` answers at most (its `limit`, default RUN_HISTORY_DEFAULT). */
+export const RUN_HISTORY_MAX = 500;
+export const RUN_HISTORY_DEFAULT = 100;
+
+/** `GET /api/sessions/:id/runs?userId=&limit=`: one student's runs, or (the teacher) everyone's. */
+export const runHistoryQuerySchema = z.object({
+  userId: idSchema.optional(),
+  /** Extension: how many of the newest runs (1 to RUN_HISTORY_MAX). */
+  limit: z.coerce
+    .number()
+    .int("limit is a whole number.")
+    .min(1, "limit is at least 1.")
+    .max(RUN_HISTORY_MAX, `limit is at most ${RUN_HISTORY_MAX}.`)
+    .optional(),
+});
+export type RunHistoryQuery = z.infer<typeof runHistoryQuerySchema>;
+
+/**
+ * A run in a session's history: when, in which language, how it ended (the outcome model;
+ * null while under way). Its output is `GET /api/runs/:runId`.
+ */
+export const runHistoryEntrySchema = pendingRunOutcomeSchema.extend({
+  id: idSchema,
+  userId: idSchema,
+  /** Extension: who pressed Run (the student, or the teacher running the student's code). */
+  startedBy: idSchema,
+  language: languageSchema,
+  status: runStatusSchema,
+  /** When the run was asked for (it queued then). */
+  createdAt: timestampSchema,
+  /** Extension: when it finished, or null while under way. */
+  finishedAt: timestampSchema.nullable(),
+});
+export type RunHistoryEntry = z.infer<typeof runHistoryEntrySchema>;
+
+export const runHistoryReplySchema = z.object({ runs: z.array(runHistoryEntrySchema) });
+export type RunHistoryReply = z.infer<typeof runHistoryReplySchema>;
+
 /** Characters of output a dashboard tile gets with each run update (the run's last lines). */
 export const RUN_TAIL_CHARS = 600;
 

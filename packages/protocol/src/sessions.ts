@@ -10,6 +10,23 @@ export const JOIN_CODE_ALPHABET = "23456789ABCDEFGHJKMNPQRSTUVWXYZ";
 export const SESSION_STATUSES = ["active", "ended"] as const;
 export const sessionStatusSchema = z.enum(SESSION_STATUSES);
 
+/** The class controls (teacher): whether students may edit their code ("locked": read-only for them). */
+export const EDITING_MODES = ["open", "locked"] as const;
+export const editingModeSchema = z.enum(EDITING_MODES, 'Editing is "open" or "locked".');
+export type EditingMode = z.infer<typeof editingModeSchema>;
+/** Whether students may run programs ("denied": their runs are refused with `runs_disabled`). */
+export const RUNNING_MODES = ["allowed", "denied"] as const;
+export const runningModeSchema = z.enum(RUNNING_MODES, 'Running is "allowed" or "denied".');
+export type RunningMode = z.infer<typeof runningModeSchema>;
+/** Whether the teacher's broadcast editor is shown to the students. */
+export const BROADCAST_MODES = ["on", "off"] as const;
+export const broadcastModeSchema = z.enum(BROADCAST_MODES, 'Broadcast is "on" or "off".');
+export type BroadcastMode = z.infer<typeof broadcastModeSchema>;
+/** How much AI help students get. */
+export const AI_MODES = ["off", "hints", "full"] as const;
+export const aiModeSchema = z.enum(AI_MODES, 'AI help is "off", "hints" or "full".');
+export type AiMode = z.infer<typeof aiModeSchema>;
+
 export const sessionSchema = z.object({
   id: idSchema,
   name: z.string(),
@@ -19,6 +36,13 @@ export const sessionSchema = z.object({
   /** Wall-time limit of each program run, in seconds. */
   runTimeLimitSeconds: z.number().int(),
   status: sessionStatusSchema,
+  /** Class controls (defaults open, allowed, false, off, off). */
+  editing: editingModeSchema,
+  running: runningModeSchema,
+  /** Students run only in the session's language, and their editor offers no other. */
+  languageLocked: z.boolean(),
+  broadcast: broadcastModeSchema,
+  ai: aiModeSchema,
   teacherId: idSchema,
   teacherName: z.string(),
   createdAt: timestampSchema,
@@ -64,14 +88,23 @@ export const createSessionBodySchema = z.strictObject({
 export type CreateSessionBody = z.input<typeof createSessionBodySchema>;
 
 /**
- * `PATCH /api/sessions/:id`: the settings a teacher may change after creating a session (each
- * optional, at least one). The language stays: students' documents already hold their code.
+ * `PATCH /api/sessions/:id`: the settings a teacher may change after creating a session and the
+ * class controls (each optional, at least one). The language stays: students' documents
+ * already hold their code.
  */
 export const updateSessionBodySchema = createSessionBodySchema
   .pick({ name: true, starterCode: true, runTimeLimitSeconds: true })
   .partial()
+  .extend({
+    editing: editingModeSchema.optional(),
+    running: runningModeSchema.optional(),
+    languageLocked: z.boolean("languageLocked is true or false.").optional(),
+    broadcast: broadcastModeSchema.optional(),
+    ai: aiModeSchema.optional(),
+  })
   .refine((body) => Object.values(body).some((value) => value !== undefined), {
-    message: "Give at least one of name, starterCode and runTimeLimitSeconds.",
+    message:
+      "Give at least one of name, starterCode, runTimeLimitSeconds, editing, running, languageLocked, broadcast and ai.",
   });
 export type UpdateSessionBody = z.input<typeof updateSessionBodySchema>;
 

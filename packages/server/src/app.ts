@@ -8,7 +8,7 @@ import { LiveSockets } from "./auth/live-sockets.ts";
 import { MemoryLoginThrottle, RedisLoginThrottle } from "./auth/login-throttle.ts";
 import { SetupToken } from "./auth/setup-token.ts";
 import { MemoryEventBus, RedisEventBus } from "./bus/event-bus.ts";
-import { SESSIONS_ENDED_TOPIC } from "./bus/session-events.ts";
+import { SESSIONS_EDITING_TOPIC, SESSIONS_ENDED_TOPIC } from "./bus/session-events.ts";
 import { handleSessionChannel, probeSessionChannel } from "./channel/session-channel.ts";
 import { CollabServer } from "./collab/collab-server.ts";
 import type { Config } from "./config.ts";
@@ -26,6 +26,7 @@ import { RedisPresence } from "./presence/redis-presence.ts";
 import { connectRedis } from "./redis.ts";
 import { adminRoutes } from "./routes/admin/index.ts";
 import { authRoutes } from "./routes/auth/index.ts";
+import { handRoutes } from "./routes/hands/index.ts";
 import { runRoutes } from "./routes/runs/index.ts";
 import { sessionRoutes } from "./routes/sessions/index.ts";
 import { systemRoutes } from "./routes/system.ts";
@@ -144,6 +145,10 @@ export async function buildServer(config: Config): Promise<Server> {
     collab.sessionEnded(sessionId);
     ctx.runs.stopSession(sessionId);
   });
+  // A lock set on any instance binds the students' document connections of this one.
+  await bus.subscribe(SESSIONS_EDITING_TOPIC, ({ sessionId, editing }) =>
+    collab.editingChanged(sessionId, editing),
+  );
   // Save every open document, stop the programs and record how they ended, before the
   // sockets and the database close.
   app.addHook("preClose", () => Promise.all([collab.close(), ctx.runs.close()]).then(() => undefined));
@@ -182,6 +187,7 @@ export async function buildServer(config: Config): Promise<Server> {
   systemRoutes(app, ctx);
   authRoutes(app, ctx);
   sessionRoutes(app, ctx);
+  handRoutes(app, ctx);
   runRoutes(app, ctx);
   adminRoutes(app, ctx);
   await registerWebApp(app, config.webDir, indexHtml);

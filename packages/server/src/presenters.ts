@@ -1,4 +1,5 @@
-import type { Participant, Session, User } from "@observer/protocol";
+import type { Hand, Participant, Session, User } from "@observer/protocol";
+import type { HandViewRow } from "./storage/hands.ts";
 import type { SessionRow, UserRow } from "./storage/schema.ts";
 
 /** The public shape of a user (never the password hash). */
@@ -21,6 +22,11 @@ export function presentSession(row: SessionViewRow): Session {
     starterCode: row.starter_code,
     runTimeLimitSeconds: row.run_time_limit_seconds,
     status: row.status,
+    editing: row.editing,
+    running: row.running,
+    languageLocked: row.language_locked,
+    broadcast: row.broadcast,
+    ai: row.ai,
     teacherId: row.teacher_id,
     teacherName: row.teacher_name,
     createdAt: row.created_at.toISOString(),
@@ -39,5 +45,23 @@ export function presentParticipant(
     email: row.email,
     online,
     joinedAt: row.joined_at.toISOString(),
+  };
+}
+
+/** A raised hand as the API and the session channel show it. */
+export function presentHand(row: HandViewRow): Hand {
+  return {
+    id: row.id,
+    sessionId: row.session_id,
+    userId: row.user_id,
+    name: row.student_name,
+    message: row.message,
+    line: row.line,
+    status: row.status,
+    position: row.position === null ? null : Number(row.position),
+    helperName: row.helper_name,
+    createdAt: row.created_at.toISOString(),
+    claimedAt: row.claimed_at ? row.claimed_at.toISOString() : null,
+    resolvedAt: row.resolved_at ? row.resolved_at.toISOString() : null,
   };
 }

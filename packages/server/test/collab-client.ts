@@ -1,8 +1,11 @@
 import { HocuspocusProvider, HocuspocusProviderWebsocket } from "@hocuspocus/provider";
 import { DOC_CODE, DOC_META } from "@observer/protocol";
+import * as decoding from "lib0/decoding";
 import * as encoding from "lib0/encoding";
+import { expect } from "vitest";
 import { WebSocket } from "ws";
 import * as Y from "yjs";
+import { retryableAssertion } from "./support.ts";
 
 /** A Node Hocuspocus client of one document, as the browser would have. */
 export interface DocClient {
@@ -101,4 +104,58 @@ export function rawSocket(client: DocClient): WebSocket {
     .webSocket;
   if (!ws) throw new Error("the document's socket is not open");
   return ws;
+}
+
+/** Hocuspocus' message type of the server's answer to a change: applied (1) or not (0). */
+const SYNC_STATUS_MESSAGE = 8;
+
+/** The server's answers to one document client's changes, and its stateless messages, as they arrive. */
+export interface Answers {
+  applied: number;
+  refused: number;
+  stateless: string[];
+}
+
+/**
+ * Counts the server's answers to a document client's changes (Hocuspocus' SyncStatus: each
+ * change it sends is answered applied or refused) and records its stateless messages.
+ */
+export function watchAnswers(client: DocClient): Answers {
+  const answers: Answers = { applied: 0, refused: 0, stateless: [] };
+  client.provider.on("message", ({ message }: { message: { data: ArrayBuffer | Uint8Array } }) => {
+    const decoder = decoding.createDecoder(new Uint8Array(message.data));
+    decoding.readVarString(decoder);
+    if (decoding.readVarUint(decoder) !== SYNC_STATUS_MESSAGE) return;
+    if (decoding.readVarInt(decoder) === 1) answers.applied += 1;
+    else answers.refused += 1;
+  });
+  client.provider.on("stateless", ({ payload }: { payload: string }) => answers.stateless.push(payload));
+  return answers;
+}
+
+/** A document client whose server answers are counted from its handshake on. */
+export interface WatchedDoc {
+  client: DocClient;
+  answers: Answers;
+}
+
+/**
+ * Opens a document and waits for the server's answer to its handshake (the sync step 2 the
+ * client sends back), so that each later answer is that of one change, in order.
+ */
+export async function openWatched(httpUrl: string, name: string, token: string): Promise<WatchedDoc> {
+  const client = openDoc(httpUrl, { name, token });
+  const answers = watchAnswers(client);
+  await client.synced;
+  await retryableAssertion(() => expect(answers.applied + answers.refused).toBe(1));
+  return { client, answers };
+}
+
+/** Types at the end of a watched document and waits for the server's answer: true when it applied the change. */
+export async function typedAndAnswered({ client, answers }: WatchedDoc, text: string): Promise<boolean> {
+  const before = answers.applied + answers.refused;
+  const refusedBefore = answers.refused;
+  client.code.insert(client.code.length, text);
+  await retryableAssertion(() => expect(answers.applied + answers.refused).toBe(before + 1));
+  return answers.refused === refusedBefore;
 }

@@ -41,3 +41,41 @@ export function documentAccess(
 }
 
 export const canJoinSessions = (caller: Caller) => caller.role === "student";
+
+/**
+ * The help queue. A member student raises their own hand; whoever manages the session helps
+ * instead of raising one. Membership is a fact of the database the caller checks as well.
+ */
+export const canRaiseHand = (caller: Caller, session: SessionOwner) => !canManageSession(caller, session);
+
+/** Claiming a hand (being the one helping) is the session teacher's right. */
+export const canClaimHand = (caller: Caller, session: SessionOwner) => canManageSession(caller, session);
+
+/**
+ * Seeing a hand, and resolving it: whoever manages the session, and the hand's own student
+ * (who lowers it). Another student's hand is hidden from a student.
+ */
+export const canResolveHand = (caller: Caller, session: SessionOwner, hand: { user_id: string }) =>
+  canManageSession(caller, session) || hand.user_id === caller.id;
+
+/**
+ * Whether a document connection takes edits under the class controls: a student's own
+ * connection not while the teacher locked editing; whoever manages the session always.
+ */
+export const mayEditUnderControls = (access: "own" | "observe", editing: SessionRow["editing"]) =>
+  access === "observe" || editing === "open";
+
+/**
+ * Why the class controls refuse a run (null: they allow it). They bind the session's students
+ * only, not whoever manages it: running denied, or the language locked and the run in another.
+ */
+export function runRefusal(
+  manage: boolean,
+  session: Pick<SessionRow, "running" | "language_locked" | "language">,
+  language: string,
+): "runs_disabled" | "language_locked" | null {
+  if (manage) return null;
+  if (session.running === "denied") return "runs_disabled";
+  if (session.language_locked && language !== session.language) return "language_locked";
+  return null;
+}

@@ -1,4 +1,4 @@
-import type { ChannelServerMessage } from "@observer/protocol";
+import type { ChannelServerMessage, EditingMode } from "@observer/protocol";
 import type { EventBus } from "./event-bus.ts";
 
 /** The bus topic of a session's live events. */
@@ -19,4 +19,16 @@ export const SESSIONS_ENDED_TOPIC = "sessions:ended";
 /** Tells every instance that a session ended (after its session event). */
 export function publishSessionEnded(bus: EventBus, sessionId: string): Promise<void> {
   return bus.publish(SESSIONS_ENDED_TOPIC, { sessionId });
+}
+
+/** Topic on which every instance hears that a session's editing was locked or unlocked. */
+export const SESSIONS_EDITING_TOPIC = "sessions:editing";
+
+/**
+ * Tells every instance's collaboration server that a session's editing was locked or unlocked
+ * (before its `session_updated` event: an instance that delivered the event to a student has
+ * already applied the lock to that student's document connections).
+ */
+export function publishSessionEditing(bus: EventBus, sessionId: string, editing: EditingMode): Promise<void> {
+  return bus.publish(SESSIONS_EDITING_TOPIC, { sessionId, editing });
 }

@@ -1,10 +1,16 @@
-import type { ChannelServerMessage } from "@observer/protocol";
+import type { ChannelServerMessage, EditingMode } from "@observer/protocol";
 import type { RunInput, RunOutput, RunSnapshot } from "../runs/run-relay.ts";
 import type { Revocation } from "./revocations.ts";
 
 /** What the instance that ended a session tells every instance (to make its documents read-only). */
 export interface SessionEnded {
   sessionId: string;
+}
+
+/** What the instance that locked or unlocked a session's editing tells every instance (collab enforces it). */
+export interface SessionEditing {
+  sessionId: string;
+  editing: EditingMode;
 }
 
 /**
@@ -18,6 +24,8 @@ export interface BusTopics {
   "auth:revocations": Revocation;
   /** A session ended (commands/session-ender.ts). */
   "sessions:ended": SessionEnded;
+  /** A session's editing was locked or unlocked (commands/session-updater.ts). */
+  "sessions:editing": SessionEditing;
   /** Input for a run, to the instance running it (runs/run-relay.ts). */
   [topic: `runs:${string}:in`]: RunInput;
   /** A run's output and states, from the instance running it. */

@@ -60,7 +60,7 @@ const send = (ws: WebSocket, message: ChannelServerMessage) => {
  * A session's live channel (`/api/sessions/:id/channel`). The first message authenticates;
  * the teacher then receives the roster and every change to it; a student's open channel
  * counts them as online and brings them session-wide events (the session ending) and the
- * updates of their own runs.
+ * updates of their own runs and their own raised hand.
  */
 export function handleSessionChannel(ctx: Ctx, ws: WebSocket, sessionId: string): void {
   let actor: Actor | null = null;
@@ -78,6 +78,8 @@ export function handleSessionChannel(ctx: Ctx, ws: WebSocket, sessionId: string)
       if (asTeacher || event.type === "session_ended" || event.type === "session_updated") send(ws, event);
       // A student follows their own runs, also those the teacher starts for them.
       else if (event.type === "run_update" && event.run.userId === self.id) send(ws, event);
+      // And their own hand: raised, claimed, resolved, or moved up the queue.
+      else if (event.type === "hand_update" && event.hand.userId === self.id) send(ws, event);
     });
     if (closed) {
       await unsubscribe();

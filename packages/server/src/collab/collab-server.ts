@@ -6,7 +6,7 @@ type ExtensionRedis = ReturnType<
 >;
 
 import { type Connection, type Extension, Hocuspocus, type onAuthenticatePayload } from "@hocuspocus/server";
-import { CLOSE_CODES } from "@observer/protocol";
+import { CLOSE_CODES, type EditingMode } from "@observer/protocol";
 import { Redis } from "ioredis";
 import type { WebSocket } from "ws";
 import { recheckActor } from "../auth/actor.ts";
@@ -16,6 +16,7 @@ import type { CloseReason, CollabContext } from "./context.ts";
 import { Activity } from "./extensions/activity.ts";
 import { Authentication } from "./extensions/authentication.ts";
 import { AwarenessGuard } from "./extensions/awareness-guard.ts";
+import { EditingLock } from "./extensions/editing-lock.ts";
 import { Limits } from "./extensions/limits.ts";
 import { Persistence } from "./extensions/persistence.ts";
 
@@ -39,6 +40,7 @@ export class CollabServer {
   readonly hocuspocus: Hocuspocus;
   private readonly persistence: Persistence;
   private readonly authentication: Authentication;
+  private readonly editingLock = new EditingLock();
   private readonly sockets = new WeakMap<object, SocketState>();
   /** Sessions that ended and whose documents turn read-only when the grace period is over. */
   private readonly endings = new Map<string, ReturnType<typeof setTimeout>>();
@@ -62,6 +64,7 @@ export class CollabServer {
       maxUnauthenticatedQueueMessages: 20_000,
       extensions: [
         this.authentication,
+        this.editingLock,
         new Limits(),
         new AwarenessGuard(ctx, (request, reason) => this.closeSocket(request, reason)),
         ...this.scaleOut(),
@@ -210,6 +213,11 @@ export class CollabServer {
     }, this.ctx.config.live.sessionEndGraceMs + 250);
     timer.unref();
     this.endings.set(sessionId, timer);
+  }
+
+  /** A session's editing was locked or unlocked (on any instance): binds its open connections here at once. */
+  editingChanged(sessionId: string, editing: EditingMode): void {
+    this.editingLock.changed(sessionId, editing, this.hocuspocus.documents.values());
   }
 
   /** Closes a whole WebSocket (all its documents) with a code and reason, e.g. an awareness flooder. */

@@ -1,4 +1,4 @@
-import type { Role } from "@observer/protocol";
+import type { EditingMode, Role } from "@observer/protocol";
 import type { Actor } from "../auth/actor.ts";
 
 /** What the authentication extension learns about a document connection; later hooks read it. */
@@ -12,6 +12,10 @@ export interface CollabContext {
   actor: Actor;
   /** When its rights were read (Date.now() ms): a revocation heard since makes it re-check. */
   checkedAt: number;
+  /** The session's editing when its rights were read (extensions/editing-lock.ts follows changes). */
+  editing: EditingMode;
+  /** Read-only whatever the controls: the session ended (past its grace period). */
+  sessionReadOnly: boolean;
 }
 
 /** A refusal Hocuspocus understands: the code and reason reach the client. */

@@ -1,4 +1,4 @@
-import type { BodySchemaOf, Endpoint, PathParams, ReplySchemaOf } from "@observer/protocol";
+import type { BodySchemaOf, Endpoint, PathParams, QuerySchemaOf, ReplySchemaOf } from "@observer/protocol";
 import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
 import type { z } from "zod";
 import type { Ctx } from "../context.ts";
@@ -14,8 +14,12 @@ export interface RouteInput<E extends Endpoint> {
   params: PathParams<E>;
   /** The body, parsed by the endpoint's body schema (422 otherwise); undefined without one. */
   body: [BodySchemaOf<E>] extends [never] ? undefined : z.output<BodySchemaOf<E>>;
+  /** The query string, parsed by the endpoint's query schema (422 otherwise); undefined without one. */
+  query: [QuerySchemaOf<E>] extends [never] ? undefined : z.output<QuerySchemaOf<E>>;
   request: FastifyRequest;
   reply: FastifyReply;
+  /** Answers with the endpoint's `alsoStatus` instead of its `status`. */
+  answerWithAlsoStatus: () => void;
 }
 
 /** What a handler answers: its endpoint's reply (before the schema's defaults), or nothing for 204. */
@@ -39,7 +43,7 @@ const paramNames = (path: string) => [...path.matchAll(/:(\w+)/g)].map((m) => m[
  * and every API route is rate limited: per signed-in user, or per client address for
  * anonymous requests (see RouteLimit). Before the handler runs, in this order: the caller
  * is authenticated as the endpoint's `auth` says (401/403), the path params are UUIDs (404)
- * and the body passes the endpoint's body schema (422).
+ * and the body and query string pass the endpoint's schemas (422).
  */
 export function router(app: FastifyInstance, ctx: Ctx): Route {
   return (endpoint, limit, handler) => {
@@ -52,11 +56,17 @@ export function router(app: FastifyInstance, ctx: Ctx): Route {
         const actor = await actorFor(ctx, request, endpoint.auth);
         const params = Object.fromEntries(names.map((name) => [name, uuidParam(request.params, name)]));
         const body = endpoint.body ? parseInput(endpoint.body, request.body) : undefined;
-        const input = { actor, params, body, request, reply } as RouteInput<typeof endpoint>;
+        const query = endpoint.query ? parseInput(endpoint.query, request.query) : undefined;
+        let status = endpoint.status;
+        const answerWithAlsoStatus = () => {
+          if (endpoint.alsoStatus === undefined) throw new Error(`${endpoint.path} has no alsoStatus`);
+          status = endpoint.alsoStatus;
+        };
+        const input = { actor, params, body, query, request, reply, answerWithAlsoStatus } as RouteInput<
+          typeof endpoint
+        >;
         const result = await handler(input);
-        return result === undefined
-          ? reply.status(endpoint.status).send()
-          : reply.status(endpoint.status).send(result);
+        return result === undefined ? reply.status(status).send() : reply.status(status).send(result);
       },
     });
   };

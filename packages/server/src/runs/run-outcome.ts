@@ -66,7 +66,7 @@ export function resultOfRun(run: Run): RunResult {
 }
 
 /** The outcome of a row of the runs table. */
-export function outcomeOfRow(row: RunRow): PendingRunOutcome {
+export function outcomeOfRow(row: Omit<RunRow, "output">): PendingRunOutcome {
   return {
     exitCode: row.exit_code,
     signal: row.signal,

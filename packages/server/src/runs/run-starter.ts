@@ -1,6 +1,6 @@
-import { type CreateRunBody, isUuid, type Run } from "@observer/protocol";
+import { type CreateRunBody, isUuid, LANGUAGE_INFO, type Run } from "@observer/protocol";
 import type { Actor } from "../auth/actor.ts";
-import { canManageSession } from "../auth/policies.ts";
+import { canManageSession, runRefusal } from "../auth/policies.ts";
 import type { Ctx } from "../context.ts";
 import { fail } from "../errors.ts";
 import { isParticipant } from "../storage/participants.ts";
@@ -9,7 +9,9 @@ import { presentLiveRun } from "./run-summary.ts";
 /**
  * Starts a program run in a session: a member student runs their own code; the session's
  * teacher (or an admin) runs their own or a student's (`userId`). A new run of the same
- * student stops their previous one. The run's wall time is the session's limit.
+ * student stops their previous one. The run's wall time is the session's limit. The class
+ * controls bind students: running denied (403 `runs_disabled`), the language locked (422
+ * `language_locked` for a run in another language).
  */
 export async function runStarter(
   ctx: Ctx,
@@ -25,6 +27,9 @@ export async function runStarter(
       "teacher_id",
       "status",
       "run_time_limit_seconds",
+      "language",
+      "running",
+      "language_locked",
       eb
         .exists(
           eb
@@ -50,6 +55,13 @@ export async function runStarter(
     }
   }
   if (session.status === "ended") throw fail("session_ended");
+  const refusal = runRefusal(manage, session, body.language);
+  if (refusal === "language_locked")
+    throw fail(
+      "language_locked",
+      `Your teacher has locked the language: run your code in ${LANGUAGE_INFO[session.language].label}.`,
+    );
+  if (refusal) throw fail(refusal);
 
   const record = await ctx.runs.start({
     sessionId,

@@ -1,4 +1,4 @@
-import { RUN_TAIL_CHARS, type Run, type RunSummary } from "@observer/protocol";
+import { RUN_TAIL_CHARS, type Run, type RunHistoryEntry, type RunSummary } from "@observer/protocol";
 import type { RunHandle, RunResult } from "../exec/index.ts";
 import type { RunRow } from "../storage/schema.ts";
 import { outcomeOfRow, pendingOutcome } from "./run-outcome.ts";
@@ -73,6 +73,20 @@ export function summarizeRunRow(row: RunRow): RunSummary {
     ...outcomeOfRow(row),
     tail: outputTail(row.output),
     queuedAt: row.queued_at.toISOString(),
+  };
+}
+
+/** A stored run as the session's run history lists it. */
+export function historyEntryOfRow(row: Omit<RunRow, "output">): RunHistoryEntry {
+  return {
+    id: row.id,
+    userId: row.user_id,
+    startedBy: row.started_by,
+    language: row.language,
+    status: row.status,
+    ...outcomeOfRow(row),
+    createdAt: row.queued_at.toISOString(),
+    finishedAt: row.finished_at ? row.finished_at.toISOString() : null,
   };
 }
 

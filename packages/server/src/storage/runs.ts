@@ -141,6 +141,23 @@ export async function latestRunsOfSession(
   return rows.sort((a, b) => b.queued_at.getTime() - a.queued_at.getTime());
 }
 
+/** A session's runs without their output, newest first; only `userId`'s when given. */
+export function runsOfSession(
+  db: Db,
+  sessionId: string,
+  options: { userId?: string | undefined; limit: number },
+): Promise<Omit<RunRow, "output">[]> {
+  return db
+    .selectFrom("runs")
+    .select([...RUN_COLUMNS_BUT_OUTPUT])
+    .where("session_id", "=", sessionId)
+    .$if(options.userId !== undefined, (q) => q.where("user_id", "=", options.userId as string))
+    .orderBy("queued_at", "desc")
+    .orderBy("id", "desc")
+    .limit(options.limit)
+    .execute();
+}
+
 /** Marks runs the database shows as under way as failed: the process that ran them is gone. */
 export async function markInterruptedRuns(db: Db): Promise<void> {
   await db

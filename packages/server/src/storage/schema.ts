@@ -1,4 +1,14 @@
-import type { KilledFor, Language, RunPhase, RunStatus } from "@observer/protocol";
+import type {
+  AiMode,
+  BroadcastMode,
+  EditingMode,
+  HandStatus,
+  KilledFor,
+  Language,
+  RunningMode,
+  RunPhase,
+  RunStatus,
+} from "@observer/protocol";
 import type { ColumnType, Generated, Insertable, Selectable } from "kysely";
 
 /** Table types for Kysely; they mirror migrations/*.sql. */
@@ -13,6 +23,7 @@ export interface Database {
   documents: DocumentsTable;
   document_updates: DocumentUpdatesTable;
   runs: RunsTable;
+  hands: HandsTable;
 }
 
 type CreatedAt = ColumnType<Date, Date | undefined, never>;
@@ -59,6 +70,12 @@ export interface SessionsTable {
   starter_code: string;
   run_time_limit_seconds: Generated<number>;
   status: Generated<"active" | "ended">;
+  /** migrations/007_session_controls.sql: the class controls. */
+  editing: Generated<EditingMode>;
+  running: Generated<RunningMode>;
+  language_locked: Generated<boolean>;
+  broadcast: Generated<BroadcastMode>;
+  ai: Generated<AiMode>;
   created_at: CreatedAt;
   ended_at: Date | null;
 }
@@ -122,3 +139,18 @@ export interface RunsTable {
   output: Generated<string>;
 }
 export type RunRow = Selectable<RunsTable>;
+
+/** migrations/008_hands.sql: the help queue. */
+export interface HandsTable {
+  id: string;
+  session_id: string;
+  user_id: string;
+  message: ColumnType<string, string | undefined, string>;
+  line: ColumnType<number | null, number | null | undefined, number | null>;
+  status: ColumnType<HandStatus, HandStatus | undefined, HandStatus>;
+  helper_id: ColumnType<string | null, string | null | undefined, string | null>;
+  created_at: CreatedAt;
+  claimed_at: ColumnType<Date | null, Date | null | undefined, Date | null>;
+  resolved_at: ColumnType<Date | null, Date | null | undefined, Date | null>;
+}
+export type HandRow = Selectable<HandsTable>;

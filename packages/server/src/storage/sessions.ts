@@ -48,3 +48,18 @@ export function allSessionViews(db: Db, limit = 1000): Promise<SessionViewRow[]>
     .limit(limit)
     .execute();
 }
+
+/**
+ * Whether a session is active, holding its row until the transaction ends: changes made under
+ * it (the help queue's) take turns, ending the session waits for the change under way, and a
+ * change after the end sees it ended. Inserts that only reference the session are not held up.
+ */
+export async function lockActiveSession(db: Db, sessionId: string): Promise<boolean> {
+  const row = await db
+    .selectFrom("sessions")
+    .select("status")
+    .where("id", "=", sessionId)
+    .forNoKeyUpdate()
+    .executeTakeFirst();
+  return row?.status === "active";
+}

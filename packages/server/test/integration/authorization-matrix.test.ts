@@ -71,6 +71,12 @@ const MATRIX: Record<EndpointName, Row | typeof PUBLIC> = {
   updateSession:     [ANON,       FORBIDDEN,     HIDDEN,           200,            HIDDEN,        200],
   endSession:        [ANON,       FORBIDDEN,     HIDDEN,           200,            HIDDEN,        200],
   removeParticipant: [ANON,       FORBIDDEN,     HIDDEN,           204,            HIDDEN,        204],
+  // A member student raises their own hand; whoever manages the session helps instead.
+  raiseHand:         [ANON,       201,           HIDDEN,           FORBIDDEN,      HIDDEN,        FORBIDDEN],
+  listHands:         [ANON,       200,           HIDDEN,           200,            HIDDEN,        200],
+  claimHand:         [ANON,       FORBIDDEN,     HIDDEN,           200,            HIDDEN,        200],
+  // The hand is memberStudent's: they may lower it.
+  resolveHand:       [ANON,       200,           HIDDEN,           200,            HIDDEN,        200],
   adminListUsers:    [ANON,       FORBIDDEN,     FORBIDDEN,        FORBIDDEN,      FORBIDDEN,     200],
   adminUpdateUser:   [ANON,       FORBIDDEN,     FORBIDDEN,        FORBIDDEN,      FORBIDDEN,     200],
   adminListSessions: [ANON,       FORBIDDEN,     FORBIDDEN,        FORBIDDEN,      FORBIDDEN,     200],
@@ -79,6 +85,8 @@ const MATRIX: Record<EndpointName, Row | typeof PUBLIC> = {
   createRun:         [ANON,       201,           FORBIDDEN,        201,            FORBIDDEN,     201],
   // The run is memberStudent's: its student and the session's teacher (and admins) see it.
   getRun:            [ANON,       200,           HIDDEN,           200,            HIDDEN,        200],
+  // A student sees their own runs (there: one of memberStudent's); the teacher everyone's.
+  listSessionRuns:   [ANON,       200,           HIDDEN,           200,            HIDDEN,        200],
 };
 
 const describeExpected = (e: Expected) => (typeof e === "number" ? String(e) : `${e[0]} ${e[1]}`);
@@ -128,6 +136,25 @@ async function freshSession(w: World): Promise<Session> {
   const joined = await joinSession(w.server, w.users.memberStudent, session.joinCode);
   if (joined.statusCode !== 200) throw new Error(`join failed: ${joined.body}`);
   return session;
+}
+
+/** memberStudent's hand, raised in a session of its own (see freshSession). */
+async function raisedHand(w: World): Promise<{ session: Session; handId: string }> {
+  const session = await freshSession(w);
+  const raised = await w.server.call("POST", `/api/sessions/${session.id}/hands`, {
+    token: w.users.memberStudent.accessToken,
+    body: { message: "Stuck on the loop", line: 3 },
+  });
+  if (raised.statusCode !== 201) throw new Error(`raise failed: ${raised.body}`);
+  return { session, handId: raised.json().hand.id };
+}
+
+async function handRows(w: World, sessionId: string) {
+  return w.server.ctx.db
+    .selectFrom("hands")
+    .select(["id", "user_id", "message", "status", "helper_id"])
+    .where("session_id", "=", sessionId)
+    .execute();
 }
 
 /** How to call each endpoint in the matrix, and what a caller must then see. */
@@ -249,14 +276,20 @@ const FIXTURES: Partial<Record<EndpointName, Fixture>> = {
   updateSession: async (w, caller) => {
     const session = await freshSession(w);
     const name = `Renamed by ${caller}`;
+    // The class controls too: only whoever manages the session locks it.
+    const controls = { editing: "locked", running: "denied", languageLocked: true } as const;
     return {
       url: `/api/sessions/${session.id}`,
-      body: { name },
+      body: { name, ...controls },
       check: async (res, ok) => {
         const row = await sessionRow(w, session.id);
-        if (!ok) return expect(row.name).toBe(session.name);
-        expect(res.json().session).toMatchObject({ id: session.id, name });
+        if (!ok) {
+          expect([row.editing, row.running, row.language_locked]).toEqual(["open", "allowed", false]);
+          return expect(row.name).toBe(session.name);
+        }
+        expect(res.json().session).toMatchObject({ id: session.id, name, ...controls });
         expect(row.name).toBe(name);
+        expect([row.editing, row.running, row.language_locked]).toEqual(["locked", "denied", true]);
       },
     };
   },
@@ -283,6 +316,73 @@ const FIXTURES: Partial<Record<EndpointName, Fixture>> = {
         const ids = await participantIds(w, session.id);
         if (ok) expect(ids).not.toContain(studentId);
         else expect(ids).toContain(studentId);
+      },
+    };
+  },
+
+  raiseHand: async (w, caller, user) => {
+    const session = await freshSession(w);
+    const message = `Asked by ${caller}`;
+    return {
+      url: `/api/sessions/${session.id}/hands`,
+      body: { message, line: 7 },
+      check: async (res, ok) => {
+        const rows = await handRows(w, session.id);
+        if (!ok) return expect(rows).toEqual([]);
+        expect(res.json().hand).toMatchObject({
+          userId: user?.id,
+          message,
+          line: 7,
+          status: "waiting",
+          position: 1,
+        });
+        expect(rows).toMatchObject([{ user_id: user?.id, message, status: "waiting" }]);
+      },
+    };
+  },
+
+  listHands: async (w, caller) => {
+    const { session, handId } = await raisedHand(w);
+    // Another student's hand: only whoever manages the session sees it.
+    const other = await buildUser(w.server, { name: "Other hand" });
+    await joinSession(w.server, other, session.joinCode);
+    const second = await w.server.call("POST", `/api/sessions/${session.id}/hands`, {
+      token: other.accessToken,
+      body: {},
+    });
+    const otherHandId: string = second.json().hand.id;
+    return {
+      url: `/api/sessions/${session.id}/hands`,
+      check: (res, ok) => {
+        if (!ok) return expect(res.body).not.toContain(handId);
+        const ids = res.json().hands.map((h: { id: string }) => h.id);
+        expect(ids).toEqual(caller === "memberStudent" ? [handId] : [handId, otherHandId]);
+      },
+    };
+  },
+
+  claimHand: async (w, _caller, user) => {
+    const { session, handId } = await raisedHand(w);
+    return {
+      url: `/api/sessions/${session.id}/hands/${handId}/claim`,
+      check: async (res, ok) => {
+        const [row] = await handRows(w, session.id);
+        if (!ok) return expect(row).toMatchObject({ status: "waiting", helper_id: null });
+        expect(res.json().hand).toMatchObject({ id: handId, status: "helping", helperName: user?.name });
+        expect(row).toMatchObject({ status: "helping", helper_id: user?.id });
+      },
+    };
+  },
+
+  resolveHand: async (w) => {
+    const { session, handId } = await raisedHand(w);
+    return {
+      url: `/api/sessions/${session.id}/hands/${handId}/resolve`,
+      check: async (res, ok) => {
+        const [row] = await handRows(w, session.id);
+        if (!ok) return expect(row?.status).toBe("waiting");
+        expect(res.json().hand).toMatchObject({ id: handId, status: "resolved", position: null });
+        expect(row?.status).toBe("resolved");
       },
     };
   },
@@ -357,6 +457,21 @@ const FIXTURES: Partial<Record<EndpointName, Fixture>> = {
       url: `/api/runs/${id}`,
       check: (res, ok) => {
         if (ok) expect(res.json().run).toMatchObject({ id, userId: w.users.memberStudent.id });
+        else expect(res.body).not.toContain(id);
+      },
+    };
+  },
+
+  listSessionRuns: async (w, caller) => {
+    const started = await w.server.call("POST", `/api/sessions/${w.session.id}/runs`, {
+      token: w.users.memberStudent.accessToken,
+      body: { language: "python", code: `print(${caller.length} * 3)` },
+    });
+    if (started.statusCode !== 201) throw new Error(`run failed: ${started.body}`);
+    const id = started.json().run.id;
+    return {
+      check: (res, ok) => {
+        if (ok) expect(res.json().runs.map((r: { id: string }) => r.id)).toContain(id);
         else expect(res.body).not.toContain(id);
       },
     };

@@ -2,7 +2,7 @@ import { randomBytes, randomUUID } from "node:crypto";
 import { ENDPOINTS, type ErrorCode, LIMITS, type Session } from "@observer/protocol";
 import type { LightMyRequestResponse } from "fastify";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { buildSession, buildUser, expectApiError, type TestUser } from "../factories.ts";
+import { buildSession, buildUser, expectApiError, joinSession, type TestUser } from "../factories.ts";
 import { startTestServer, type TestServer } from "../support.ts";
 
 /**
@@ -21,6 +21,9 @@ interface World {
   session: Session;
   /** A student whose role/active an admin would change. */
   target: TestUser;
+  /** A session of the teacher that `member` has joined (for the help queue). */
+  classroom: Session;
+  member: TestUser;
 }
 
 interface Target {
@@ -90,6 +93,30 @@ const TARGETS = {
     token: (w) => w.student.accessToken,
     valid: (w) => ({ joinCode: w.session.joinCode }),
     snapshot: (w) => count(w, "participants"),
+  },
+  updateSession: {
+    method: "PATCH",
+    url: (w) => `/api/sessions/${w.session.id}`,
+    token: (w) => w.teacher.accessToken,
+    valid: () => ({ editing: "locked", running: "denied", languageLocked: true }),
+    snapshot: (w) =>
+      w.server.ctx.db
+        .selectFrom("sessions")
+        .select(["name", "editing", "running", "language_locked", "broadcast", "ai"])
+        .where("id", "=", w.session.id)
+        .executeTakeFirstOrThrow(),
+  },
+  raiseHand: {
+    method: "POST",
+    url: (w) => `/api/sessions/${w.classroom.id}/hands`,
+    token: (w) => w.member.accessToken,
+    valid: () => ({ message: "Stuck on the loop", line: 3 }),
+    snapshot: (w) =>
+      w.server.ctx.db
+        .selectFrom("hands")
+        .select(["id", "message", "line", "status"])
+        .where("session_id", "=", w.classroom.id)
+        .execute(),
   },
   adminUpdateUser: {
     method: "PATCH",
@@ -304,6 +331,61 @@ const FIELD_CASES: Record<TargetName, FieldCase[]> = {
     { label: "joinCode is empty", body: () => ({ joinCode: "   " }), field: "joinCode" },
     { label: "joinCode of 33 characters", body: () => ({ joinCode: "A".repeat(33) }), field: "joinCode" },
   ],
+  updateSession: [
+    { label: "no field at all", body: () => ({}), field: "(body)" },
+    { label: "editing is an unknown value", body: (v) => ({ ...v, editing: "closed" }), field: "editing" },
+    { label: "editing is a boolean", body: (v) => ({ ...v, editing: true }), field: "editing" },
+    { label: "running is an unknown value", body: (v) => ({ ...v, running: "no" }), field: "running" },
+    { label: "running is null", body: (v) => ({ ...v, running: null }), field: "running" },
+    {
+      label: "languageLocked is a string",
+      body: (v) => ({ ...v, languageLocked: "true" }),
+      field: "languageLocked",
+    },
+    {
+      label: "languageLocked is a number",
+      body: (v) => ({ ...v, languageLocked: 1 }),
+      field: "languageLocked",
+    },
+    {
+      label: "broadcast is an unknown value",
+      body: (v) => ({ ...v, broadcast: "maybe" }),
+      field: "broadcast",
+    },
+    { label: "ai in the wrong case", body: (v) => ({ ...v, ai: "Hints" }), field: "ai" },
+    { label: "ai is an array", body: (v) => ({ ...v, ai: ["full"] }), field: "ai" },
+    {
+      label: "the language (it cannot change)",
+      body: (v) => ({ ...v, language: "java" }),
+      field: "(body)",
+      mentions: "language",
+    },
+  ],
+  raiseHand: [
+    {
+      label: `message of ${LIMITS.handMessageChars + 1} characters`,
+      body: (v) => ({ ...v, message: "m".repeat(LIMITS.handMessageChars + 1) }),
+      field: "message",
+    },
+    { label: "message is a number", body: (v) => ({ ...v, message: 42 }), field: "message" },
+    { label: "message is null", body: (v) => ({ ...v, message: null }), field: "message" },
+    ...CONTROL_CHARS.map(([what, ch]) => ({
+      label: `message with a control character: ${what}`,
+      body: (v: Body) => ({ ...v, message: `Stuck${ch}here` }),
+      field: "message",
+    })),
+    { label: "line is a string", body: (v) => ({ ...v, line: "3" }), field: "line" },
+    { label: "line is a boolean", body: (v) => ({ ...v, line: true }), field: "line" },
+    { label: "line is an array", body: (v) => ({ ...v, line: [3] }), field: "line" },
+    { label: "line is a fraction", body: (v) => ({ ...v, line: 2.5 }), field: "line" },
+    { label: "line is 0 (lines count from 1)", body: (v) => ({ ...v, line: 0 }), field: "line" },
+    { label: "line is negative", body: (v) => ({ ...v, line: -1 }), field: "line" },
+    {
+      label: `line past ${LIMITS.handMaxLine}`,
+      body: (v) => ({ ...v, line: LIMITS.handMaxLine + 1 }),
+      field: "line",
+    },
+  ],
   adminUpdateUser: [
     { label: "neither role nor active", body: () => ({}), field: "(body)" },
     { label: "an unknown role", body: () => ({ role: "superuser" }), field: "role" },
@@ -319,6 +401,9 @@ describe("bad input on every endpoint with a body", () => {
     const server = await startTestServer();
     if (!server.admin) throw new Error("no admin");
     const teacher = await buildUser(server, { role: "teacher" });
+    const classroom = await buildSession(server, teacher, { name: "Help queue" });
+    const member = await buildUser(server, { role: "student" });
+    await joinSession(server, member, classroom.joinCode);
     w = {
       server,
       admin: server.admin,
@@ -326,6 +411,8 @@ describe("bad input on every endpoint with a body", () => {
       student: await buildUser(server, { role: "student" }),
       session: await buildSession(server, teacher),
       target: await buildUser(server, { role: "student" }),
+      classroom,
+      member,
     };
   });
   afterAll(() => w?.server.close());
@@ -365,6 +452,12 @@ describe("bad input on every endpoint with a body", () => {
           await w.server.call("PATCH", `/api/admin/users/${w.target.id}`, {
             token: w.admin.accessToken,
             body: { role: "student" },
+          });
+        }
+        if (name === "updateSession") {
+          await w.server.call("PATCH", `/api/sessions/${w.session.id}`, {
+            token: w.teacher.accessToken,
+            body: { editing: "open", running: "allowed", languageLocked: false },
           });
         }
         if (name === "joinSession") {
@@ -500,4 +593,69 @@ describe("unknown paths and ids", () => {
       expectApiError(res, 404, "not_found");
     }
   });
+});
+
+describe("hand ids that name nothing", () => {
+  let server: TestServer;
+  let teacher: TestUser;
+  let student: TestUser;
+  let here: Session;
+  let elsewhere: Session;
+  /** The student's hand in `elsewhere`. */
+  let handId: string;
+  beforeAll(async () => {
+    server = await startTestServer();
+    teacher = await buildUser(server, { role: "teacher" });
+    student = await buildUser(server);
+    here = await buildSession(server, teacher, { name: "Here" });
+    elsewhere = await buildSession(server, teacher, { name: "Elsewhere" });
+    for (const session of [here, elsewhere]) await joinSession(server, student, session.joinCode);
+    const raised = await server.call("POST", `/api/sessions/${elsewhere.id}/hands`, {
+      token: student.accessToken,
+      body: { message: "Over there" },
+    });
+    expect(raised.statusCode, raised.body).toBe(201);
+    handId = raised.json().hand.id;
+  });
+  afterAll(() => server.close());
+
+  const handRow = () =>
+    server.ctx.db
+      .selectFrom("hands")
+      .select(["session_id", "status", "helper_id"])
+      .where("id", "=", handId)
+      .executeTakeFirstOrThrow();
+
+  it.each(["claim", "resolve"] as const)(
+    "%s: an unknown hand id, or one that is not a UUID -> 404 not_found",
+    async (action) => {
+      for (const id of [randomUUID(), "not-a-uuid", "' or 1=1 --"]) {
+        const res = await server.call(
+          "POST",
+          `/api/sessions/${here.id}/hands/${encodeURIComponent(id)}/${action}`,
+          {
+            token: teacher.accessToken,
+          },
+        );
+        expectApiError(res, 404, "not_found");
+      }
+    },
+  );
+
+  it.each(["claim", "resolve"] as const)(
+    "%s: another session's hand id (of the same teacher and student) -> 404 not_found, the hand unchanged",
+    async (action) => {
+      const before = await handRow();
+      for (const who of [teacher, student]) {
+        const res = await server.call("POST", `/api/sessions/${here.id}/hands/${handId}/${action}`, {
+          token: who.accessToken,
+        });
+        // The student may not claim at all (403 before any hand is looked up).
+        if (who === student && action === "claim") expectApiError(res, 403, "forbidden");
+        else expectApiError(res, 404, "not_found");
+      }
+      expect(await handRow()).toEqual(before);
+      expect(before).toMatchObject({ session_id: elsewhere.id, status: "waiting", helper_id: null });
+    },
+  );
 });

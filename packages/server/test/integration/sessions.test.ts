@@ -252,12 +252,13 @@ describe("sessions (contract: Sessions)", () => {
     expect(row.run_time_limit_seconds).toBe(120);
   });
 
-  it("change: an empty body, unknown or later fields, bad values -> 422 validation_failed, nothing changed", async () => {
+  it("change: an empty body, unknown fields, bad values -> 422 validation_failed, nothing changed", async () => {
     const session = await buildSession(server, teacher, { name: "Kept" });
     const bodies: unknown[] = [
       {},
-      { editing: "locked" },
-      { name: "Ok", ai: "off" },
+      { editing: "closed" },
+      { name: "Ok", ai: "maybe" },
+      { name: "Ok", isAdmin: true },
       { language: "java" },
       { name: "   " },
       { name: "x".repeat(LIMITS.sessionNameChars + 1) },

@@ -16,10 +16,11 @@ export const forbidden: CloseReason = { code: CLOSE_CODES.forbidden, reason: "Fo
  * a session they joined; whoever manages the session (its teacher, an admin) every
  * participant's document of that session; nobody else. Ended sessions are read-only once the
  * end's grace period is over (config.live.sessionEndGraceMs: the edits in flight at the end are
- * still taken, see CollabServer.sessionEnded). Runs on every (re)connection; and when a user's
- * rights shrink (logout, deactivation, a role change, removal from the session) CollabServer
- * re-checks their open connections with `authorize` and closes those no longer allowed, so a
- * revoked login stops at once.
+ * still taken, see CollabServer.sessionEnded); while the teacher locked editing, a student's own
+ * document drops their changes (extensions/editing-lock.ts). Runs on every (re)connection; and
+ * when a user's rights shrink (logout, deactivation, a role change, removal from the session)
+ * CollabServer re-checks their open connections with `authorize` and closes those no longer
+ * allowed, so a revoked login stops at once.
  */
 export class Authentication implements Extension {
   extensionName = "observer-authentication";
@@ -76,6 +77,7 @@ export class Authentication implements Extension {
       .select((eb) => [
         "teacher_id",
         "status",
+        "editing",
         // Decided by the database's clock, the one that set ended_at.
         sql<boolean>`${eb.ref("ended_at")} > now() - make_interval(secs => ${graceSeconds})`.as(
           "in_end_grace",
@@ -89,6 +91,7 @@ export class Authentication implements Extension {
     if (!access) throw forbidden;
     const asTeacher = access === "observe";
     if (!(await isParticipant(this.ctx.db, names.sessionId, names.studentId))) throw forbidden;
+    const readOnly = session.status !== "active" && !session.in_end_grace;
     return {
       context: {
         user: { id: actor.id, name: actor.name, role: actor.role },
@@ -97,8 +100,11 @@ export class Authentication implements Extension {
         asTeacher,
         actor,
         checkedAt,
+        editing: session.editing,
+        sessionReadOnly: readOnly,
       },
-      readOnly: session.status !== "active" && !session.in_end_grace,
+      // The teacher's editing lock is not a read-only scope (it opens again): EditingLock drops the changes.
+      readOnly,
     };
   }
 }

@@ -4,9 +4,10 @@ import type { Ctx } from "../../context.ts";
 import { fail } from "../../errors.ts";
 import { router } from "../../http/route.ts";
 import { runAccess } from "../../runs/run-access.ts";
+import { runHistory } from "../../runs/run-history.ts";
 import { runStarter } from "../../runs/run-starter.ts";
 
-/** Program runs: the languages available, starting a run, reading one back. The live terminal is a WebSocket. */
+/** Program runs: the languages available, starting a run, a session's run history, reading one back. The live terminal is a WebSocket. */
 export function runRoutes(app: FastifyInstance, ctx: Ctx): void {
   const route = router(app, ctx);
   const limit = ctx.config.rateLimits.apiPerMinute;
@@ -20,6 +21,10 @@ export function runRoutes(app: FastifyInstance, ctx: Ctx): void {
   };
   route(ENDPOINTS.createRun, runLimit, async ({ actor, params, body }) => ({
     run: await runStarter(ctx, actor, params.id, body),
+  }));
+
+  route(ENDPOINTS.listSessionRuns, limit, async ({ actor, params, query }) => ({
+    runs: await runHistory(ctx, actor, params.id, query),
   }));
 
   route(ENDPOINTS.getRun, limit, async ({ actor, params }) => {
