@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { ApiClient, fillPath, type RefreshLocks, tokenExpiresAt } from "./client.ts";
+import { ApiClient, fillPath, queryString, type RefreshLocks, tokenExpiresAt } from "./client.ts";
 import { ApiError } from "./errors.ts";
 
 const user = { id: "2f1c7a52-5b0c-4d7e-9a43-0d6f0b3b8a11", email: "a@b.test", name: "Ada", role: "student" };
@@ -138,6 +138,14 @@ describe("fillPath", () => {
   it("encodes path parameters and refuses missing ones", () => {
     expect(fillPath("/api/sessions/:id/end", { id: "a/b" })).toBe("/api/sessions/a%2Fb/end");
     expect(() => fillPath("/api/sessions/:id", {})).toThrow(/Missing path parameter/);
+  });
+});
+
+describe("queryString", () => {
+  it("encodes the defined values and leaves out the rest", () => {
+    expect(queryString({ userId: "a b", limit: 20, before: undefined })).toBe("?userId=a+b&limit=20");
+    expect(queryString({ limit: undefined })).toBe("");
+    expect(queryString(undefined)).toBe("");
   });
 });
 

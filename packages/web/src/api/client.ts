@@ -141,7 +141,12 @@ export class ApiClient {
 
   async #send(
     endpoint: Endpoint,
-    options: { params?: Record<string, string>; body?: unknown; signal?: AbortSignal },
+    options: {
+      params?: Record<string, string>;
+      query?: unknown;
+      body?: unknown;
+      signal?: AbortSignal;
+    },
     token: string | null,
   ): Promise<Response> {
     const headers: Record<string, string> = { accept: "application/json" };
@@ -155,7 +160,8 @@ export class ApiClient {
     }
     if (options.signal) init.signal = options.signal;
     try {
-      return await this.#fetch(this.#baseUrl + fillPath(endpoint.path, options.params), init);
+      const url = fillPath(endpoint.path, options.params) + queryString(options.query);
+      return await this.#fetch(this.#baseUrl + url, init);
     } catch (error) {
       if (error instanceof DOMException && error.name === "AbortError") throw error;
       throw networkError(error);
@@ -197,4 +203,12 @@ export function fillPath(path: string, params: Record<string, string> | undefine
 }
 
 /** The app's one client. */
+/** "?a=1&b=x" of the defined values, or "" when there are none. */
+export function queryString(query: unknown): string {
+  const defined = Object.entries((query ?? {}) as Record<string, unknown>).filter(
+    (entry): entry is [string, string | number | boolean] => entry[1] !== undefined,
+  );
+  return defined.length ? `?${new URLSearchParams(defined.map(([k, v]) => [k, String(v)]))}` : "";
+}
+
 export const api = new ApiClient();

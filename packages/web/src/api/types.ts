@@ -8,6 +8,11 @@ export type BodyOf<N extends EndpointName> = Endpoints[N] extends { body: infer 
   ? z.input<B>
   : never;
 
+/** The query string parameters an endpoint reads (the schema's input type). */
+export type QueryOf<N extends EndpointName> = Endpoints[N] extends { query: infer Q extends z.ZodType }
+  ? z.input<Q>
+  : never;
+
 /** What an endpoint answers, parsed by its reply schema (`undefined` for 204 replies). */
 export type ReplyOf<N extends EndpointName> = Endpoints[N] extends { reply: infer R extends z.ZodType }
   ? z.output<R>
@@ -21,8 +26,14 @@ type BodyPart<N extends EndpointName> = [BodyOf<N>] extends [never]
   ? { body?: undefined }
   : { body: BodyOf<N> };
 
-/** Options of one call: path params and body exactly when the endpoint has them. */
-export type CallOptions<N extends EndpointName> = ParamsPart<N> & BodyPart<N> & { signal?: AbortSignal };
+type QueryPart<N extends EndpointName> = [QueryOf<N>] extends [never]
+  ? { query?: undefined }
+  : { query?: QueryOf<N> };
+
+/** Options of one call: path params and body exactly when the endpoint has them; a query when it reads one. */
+export type CallOptions<N extends EndpointName> = ParamsPart<N> &
+  BodyPart<N> &
+  QueryPart<N> & { signal?: AbortSignal };
 
 /** Rest arguments of `call`: the options object is optional only when nothing is required. */
 export type CallArgs<N extends EndpointName> =

@@ -79,7 +79,10 @@ function BoundEditor(props: CodeEditorProps) {
   }, [doc, awareness, remoteOrigin, userId, otherUserId, hintId]);
 
   useEffect(() => editorRef.current?.setLanguage(props.language), [props.language]);
-  useEffect(() => editorRef.current?.setReadOnly(props.readOnly), [props.readOnly]);
+  useEffect(
+    () => editorRef.current?.setReadOnly(props.readOnly, props.readOnlyMessage),
+    [props.readOnly, props.readOnlyMessage],
+  );
 
   return (
     <div className={`relative ${props.className ?? ""}`}>

@@ -26,6 +26,8 @@ export interface CollabEditorOptions {
   otherUserId?: string | null;
   language: Language;
   readOnly: boolean;
+  /** What Monaco says when someone types into it while read-only (default: the session has ended). */
+  readOnlyMessage?: string;
   ariaLabel: string;
   /** Ctrl/Cmd+Enter. Reserved for Run even when absent. */
   onRun?: () => void;
@@ -34,6 +36,8 @@ export interface CollabEditorOptions {
   /** This user changed the code (for the "typing" activity). */
   onLocalEdit?: () => void;
 }
+
+const ENDED_MESSAGE = "This session has ended: the code can no longer be changed.";
 
 /**
  * A Monaco editor bound to a document's `Y.Text("code")` with y-monaco.
@@ -79,7 +83,7 @@ export class CollabEditor {
       tabSize: 4,
       fixedOverflowWidgets: true,
       readOnly: options.readOnly,
-      readOnlyMessage: { value: "This session has ended: the code can no longer be changed." },
+      readOnlyMessage: { value: options.readOnlyMessage ?? ENDED_MESSAGE },
     });
     this.cursorView = awareness ? new CursorAwareness(awareness, doc) : null;
     this.binding = this.bind(this.cursorView?.asAwareness() ?? null);
@@ -203,8 +207,8 @@ export class CollabEditor {
     monaco.editor.setModelLanguage(this.model, LANGUAGE_INFO[language].monacoId);
   }
 
-  setReadOnly(readOnly: boolean): void {
-    this.editor.updateOptions({ readOnly });
+  setReadOnly(readOnly: boolean, message = ENDED_MESSAGE): void {
+    this.editor.updateOptions({ readOnly, readOnlyMessage: { value: message } });
   }
 
   focus(): void {

@@ -1,5 +1,5 @@
 import type { HocuspocusProviderWebsocket } from "@hocuspocus/provider";
-import type { ChannelServerMessage, Participant, RosterEntry } from "@observer/protocol";
+import type { ChannelServerMessage, Participant, RosterEntry, Session } from "@observer/protocol";
 import * as encoding from "lib0/encoding";
 import { collabSocket } from "./collab-socket.ts";
 import { stopWhenRevoked } from "./revoked-socket.ts";
@@ -25,6 +25,8 @@ export interface ClassroomOptions {
   channelToken: (force: boolean) => Promise<string | null>;
   /** The server says the session ended. */
   onSessionEnded?: (endedAt: string) => void;
+  /** The session changed (its settings or class controls, by this teacher or another member's tab). */
+  onSessionUpdated?: (session: Session) => void;
 }
 
 /**
@@ -141,6 +143,9 @@ export class Classroom {
         break;
       case "session_ended":
         this.options.onSessionEnded?.(message.endedAt);
+        break;
+      case "session_updated":
+        this.options.onSessionUpdated?.(message.session);
         break;
       case "error":
         break;

@@ -128,6 +128,15 @@ export class StudentDocument {
     return () => this.provider.off("stateless", handle);
   }
 
+  /**
+   * Offers the server again the changes it refused (one was on its way when the teacher locked
+   * editing): called once editing is open again, a fresh sync sends them and later edits apply
+   * on top of them.
+   */
+  resendRefused(): void {
+    if (this.watcher.getSnapshot().changesRefused) this.provider.forceSync();
+  }
+
   /** The browser is back online: try at once instead of waiting for the next backoff step. */
   private readonly reconnectNow = (): void => {
     if (this.socket.status === "disconnected") void this.socket.connect();

@@ -1,5 +1,4 @@
-import type { RunSummary } from "@observer/protocol";
-import { runBadge, type StatusTone } from "./run-status.ts";
+import { type BadgedRun, runBadge, type StatusTone } from "./run-status.ts";
 
 const TONES: Record<StatusTone, string> = {
   muted:
@@ -13,13 +12,13 @@ const TONES: Record<StatusTone, string> = {
 };
 
 /** A small pill with a run's state: "Running", "Exit 1", "Timed out", "Memory limit"… */
-export function RunBadge({ run }: { run: RunSummary }) {
+export function RunBadge({ run, title = "Last run" }: { run: BadgedRun; title?: string }) {
   const badge = runBadge(run);
   return (
     <span
       data-testid="run-badge"
       data-tone={badge.tone}
-      title={`Last run: ${badge.text}`}
+      title={`${title}: ${badge.text}`}
       className={`inline-flex shrink-0 items-center gap-1 rounded-md px-1.5 py-0.5 text-[11px] font-semibold ring-1 ring-inset ${TONES[badge.tone]}`}
     >
       {badge.tone === "busy" && (

@@ -225,6 +225,19 @@ describe("runBlocker", () => {
       "Programs cannot run on this server (bubblewrap is missing).",
     );
   });
+
+  it("says when the teacher's class controls turn Run off (running denied first, then the locked language)", () => {
+    const base = { sessionEnded: false, language: "python" as const, languages };
+    expect(runBlocker({ ...base, runningDenied: true })).toBe(
+      "Your teacher has paused running programs for now.",
+    );
+    expect(runBlocker({ ...base, runningDenied: true, lockedLanguage: "java" })).toMatch(/paused running/);
+    expect(runBlocker({ ...base, lockedLanguage: "python" })).toBeNull();
+    expect(runBlocker({ ...base, language: "c", lockedLanguage: "python" })).toBe(
+      "Your teacher locked the language to Python: switch back to it to run.",
+    );
+    expect(runBlocker({ ...base, sessionEnded: true, runningDenied: true })).toMatch(/session has ended/);
+  });
 });
 
 describe("the Run key", () => {

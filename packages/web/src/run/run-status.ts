@@ -128,8 +128,11 @@ export function isLive(status: RunState["status"]): boolean {
   return status === "starting" || status === "queued" || status === "compiling" || status === "running";
 }
 
+/** What a badge reads of a run: its state, place in the queue, and outcome (a summary or a history entry). */
+export type BadgedRun = PendingRunOutcome & { status: RunStatus; position?: number | null };
+
 /** The short badge of a run on a dashboard tile: "Queued #2", "Running", "Exit 1", "Timed out"… */
-export function runBadge(run: RunSummary): { text: string; tone: StatusTone } {
+export function runBadge(run: BadgedRun): { text: string; tone: StatusTone } {
   switch (run.status) {
     case "queued":
       return { text: run.position ? `Queued #${run.position}` : "Queued", tone: "busy" };

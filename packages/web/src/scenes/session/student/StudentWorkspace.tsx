@@ -1,5 +1,5 @@
 import type { RunSummary, Session, User } from "@observer/protocol";
-import { useCallback, useEffect, useState } from "react";
+import { useCallback, useEffect, useRef, useState } from "react";
 import { codeOf, switchLanguage } from "../../../editor/code-document.ts";
 import { tooLargeMessage } from "../../../editor/code-limit.ts";
 import { type CollabEditor, LANGUAGE_SWITCH_ORIGIN } from "../../../editor/collab-editor.ts";
@@ -26,17 +26,22 @@ import { Loading } from "../../../ui/Spinner.tsx";
 import { useTitle } from "../../../ui/useTitle.ts";
 import { CodeAndTerminal } from "../CodeAndTerminal.tsx";
 import { SessionHeading } from "../SessionHeading.tsx";
+import { EditingLockedNotice } from "./EditingLockedNotice.tsx";
 import { StorageNotice } from "./StorageNotice.tsx";
 import { TeacherPresence } from "./TeacherPresence.tsx";
 
 const UNSAVED_AT_END =
   "Your last changes did not reach the server before the session ended: they are kept only in this browser. Download your code to keep them.";
+const LOCKED_MESSAGE = "Your teacher locked editing: you can change your code again once they unlock it.";
+const UNSAVED_WHILE_LOCKED =
+  "Your last change reached the server after your teacher locked editing: it is kept in this browser and sent again when editing opens.";
 
 /**
  * A student's workspace: their own code in Monaco, live with the server (and the teacher),
  * the language switch, the save state, the teacher's presence and Download; beside it the
  * terminal that runs the code (also runs the teacher starts). Read-only once the session has
- * ended.
+ * ended, and while the teacher locks editing; Run is off while they deny running or locked
+ * another language (the class controls, live from the session channel).
  */
 export default function StudentWorkspace({ session: initial, user }: { session: Session; user: User }) {
   const [endedAt, setEndedAt] = useState<string | null>(null);
@@ -134,15 +139,30 @@ function Workspace({
   const canUndoTeacher = useCanUndoOther(editor);
   const peers = usePeers(live.awareness);
   const ended = session.status === "ended" || state.scope === "readonly";
-  const readOnly = ended || Boolean(state.refused);
+  const locked = session.editing === "locked" && !ended;
+  const readOnly = ended || Boolean(state.refused) || locked;
   const saveState = saveStateOf(state);
   const languages = useLanguages();
-  const blocker = runBlocker({ sessionEnded: session.status === "ended", language, languages });
+  const lockedLanguage = session.languageLocked ? session.language : null;
+  const blocker = runBlocker({
+    sessionEnded: session.status === "ended",
+    language,
+    languages,
+    runningDenied: session.running === "denied",
+    lockedLanguage,
+  });
   const run = useCallback(() => {
     if (!blocker && !isLive(runs.getSnapshot().status)) void runs.run(language, codeOf(live.doc).toString());
   }, [blocker, runs, language, live]);
   const starter = startedForMe && startedForMe.id === runState.runId ? startedForMe.startedBy : null;
   const starterName = starter === session.teacherId ? session.teacherName : "Your teacher";
+
+  // Editing open again: what the server refused under the lock is offered once more.
+  const wasLocked = useRef(locked);
+  useEffect(() => {
+    if (wasLocked.current && !locked && !ended) live.resendRefused();
+    wasLocked.current = locked;
+  }, [locked, ended, live]);
 
   useEffect(() => {
     if (!notice) return;
@@ -169,6 +189,7 @@ function Workspace({
       <div className="flex flex-wrap items-center gap-x-4 gap-y-2" role="toolbar" aria-label="Editor tools">
         <LanguageSelect
           value={language}
+          only={lockedLanguage}
           disabled={readOnly || !state.everSynced}
           onChange={(next) => switchLanguage(live.doc, next, LANGUAGE_SWITCH_ORIGIN)}
         />
@@ -206,12 +227,13 @@ function Workspace({
       )}
       {saveState === "unsaved" && (
         <Alert tone="error" title="Not saved on the server" className="py-2">
-          <span data-testid="unsaved-changes">{UNSAVED_AT_END}</span>{" "}
+          <span data-testid="unsaved-changes">{locked ? UNSAVED_WHILE_LOCKED : UNSAVED_AT_END}</span>{" "}
           <Button variant="secondary" onClick={download}>
             Download your code
           </Button>
         </Alert>
       )}
+      {locked && <EditingLockedNotice runningDenied={session.running === "denied"} />}
       <StorageNotice live={live} />
       {notice && (
         <Alert tone="warning" className="py-2">
@@ -239,6 +261,7 @@ function Workspace({
                 otherUserId: session.teacherId,
                 language,
                 readOnly,
+                readOnlyMessage: locked ? LOCKED_MESSAGE : undefined,
                 ariaLabel: `Your ${session.name} code`,
                 onTooLarge: ({ insertedBytes }) => setNotice(tooLargeMessage(insertedBytes)),
                 onEditor: setEditor,

@@ -6,6 +6,7 @@ import { JoinCodePanel } from "../../../ui/JoinCodePanel.tsx";
 import { useNow } from "../../../ui/useNow.ts";
 import { SessionHeading } from "../SessionHeading.tsx";
 import { arrange, NO_FILTER } from "./arrange.ts";
+import { ClassControls } from "./ClassControls.tsx";
 import { useClassroom } from "./classroom-context.ts";
 import { DashboardToolbar } from "./DashboardToolbar.tsx";
 import { EditSessionForm } from "./EditSessionForm.tsx";
@@ -19,7 +20,7 @@ import { StudentTile } from "./StudentTile.tsx";
  * follows its own student.
  */
 export function Dashboard() {
-  const { classroom, session, view, setView, reload } = useClassroom();
+  const { classroom, session, view, setView, reload, changed } = useClassroom();
   const feeds = useSyncExternalStore(classroom.subscribe, classroom.students);
   // The server closed the channel or the code socket for good (4403): no longer this session's teacher.
   const noAccess = useSyncExternalStore(
@@ -55,6 +56,7 @@ export function Dashboard() {
         actions={
           active && (
             <>
+              <ClassControls session={session} onChanged={changed} />
               <button
                 type="button"
                 ref={editButton}

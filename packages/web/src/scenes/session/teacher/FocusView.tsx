@@ -9,6 +9,7 @@ import { colorFor } from "../../../live/colors.ts";
 import { saveStateOf } from "../../../live/provider-state.ts";
 import type { StudentFeed } from "../../../live/student-feed.ts";
 import { useProviderState } from "../../../live/useLive.ts";
+import { RunHistory } from "../../../run/RunHistory.tsx";
 import { RunPanel } from "../../../run/RunPanel.tsx";
 import { runBlocker } from "../../../run/run-availability.ts";
 import { isLive } from "../../../run/run-status.ts";
@@ -217,6 +218,12 @@ function Focus({
             />
           )
         }
+      />
+      <RunHistory
+        sessionId={session.id}
+        userId={feed.id}
+        refreshKey={`${student.lastRun?.id ?? ""}:${student.lastRun?.status ?? ""}`}
+        heading={`${student.name}’s runs`}
       />
     </div>
   );

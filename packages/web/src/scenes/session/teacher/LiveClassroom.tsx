@@ -1,5 +1,5 @@
 import type { Participant, Session, User } from "@observer/protocol";
-import { lazy, Suspense, useEffect, useMemo, useRef, useState } from "react";
+import { lazy, Suspense, useCallback, useEffect, useMemo, useRef, useState } from "react";
 import { Route, Routes } from "react-router";
 import { Classroom } from "../../../live/classroom.ts";
 import { channelToken, collabToken } from "../../../live/tokens.ts";
@@ -19,7 +19,7 @@ const FocusView = lazy(() => import("./FocusView.tsx"));
  * (`/sessions/:id/students/:studentId`), so moving between them reopens nothing.
  */
 export default function LiveClassroom({
-  session,
+  session: loaded,
   participants,
   user,
   onReload,
@@ -34,23 +34,36 @@ export default function LiveClassroom({
   const reload = useRef(onReload);
   reload.current = onReload;
   const initialParticipants = useRef(participants);
+  // The session as last changed (class controls, settings: live on the channel) since it was loaded.
+  const latestLoaded = useRef(loaded);
+  latestLoaded.current = loaded;
+  const [changed, setChanged] = useState<{ over: Session; session: Session } | null>(null);
+  const showChanged = useCallback(
+    (session: Session) => setChanged({ over: latestLoaded.current, session }),
+    [],
+  );
+  const session = changed?.over === loaded && loaded.status === "active" ? changed.session : loaded;
 
   useEffect(() => {
     const live = new Classroom({
-      sessionId: session.id,
+      sessionId: loaded.id,
       baseUrl: webSocketUrl(""),
       participants: initialParticipants.current,
       collabToken,
       channelToken,
       onSessionEnded: () => void reload.current(),
+      onSessionUpdated: showChanged,
     });
     setClassroom(live);
     return () => live.dispose();
-  }, [session.id]);
+  }, [loaded.id, showChanged]);
 
   const value = useMemo<ClassroomValue | null>(
-    () => (classroom ? { classroom, session, user, view, setView, reload: () => reload.current() } : null),
-    [classroom, session, user, view],
+    () =>
+      classroom
+        ? { classroom, session, user, view, setView, reload: () => reload.current(), changed: showChanged }
+        : null,
+    [classroom, session, user, view, showChanged],
   );
   if (!value) return <Loading label="Opening the live class…" />;
 

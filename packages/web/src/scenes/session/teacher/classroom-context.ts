@@ -16,6 +16,8 @@ export interface ClassroomValue {
   view: DashboardView;
   setView: (view: DashboardView) => void;
   reload: () => Promise<void>;
+  /** Shows the session as a change (e.g. a class control) returned it, before the channel repeats it. */
+  changed: (session: Session) => void;
 }
 
 export const ClassroomContext = createContext<ClassroomValue | null>(null);
