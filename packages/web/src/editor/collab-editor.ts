@@ -215,6 +215,23 @@ export class CollabEditor {
     this.editor.focus();
   }
 
+  /** Scrolls `line` (1-based) into the middle and highlights it (a raised hand's line); returns the undo. */
+  highlightLine(line: number): () => void {
+    const target = Math.min(Math.max(1, line), this.model.getLineCount());
+    this.editor.revealLineInCenter(target);
+    const highlight = this.editor.createDecorationsCollection([
+      {
+        range: new monaco.Range(target, 1, target, 1),
+        options: {
+          isWholeLine: true,
+          className: "asked-line",
+          linesDecorationsClassName: "asked-line-gutter",
+        },
+      },
+    ]);
+    return () => highlight.clear();
+  }
+
   dispose(): void {
     this.options.doc.off("afterTransaction", this.afterTransaction);
     this.binding.destroy();

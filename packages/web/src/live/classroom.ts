@@ -1,7 +1,9 @@
 import type { HocuspocusProviderWebsocket } from "@hocuspocus/provider";
 import type { ChannelServerMessage, Participant, RosterEntry, Session } from "@observer/protocol";
 import * as encoding from "lib0/encoding";
+import { loadHands } from "../hands/load-hands.ts";
 import { collabSocket } from "./collab-socket.ts";
+import { HelpQueue } from "./help-queue.ts";
 import { stopWhenRevoked } from "./revoked-socket.ts";
 import { type ChannelStatus, SessionChannel } from "./session-channel.ts";
 import { StudentFeed } from "./student-feed.ts";
@@ -46,6 +48,8 @@ export class Classroom {
   readonly socket: HocuspocusProviderWebsocket;
   private readonly channel: SessionChannel;
   private readonly feeds = new Map<string, StudentFeed>();
+  /** The session's open hands, oldest first (loaded on each connect, then kept by the channel). */
+  readonly hands = new HelpQueue();
   private list: StudentFeed[] = [];
   private readonly listeners = new Set<() => void>();
   private readonly unsubscribers: Array<() => void> = [];
@@ -127,6 +131,10 @@ export class Classroom {
       case "ready":
         for (const entry of message.roster) this.add(entry);
         this.publish();
+        void loadHands(this.hands, this.options.sessionId);
+        break;
+      case "hand_update":
+        this.hands.apply(message.hand);
         break;
       case "participant_joined":
         this.add(message.participant);

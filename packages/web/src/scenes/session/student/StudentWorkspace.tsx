@@ -8,13 +8,14 @@ import { LanguageSelect } from "../../../editor/LanguageSelect.tsx";
 import { SaveStateBadge } from "../../../editor/SaveStateBadge.tsx";
 import { useCanUndoOther } from "../../../editor/useHistory.ts";
 import { usePeers } from "../../../editor/usePeers.ts";
+import { RaiseHand } from "../../../hands/RaiseHand.tsx";
 import { colorFor } from "../../../live/colors.ts";
+import type { HelpQueue } from "../../../live/help-queue.ts";
 import { saveStateOf } from "../../../live/provider-state.ts";
 import { StudentDocument } from "../../../live/student-document.ts";
 import { collabToken } from "../../../live/tokens.ts";
 import { webSocketUrl } from "../../../live/urls.ts";
 import { useDocumentLanguage, useOptionalProviderState, useProviderState } from "../../../live/useLive.ts";
-import { useSessionChannel } from "../../../live/useSessionChannel.ts";
 import { RunPanel } from "../../../run/RunPanel.tsx";
 import { runBlocker } from "../../../run/run-availability.ts";
 import type { RunController } from "../../../run/run-controller.ts";
@@ -29,6 +30,7 @@ import { SessionHeading } from "../SessionHeading.tsx";
 import { EditingLockedNotice } from "./EditingLockedNotice.tsx";
 import { StorageNotice } from "./StorageNotice.tsx";
 import { TeacherPresence } from "./TeacherPresence.tsx";
+import { useStudentChannel } from "./useStudentChannel.ts";
 
 const UNSAVED_AT_END =
   "Your last changes did not reach the server before the session ended: they are kept only in this browser. Download your code to keep them.";
@@ -44,28 +46,8 @@ const UNSAVED_WHILE_LOCKED =
  * another language (the class controls, live from the session channel).
  */
 export default function StudentWorkspace({ session: initial, user }: { session: Session; user: User }) {
-  const [endedAt, setEndedAt] = useState<string | null>(null);
-  // The session as the teacher last changed it (name, starter code, time per run).
-  const [loaded, setLoaded] = useState(initial);
-  const session: Session =
-    endedAt && loaded.status === "active" ? { ...loaded, status: "ended", endedAt } : loaded;
-  // The latest run of this student: theirs, or one the teacher started for them.
-  const [latestRun, setLatestRun] = useState<RunSummary | null>(null);
-  // A run someone else (the teacher) started for this student while they were here.
-  const [startedForMe, setStartedForMe] = useState<RunSummary | null>(null);
+  const { session, latestRun, startedForMe, hands, channelStatus } = useStudentChannel(initial, user.id);
   useTitle(session.name);
-  const channelStatus = useSessionChannel(initial.id, (message) => {
-    if (message.type === "session_ended") setEndedAt(message.endedAt);
-    else if (message.type === "session_updated") setLoaded(message.session);
-    else if (message.type === "run_update") {
-      setLatestRun(message.run);
-      if (message.run.startedBy !== user.id && isLive(message.run.status))
-        setStartedForMe((seen) => (seen?.id === message.run.id ? seen : message.run));
-    } else if (message.type === "ready") {
-      const own = message.roster.find((entry) => entry.userId === user.id)?.lastRun;
-      if (own) setLatestRun(own);
-    }
-  });
   const runs = useRunController(initial.id);
   useEffect(() => {
     if (runs && latestRun) runs.follow(latestRun);
@@ -105,7 +87,7 @@ export default function StudentWorkspace({ session: initial, user }: { session: 
       />
       {live && runs ? (
         <Workspace
-          {...{ session, user, live, runs, startedForMe }}
+          {...{ session, user, live, runs, startedForMe, hands }}
           channelRefused={channelStatus === "refused"}
         />
       ) : (
@@ -121,8 +103,11 @@ function Workspace({
   live,
   runs,
   startedForMe,
+  hands,
   channelRefused,
 }: {
+  /** The student's own hand (raise, lower, place in line). */
+  hands: HelpQueue;
   /** The server closed the session's channel for good (4403: no longer a member or active). */
   channelRefused: boolean;
   session: Session;
@@ -196,6 +181,13 @@ function Workspace({
         <SaveStateBadge state={saveState} />
         <TeacherPresence peers={peers} teacherId={session.teacherId} />
         <div className="ml-auto flex flex-wrap items-center gap-2">
+          <RaiseHand
+            sessionId={session.id}
+            userId={user.id}
+            queue={hands}
+            cursorLine={() => editor?.editor.getPosition()?.lineNumber ?? null}
+            disabled={session.status === "ended"}
+          />
           {/* On a phone the terminal's own Run is below the editor, out of sight. */}
           <Button
             className="lg:hidden"

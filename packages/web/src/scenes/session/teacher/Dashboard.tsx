@@ -1,4 +1,5 @@
 import { useMemo, useRef, useState, useSyncExternalStore } from "react";
+import { HelpQueuePanel } from "../../../hands/HelpQueuePanel.tsx";
 import { Alert } from "../../../ui/Alert.tsx";
 import { Button, buttonClasses } from "../../../ui/Button.tsx";
 import { Card } from "../../../ui/Card.tsx";
@@ -97,6 +98,7 @@ export function Dashboard() {
         </Card>
       ) : (
         <div className="space-y-3">
+          {active && <HelpQueuePanel sessionId={session.id} queue={classroom.hands} />}
           <JoinStrip session={session} />
           <DashboardToolbar view={view} onChange={setView} shown={arranged.length} total={feeds.length} />
           {arranged.length === 0 ? (

@@ -1,6 +1,6 @@
 import { LANGUAGE_INFO } from "@observer/protocol";
 import { useCallback, useEffect, useMemo, useRef, useState, useSyncExternalStore } from "react";
-import { Link, useNavigate, useParams } from "react-router";
+import { Link, useNavigate, useParams, useSearchParams } from "react-router";
 import { codeOf, switchLanguage } from "../../../editor/code-document.ts";
 import { type CollabEditor, LANGUAGE_SWITCH_ORIGIN } from "../../../editor/collab-editor.ts";
 import { LanguageSelect } from "../../../editor/LanguageSelect.tsx";
@@ -107,6 +107,13 @@ function Focus({
   const [editor, setEditor] = useState<CollabEditor | null>(null);
   useTitle(`${student.name} · ${session.name}`);
   useEffect(() => heading.current?.focus(), []);
+
+  // Opened from a raised hand: that line in the middle, highlighted.
+  const [params] = useSearchParams();
+  const askedLine = Number(params.get("line"));
+  useEffect(() => {
+    if (editor && Number.isInteger(askedLine) && askedLine > 0) return editor.highlightLine(askedLine);
+  }, [editor, askedLine]);
 
   // The student's terminal: follows their latest run; Run runs their code as theirs.
   const runs = useRunController(session.id, feed.id);

@@ -1,10 +1,12 @@
 import { LANGUAGE_INFO } from "@observer/protocol";
 import { memo, useSyncExternalStore } from "react";
 import { Link } from "react-router";
+import { HandBadge } from "../../../hands/HandBadge.tsx";
 import type { StudentFeed } from "../../../live/student-feed.ts";
 import { RunBadge } from "../../../run/RunBadge.tsx";
 import { EditedAgo } from "./Ago.tsx";
 import { CodePreview } from "./CodePreview.tsx";
+import { useClassroom } from "./classroom-context.ts";
 import { RunTail } from "./RunTail.tsx";
 
 /** A green dot for online, a grey ring for offline. */
@@ -29,6 +31,7 @@ export function OnlineDot({ online }: { online: boolean }) {
  */
 export const StudentTile = memo(function StudentTile({ feed }: { feed: StudentFeed }) {
   const student = useSyncExternalStore(feed.subscribe, feed.getSnapshot);
+  const { classroom } = useClassroom();
   return (
     <li className="[contain-intrinsic-size:auto_18rem] [content-visibility:auto]">
       <Link
@@ -46,6 +49,7 @@ export const StudentTile = memo(function StudentTile({ feed }: { feed: StudentFe
           >
             {student.name}
           </span>
+          <HandBadge queue={classroom.hands} userId={student.id} />
           {student.lastRun && <RunBadge run={student.lastRun} />}
           {student.language && (
             <span className="shrink-0 rounded-md bg-slate-100 px-1.5 py-0.5 text-[11px] font-medium text-slate-600 dark:bg-slate-800 dark:text-slate-300">
