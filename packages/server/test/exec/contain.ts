@@ -61,7 +61,10 @@ export function containTestProcess(): Containment {
     strayProcesses: () =>
       [...new Set([...processesUnder(pidsDir), ...descendantsOf(process.pid)])]
         .filter((pid) => pid !== process.pid && !isIdleLauncher(pid) && !isPtyHost(pid) && !isZombie(pid))
-        .map((pid) => `${pid} ${commandLine(pid)}`),
+        .map((pid) => [pid, commandLine(pid)] as const)
+        // Exited between the listing and this read (e.g. a helper the runner just reaped): not a stray.
+        .filter(([, command]) => command !== null)
+        .map(([pid, command]) => `${pid} ${command}`),
   };
 }
 
@@ -118,11 +121,12 @@ function isZombie(pid: number): boolean {
   }
 }
 
-function commandLine(pid: number): string {
+/** The process's command line, or null once it has exited. */
+function commandLine(pid: number): string | null {
   try {
     return readFileSync(`/proc/${pid}/cmdline`, "utf8").split("\0").join(" ").slice(0, 200);
   } catch {
-    return "(gone)";
+    return null;
   }
 }
 
