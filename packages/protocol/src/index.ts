@@ -9,6 +9,7 @@ export * from "./ids.ts";
 export * from "./languages.ts";
 export * from "./limits.ts";
 export * from "./runs.ts";
+export * from "./session-controls.ts";
 export * from "./sessions.ts";
 export * from "./text.ts";
 export * from "./users.ts";

@@ -192,27 +192,6 @@ export const runHistoryQuerySchema = z.object({
 });
 export type RunHistoryQuery = z.infer<typeof runHistoryQuerySchema>;
 
-/**
- * A run in a session's history: when, in which language, how it ended (the outcome model;
- * null while under way). Its output is `GET /api/runs/:runId`.
- */
-export const runHistoryEntrySchema = pendingRunOutcomeSchema.extend({
-  id: idSchema,
-  userId: idSchema,
-  /** Extension: who pressed Run (the student, or the teacher running the student's code). */
-  startedBy: idSchema,
-  language: languageSchema,
-  status: runStatusSchema,
-  /** When the run was asked for (it queued then). */
-  createdAt: timestampSchema,
-  /** Extension: when it finished, or null while under way. */
-  finishedAt: timestampSchema.nullable(),
-});
-export type RunHistoryEntry = z.infer<typeof runHistoryEntrySchema>;
-
-export const runHistoryReplySchema = z.object({ runs: z.array(runHistoryEntrySchema) });
-export type RunHistoryReply = z.infer<typeof runHistoryReplySchema>;
-
 /** Characters of output a dashboard tile gets with each run update (the run's last lines). */
 export const RUN_TAIL_CHARS = 600;
 
@@ -233,3 +212,16 @@ export const runSummarySchema = pendingRunOutcomeSchema.extend({
   queuedAt: timestampSchema,
 });
 export type RunSummary = z.infer<typeof runSummarySchema>;
+
+/**
+ * A run in a session's history: a summary without its live parts (place in the queue, output
+ * tail), with when it was asked for and when it finished (null while under way). Its output is
+ * `GET /api/runs/:runId`.
+ */
+export const runHistoryEntrySchema = runSummarySchema
+  .omit({ position: true, tail: true, queuedAt: true })
+  .extend({ createdAt: timestampSchema, finishedAt: timestampSchema.nullable() });
+export type RunHistoryEntry = z.infer<typeof runHistoryEntrySchema>;
+
+export const runHistoryReplySchema = z.object({ runs: z.array(runHistoryEntrySchema) });
+export type RunHistoryReply = z.infer<typeof runHistoryReplySchema>;

@@ -4,8 +4,7 @@ import { canClaimHand } from "../auth/policies.ts";
 import type { Ctx } from "../context.ts";
 import { fail } from "../errors.ts";
 import { claimHandRow } from "../storage/hands.ts";
-import { changeHand } from "./hand-queue.ts";
-import { sessionAccess } from "./session-access.ts";
+import { changeHandAs } from "./hand-queue.ts";
 
 /**
  * The session's teacher (or an admin) claims a hand: it is `helping`, with them as its helper,
@@ -13,19 +12,24 @@ import { sessionAccess } from "./session-access.ts";
  * already helping makes the caller its helper; a resolved hand cannot be claimed (409
  * `hand_resolved`).
  */
-export async function handClaimer(
+export function handClaimer(
   ctx: Ctx,
   actor: Actor,
   props: { sessionId: string; handId: string },
 ): Promise<Hand> {
-  const { session } = await sessionAccess(ctx, actor, props.sessionId);
-  if (!canClaimHand(actor, session)) throw fail("forbidden", "Only the session's teacher can claim a hand.");
-  if (session.status === "ended") throw fail("session_ended");
-  const hand = await changeHand(ctx, props.sessionId, props.handId, async (trx, before) => {
-    if (before.status === "resolved") throw fail("hand_resolved");
-    await claimHandRow(trx, before.id, actor.id);
-    return true;
-  });
-  ctx.log.info({ sessionId: props.sessionId, handId: hand.id, by: actor.id }, "hand claimed");
-  return hand;
+  return changeHandAs(
+    ctx,
+    actor,
+    props,
+    "claimed",
+    async (db, before) => {
+      if (before.status === "resolved") throw fail("hand_resolved");
+      await claimHandRow(db, before.id, actor.id);
+      return true;
+    },
+    (session) => {
+      if (!canClaimHand(actor, session))
+        throw fail("forbidden", "Only the session's teacher can claim a hand.");
+    },
+  );
 }

@@ -3,6 +3,7 @@ import type { Actor } from "../auth/actor.ts";
 import { publishSessionEvent } from "../bus/session-events.ts";
 import type { Ctx } from "../context.ts";
 import { fail } from "../errors.ts";
+import type { SessionViewRow } from "../presenters.ts";
 import { presentHand } from "../presenters.ts";
 import type { Db } from "../storage/database.ts";
 import { findHandView, lockHand, openHandViews, waitingHandViewsAfter } from "../storage/hands.ts";
@@ -82,4 +83,27 @@ export function changeHand(ctx: Ctx, sessionId: string, handId: string, change: 
         : [];
     return { result: hand, announce: [hand, ...movedUp] };
   });
+}
+
+/**
+ * Claims or resolves a hand as `actor` (see handClaimer, handResolver): the session as they
+ * may see it, `allowed` refusing before anything is locked, 410 once the session has ended,
+ * then the change of the locked hand (given the session) and a log line.
+ */
+export async function changeHandAs(
+  ctx: Ctx,
+  actor: Actor,
+  props: { sessionId: string; handId: string },
+  what: "claimed" | "resolved",
+  change: (db: Db, before: HandRow, session: SessionViewRow) => Promise<boolean>,
+  allowed: (session: SessionViewRow) => void = () => {},
+): Promise<Hand> {
+  const { session } = await sessionAccess(ctx, actor, props.sessionId);
+  allowed(session);
+  if (session.status === "ended") throw fail("session_ended");
+  const hand = await changeHand(ctx, props.sessionId, props.handId, (db, before) =>
+    change(db, before, session),
+  );
+  ctx.log.info({ sessionId: props.sessionId, handId: hand.id, by: actor.id }, `hand ${what}`);
+  return hand;
 }

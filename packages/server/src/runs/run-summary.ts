@@ -61,16 +61,23 @@ export function summarizeLiveRun(live: LiveRunRecord): RunSummary {
   };
 }
 
-/** A stored run as the session channel reports it. */
-export function summarizeRunRow(row: RunRow): RunSummary {
+/** What a summary and a history entry say of a stored run: whose, in which language, its state and outcome. */
+function storedRunFacts(row: Omit<RunRow, "output">) {
   return {
     id: row.id,
     userId: row.user_id,
     startedBy: row.started_by,
     language: row.language,
     status: row.status,
-    position: null,
     ...outcomeOfRow(row),
+  };
+}
+
+/** A stored run as the session channel reports it. */
+export function summarizeRunRow(row: RunRow): RunSummary {
+  return {
+    ...storedRunFacts(row),
+    position: null,
     tail: outputTail(row.output),
     queuedAt: row.queued_at.toISOString(),
   };
@@ -79,12 +86,7 @@ export function summarizeRunRow(row: RunRow): RunSummary {
 /** A stored run as the session's run history lists it. */
 export function historyEntryOfRow(row: Omit<RunRow, "output">): RunHistoryEntry {
   return {
-    id: row.id,
-    userId: row.user_id,
-    startedBy: row.started_by,
-    language: row.language,
-    status: row.status,
-    ...outcomeOfRow(row),
+    ...storedRunFacts(row),
     createdAt: row.queued_at.toISOString(),
     finishedAt: row.finished_at ? row.finished_at.toISOString() : null,
   };

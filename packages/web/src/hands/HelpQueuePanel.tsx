@@ -40,6 +40,12 @@ export function HelpQueuePanel({ sessionId, queue }: { sessionId: string; queue:
   );
 }
 
+/** What the teacher can do with a hand: claim it while it waits, resolve it always. */
+const HAND_ACTIONS = [
+  ["claimHand", "Claim"],
+  ["resolveHand", "Resolve"],
+] as const;
+
 function HandRow({
   hand,
   sessionId,
@@ -75,24 +81,18 @@ function HandRow({
           <Link to={focus} className={buttonClasses("secondary", "px-3 py-1")}>
             Open<span className="sr-only"> {hand.name}’s code</span>
           </Link>
-          {hand.status === "waiting" && (
+          {(hand.status === "waiting" ? HAND_ACTIONS : HAND_ACTIONS.slice(1)).map(([which, label]) => (
             <Button
+              key={which}
               variant="secondary"
               className="px-3 py-1"
               busy={action.busy}
-              onClick={() => change("claimHand")}
+              onClick={() => change(which)}
             >
-              Claim<span className="sr-only"> {hand.name}’s hand</span>
+              {label}
+              <span className="sr-only"> {hand.name}’s hand</span>
             </Button>
-          )}
-          <Button
-            variant="secondary"
-            className="px-3 py-1"
-            busy={action.busy}
-            onClick={() => change("resolveHand")}
-          >
-            Resolve<span className="sr-only"> {hand.name}’s hand</span>
-          </Button>
+          ))}
         </div>
       </div>
       {hand.message && <p className="mt-1 text-sm text-slate-700 dark:text-slate-300">“{hand.message}”</p>}
