@@ -1,6 +1,14 @@
 import { describe, expect, it } from "vitest";
 import * as Y from "yjs";
-import { awarenessSelectionSchema, awarenessStateSchema, DOC_CODE } from "./collab.ts";
+import {
+  awarenessSelectionSchema,
+  awarenessStateSchema,
+  broadcastDocumentName,
+  DOC_CODE,
+  parseDocumentName,
+  parseStudentDocumentName,
+  studentDocumentName,
+} from "./collab.ts";
 
 /** What y-monaco publishes for a cursor at `index` of the code, through JSON as awareness sends it. */
 function publishedSelection(index: number) {
@@ -54,5 +62,33 @@ describe("awareness schemas", () => {
     expect(awarenessStateSchema.parse({ user: { ...user, admin: true }, padding: "x".repeat(1000) })).toEqual(
       { user },
     );
+  });
+});
+
+describe("document names", () => {
+  const sessionId = "3f1c2a8e-0000-4000-8000-000000000001";
+  const studentId = "3f1c2a8e-0000-4000-8000-000000000002";
+
+  it("round-trip a student's document and the broadcast", () => {
+    expect(parseDocumentName(studentDocumentName(sessionId, studentId))).toEqual({
+      kind: "student",
+      sessionId,
+      studentId,
+    });
+    expect(parseDocumentName(broadcastDocumentName(sessionId))).toEqual({ kind: "broadcast", sessionId });
+  });
+
+  it("refuse anything else", () => {
+    for (const name of [
+      `sessions/${sessionId}/broadcast/x`,
+      `sessions/${sessionId.toUpperCase()}/broadcast`,
+      `sessions//broadcast`,
+      `session/${sessionId}/broadcast`,
+      `sessions/${sessionId}/students`,
+      `sessions/${sessionId}/students/${studentId}/x`,
+      "",
+    ])
+      expect(parseDocumentName(name)).toBeNull();
+    expect(parseStudentDocumentName(broadcastDocumentName(sessionId))).toBeNull();
   });
 });

@@ -21,7 +21,27 @@ export function parseStudentDocumentName(name: string): { sessionId: string; stu
   return { sessionId, studentId };
 }
 
-/** Names of the shared types inside a student document. */
+/** `sessions/<sessionId>/broadcast`: the code the session's teacher shows the class. */
+export function broadcastDocumentName(sessionId: string): string {
+  return `sessions/${sessionId}/broadcast`;
+}
+
+/** What a document name addresses: a student's code, or the session's broadcast. */
+export type DocumentAddress =
+  | { kind: "student"; sessionId: string; studentId: string }
+  | { kind: "broadcast"; sessionId: string };
+
+/** Parses any document name strictly (see parseStudentDocumentName); null when it is none. */
+export function parseDocumentName(name: string): DocumentAddress | null {
+  const student = parseStudentDocumentName(name);
+  if (student) return { kind: "student", ...student };
+  const [sessions, sessionId, broadcast, ...rest] = name.split("/");
+  if (sessions !== "sessions" || broadcast !== "broadcast" || rest.length > 0) return null;
+  if (!sessionId || !isLowerUuid(sessionId)) return null;
+  return { kind: "broadcast", sessionId };
+}
+
+/** Names of the shared types inside a document (a student's and the broadcast alike). */
 export const DOC_CODE = "code";
 export const DOC_META = "meta";
 
