@@ -1,35 +1,20 @@
 import { studentDocumentName } from "@observer/protocol";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { openChannel } from "../channel-client.ts";
 import { openWatched as open, typedAndAnswered as typed } from "../collab-client.ts";
 import { buildSession, buildUser, expectApiError, joinSession } from "../factories.ts";
-import { durableTestDatabase, retryableAssertion, startTestServer, type TestServer } from "../support.ts";
+import { retryableAssertion } from "../support.ts";
+import { useTwoInstances } from "../two-instances.ts";
 
 /**
  * Runs only in the integration-redis project (TEST_REDIS_URL and TEST_DATABASE_URL set): the
  * class controls set on one instance bind the students connected to another.
  */
-const redisUrl = process.env.TEST_REDIS_URL ?? "redis://127.0.0.1:6379";
-
 describe("class controls across two instances sharing PostgreSQL and Redis", () => {
-  const database = durableTestDatabase();
-  let a: TestServer;
-  let b: TestServer;
-  beforeAll(async () => {
-    a = await startTestServer({ database, config: { redisUrl } });
-    b = await startTestServer({
-      database,
-      seedAdmin: false,
-      config: { redisUrl, redisPrefix: a.config.redisPrefix },
-    });
-  });
-  afterAll(async () => {
-    await a?.close();
-    await b?.close();
-    await database.drop();
-  });
+  const servers = useTwoInstances();
 
   it("a lock set on B binds a student connected to A (the teacher on B still edits); unlocked on B, A takes their edits again", async () => {
+    const { a, b } = servers;
     const [urlA, urlB] = [await a.listen(), await b.listen()];
     const teacher = await buildUser(a, { role: "teacher" });
     const session = await buildSession(a, teacher, { starterCode: "start\n" });

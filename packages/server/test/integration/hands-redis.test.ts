@@ -1,33 +1,17 @@
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { openChannel } from "../channel-client.ts";
 import { buildSession, buildUser, joinSession } from "../factories.ts";
-import { durableTestDatabase, startTestServer, type TestServer } from "../support.ts";
+import { useTwoInstances } from "../two-instances.ts";
 
 /**
  * Runs only in the integration-redis project (TEST_REDIS_URL and TEST_DATABASE_URL set): the
  * help queue across two instances sharing PostgreSQL and Redis.
  */
-const redisUrl = process.env.TEST_REDIS_URL ?? "redis://127.0.0.1:6379";
-
 describe("help queue on two instances sharing PostgreSQL and Redis", () => {
-  const database = durableTestDatabase();
-  let a: TestServer;
-  let b: TestServer;
-  beforeAll(async () => {
-    a = await startTestServer({ database, config: { redisUrl } });
-    b = await startTestServer({
-      database,
-      seedAdmin: false,
-      config: { redisUrl, redisPrefix: a.config.redisPrefix },
-    });
-  });
-  afterAll(async () => {
-    await a?.close();
-    await b?.close();
-    await database.drop();
-  });
+  const servers = useTwoInstances();
 
   it("brings a hand raised on instance A to the teacher on B, and B's claim and the places that move back to the students on A", async () => {
+    const { a, b } = servers;
     const [urlA, urlB] = [await a.listen(), await b.listen()];
     const teacher = await buildUser(a, { role: "teacher" });
     const session = await buildSession(a, teacher);

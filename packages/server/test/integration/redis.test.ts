@@ -1,41 +1,26 @@
 import type { HocuspocusProviderWebsocket } from "@hocuspocus/provider";
 import { CLOSE_CODES, studentDocumentName } from "@observer/protocol";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { openChannel } from "../channel-client.ts";
 import { openDoc } from "../collab-client.ts";
 import { buildSession, buildUser, joinSession, type TestUser } from "../factories.ts";
-import { durableTestDatabase, retryableAssertion, startTestServer, type TestServer } from "../support.ts";
+import { retryableAssertion } from "../support.ts";
 import { openTerminal } from "../terminal-client.ts";
+import { useTwoInstances } from "../two-instances.ts";
 
 /**
  * Runs only in the integration-redis project (TEST_REDIS_URL and TEST_DATABASE_URL set): server
  * instances sharing one Redis count rate limits and failed logins together, and instances
  * sharing PostgreSQL and Redis serve the same documents and session events.
  */
-const redisUrl = process.env.TEST_REDIS_URL ?? "redis://127.0.0.1:6379";
-
 describe("two instances sharing Redis", () => {
-  let a: TestServer;
-  let b: TestServer;
-  beforeAll(async () => {
-    a = await startTestServer({
-      config: { redisUrl, rateLimits: { apiPerMinute: 6, authPerMinute: 1000, loginFailuresPerAccount: 4 } },
-    });
-    b = await startTestServer({
-      seedAdmin: false,
-      config: {
-        redisUrl,
-        redisPrefix: a.config.redisPrefix,
-        rateLimits: { apiPerMinute: 6, authPerMinute: 1000, loginFailuresPerAccount: 4 },
-      },
-    });
-  });
-  afterAll(async () => {
-    await a?.close();
-    await b?.close();
+  const servers = useTwoInstances({
+    sharedDatabase: false,
+    config: { rateLimits: { apiPerMinute: 6, authPerMinute: 1000, loginFailuresPerAccount: 4 } },
   });
 
   it("counts one address's requests across both instances", async () => {
+    const { a, b } = servers;
     const statuses: number[] = [];
     for (let i = 0; i < 4; i++) {
       statuses.push((await a.call("GET", "/api/config")).statusCode);
@@ -48,6 +33,7 @@ describe("two instances sharing Redis", () => {
   });
 
   it("counts failed logins of one account across both instances", async () => {
+    const { a, b } = servers;
     const email = `shared-${Date.now()}@example.org`;
     const codes: string[] = [];
     for (let i = 0; i < 3; i++) {
@@ -70,24 +56,10 @@ describe("two instances sharing Redis", () => {
 });
 
 describe("two instances sharing PostgreSQL and Redis", () => {
-  const database = durableTestDatabase();
-  let a: TestServer;
-  let b: TestServer;
-  beforeAll(async () => {
-    a = await startTestServer({ database, config: { redisUrl } });
-    b = await startTestServer({
-      database,
-      seedAdmin: false,
-      config: { redisUrl, redisPrefix: a.config.redisPrefix },
-    });
-  });
-  afterAll(async () => {
-    await a?.close();
-    await b?.close();
-    await database.drop();
-  });
+  const servers = useTwoInstances();
 
   it("syncs a student typing on one instance to the teacher on the other, and relays session events", async () => {
+    const { a, b } = servers;
     const [urlA, urlB] = [await a.listen(), await b.listen()];
     const teacher = await buildUser(a, { role: "teacher" });
     const session = await buildSession(a, teacher, { starterCode: "# start\n" });
@@ -118,6 +90,7 @@ describe("two instances sharing PostgreSQL and Redis", () => {
   });
 
   it("closes the sockets on one instance of a login ended, or an account deactivated, on the other", async () => {
+    const { a, b } = servers;
     const urlB = await b.listen();
     const admin = a.admin as TestUser;
     const teacher = await buildUser(a, { role: "teacher" });
@@ -164,6 +137,7 @@ describe("two instances sharing PostgreSQL and Redis", () => {
   });
 
   it("lets a terminal on one instance follow, type into and stop a run on the other", async () => {
+    const { a, b } = servers;
     const [urlA, urlB] = [await a.listen(), await b.listen()];
     const teacher = await buildUser(a, { role: "teacher" });
     const session = await buildSession(a, teacher);
