@@ -117,4 +117,45 @@ describe("help queue: raise a hand, be seen in order, be helped", () => {
     await expect.poll(() => ada.getByTestId("hand-status").count()).toBe(0);
     expect(await ada.getByRole("button", { name: "Raise hand" }).isVisible()).toBe(true);
   });
+
+  it("a new hand is announced politely; with the alerts on, a chime and a tab badge while the teacher looks elsewhere", async () => {
+    await teacher.goto(`/sessions/${session.id}`);
+    await textOf(queue(), /nobody waiting/);
+    const alerts = queue().getByLabel("Chime and tab badge for new hands");
+    expect(await alerts.isChecked()).toBe(false);
+    await alerts.check();
+    // Count the notes the page plays, through the browser's own Web Audio API.
+    await teacher.evaluate(() => {
+      const w = window as unknown as { notes: number };
+      w.notes = 0;
+      const original = AudioContext.prototype.createOscillator;
+      AudioContext.prototype.createOscillator = function (this: AudioContext) {
+        w.notes += 1;
+        return original.call(this);
+      };
+    });
+    const setHidden = (hidden: boolean) =>
+      teacher.evaluate((value) => {
+        Object.defineProperty(document, "visibilityState", {
+          configurable: true,
+          get: () => (value ? "hidden" : "visible"),
+        });
+        document.dispatchEvent(new Event("visibilitychange"));
+      }, hidden);
+    await setHidden(true);
+    await raise(bob, "Stuck on the loop");
+    await textOf(teacher.getByTestId("new-hand-announcement"), /^Bob Hand raised a hand: “Stuck on the loop”$/);
+    await expect.poll(() => teacher.title()).toMatch(/^\(1 ✋\) Help · Observer$/);
+    expect(await teacher.evaluate(() => (window as unknown as { notes: number }).notes)).toBeGreaterThan(0);
+    // Back on the tab: the badge goes, the choice stays for the next visit.
+    await setHidden(false);
+    await expect.poll(() => teacher.title()).toBe("Help · Observer");
+    await teacher.reload();
+    expect(await queue().getByLabel("Chime and tab badge for new hands").isChecked()).toBe(true);
+    // Hands already up when the dashboard opens are not announced as new.
+    await textOf(queue(), /1 waiting/);
+    expect(await textOf(teacher.getByTestId("new-hand-announcement"))).toBe("");
+    await bob.getByRole("button", { name: "Lower hand" }).click();
+    await textOf(queue(), /nobody waiting/);
+  });
 });

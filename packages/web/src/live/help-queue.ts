@@ -34,7 +34,13 @@ export class HelpQueue {
   /** Hands heard resolved: a list loaded before that news does not bring them back. */
   readonly #resolved = new Set<string>();
   #snapshot: readonly Hand[] = [];
+  #loaded = false;
   readonly #listeners = new Set<() => void>();
+
+  /** Whether a full list has been loaded once (before it, the queue knows only what the channel told). */
+  get loaded(): boolean {
+    return this.#loaded;
+  }
 
   /** The open hands, in queue order (a new array after each change). */
   readonly getSnapshot = (): readonly Hand[] => this.#snapshot;
@@ -61,6 +67,7 @@ export class HelpQueue {
       next.set(hand.id, known && !isNotOlder(hand, known) ? known : hand);
     }
     this.#hands = next;
+    this.#loaded = true;
     this.#publish();
   }
 

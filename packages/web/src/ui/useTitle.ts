@@ -1,8 +1,9 @@
 import { useEffect } from "react";
+import { setTitleBase } from "./title.ts";
 
-/** Sets the tab title to "<title> · Observer" while the scene is shown. */
+/** Sets the tab title to "<title> · Observer" while the scene is shown (see title.ts for its badge). */
 export function useTitle(title: string): void {
   useEffect(() => {
-    document.title = title ? `${title} · Observer` : "Observer";
+    setTitleBase(title);
   }, [title]);
 }
