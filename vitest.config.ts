@@ -73,6 +73,8 @@ export default defineConfig({
           globalSetup: ["e2e/support/global-setup.ts"],
           testTimeout: 120_000,
           hookTimeout: 180_000,
+          // A page waits for the server and the browser: expect.poll gets what a person would wait.
+          expect: { poll: { timeout: 10_000 } },
           fileParallelism: false,
         },
       },

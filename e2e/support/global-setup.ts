@@ -12,7 +12,7 @@ export default function setup(): void {
       `e2e: ${CHROMIUM} is missing. Install Debian's Chromium (apt-get install chromium); the tests never download a browser.`,
     );
   }
-  const build = spawnSync("npm", ["run", "build", "-w", "@observer/web"], {
+  const build = spawnSync("npm", ["run", "build", "-w", "@observer/web", "--", "--outDir", WEB_DIST], {
     cwd: REPO_ROOT,
     encoding: "utf8",
   });
