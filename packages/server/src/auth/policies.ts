@@ -40,6 +40,22 @@ export function documentAccess(
   return canManageSession(caller, session) ? "observe" : null;
 }
 
+/**
+ * How a caller may open a session's broadcast document (the code its teacher shows the class):
+ * whoever manages the session writes it; a member student only reads it, and reads it whether
+ * the session's `broadcast` control is on or off (the contract makes members readers; the web
+ * shows the panel only while it is on, so turning it on needs no reconnection); nobody else
+ * opens it. Membership is a fact of the database the caller checks as well.
+ */
+export function broadcastAccess(
+  caller: Caller,
+  session: SessionOwner,
+  isMember: boolean,
+): "write" | "read" | null {
+  if (canManageSession(caller, session)) return "write";
+  return isMember ? "read" : null;
+}
+
 export const canJoinSessions = (caller: Caller) => caller.role === "student";
 
 /**

@@ -1,10 +1,16 @@
+import { broadcastDocumentName } from "@observer/protocol";
 import { sql } from "kysely";
 import type { Db } from "./database.ts";
 
-/** A stored student document: its Yjs state and when its code last changed. */
+/**
+ * A stored document: its Yjs state, when its code last changed, and whose storage it counts
+ * against (`student_id`: the student of a student's document, the session's teacher for its
+ * broadcast).
+ */
 export interface StoredDocument {
   state: Uint8Array;
   lastEditAt: Date | null;
+  ownerId: string;
 }
 
 const toBytes = (value: Uint8Array) => Buffer.from(value.buffer, value.byteOffset, value.byteLength);
@@ -12,10 +18,12 @@ const toBytes = (value: Uint8Array) => Buffer.from(value.buffer, value.byteOffse
 export async function loadDocument(db: Db, name: string): Promise<StoredDocument | undefined> {
   const row = await db
     .selectFrom("documents")
-    .select(["state", "last_edit_at"])
+    .select(["state", "last_edit_at", "student_id"])
     .where("name", "=", name)
     .executeTakeFirst();
-  return row ? { state: new Uint8Array(row.state), lastEditAt: row.last_edit_at } : undefined;
+  return row
+    ? { state: new Uint8Array(row.state), lastEditAt: row.last_edit_at, ownerId: row.student_id }
+    : undefined;
 }
 
 /**
@@ -108,12 +116,13 @@ export async function saveDocument(
   });
 }
 
-/** When each student of a session last edited their code. */
+/** When each student of a session last edited their code (the teacher's broadcast is not theirs). */
 export async function lastEdits(db: Db, sessionId: string): Promise<Map<string, Date>> {
   const rows = await db
     .selectFrom("documents")
     .select(["student_id", "last_edit_at"])
     .where("session_id", "=", sessionId)
+    .where("name", "<>", broadcastDocumentName(sessionId))
     .where("last_edit_at", "is not", null)
     .execute();
   return new Map(rows.map((r) => [r.student_id, r.last_edit_at as Date]));

@@ -1,18 +1,14 @@
-import { studentDocumentName } from "@observer/protocol";
 import { sql } from "kysely";
 import type { Db } from "./database.ts";
-import {
-  type CompactionTier,
-  compactHistory,
-  historyBytes,
-  PRESSURE_TIERS,
-  ROUTINE_TIERS,
-} from "./history-compaction.ts";
+import { type CompactionTier, compactHistory, PRESSURE_TIERS, ROUTINE_TIERS } from "./history-compaction.ts";
 
 /** Characters kept of an older run's output once its student is over the quota (a tile shows fewer). */
 export const TRIMMED_OUTPUT_CHARS = 8 * 1024;
 /** Least time between two compactions of one document forced by the quota. */
 const PRESSURE_COMPACTION_EVERY_MS = 30_000;
+
+/** The key of one user's storage in one session. */
+const ownerKey = (sessionId: string, userId: string) => `${sessionId}/${userId}`;
 
 export type QuotaKind = "history" | "run_output";
 
@@ -23,7 +19,10 @@ export interface StorageObserver {
   outputTrimmed(bytes: number): void;
 }
 
-/** What one student stores in one session: their document's history and their runs' output. */
+/**
+ * What one user stores in one session: the history of the documents they own (a student's own
+ * document; the session's teacher owns its broadcast) and their runs' output.
+ */
 export interface StudentUsage {
   historyBytes: number;
   outputBytes: number;
@@ -68,7 +67,13 @@ export class StudentQuota {
 
   async usage(sessionId: string, studentId: string): Promise<StudentUsage> {
     const [history, output] = await Promise.all([
-      historyBytes(this.db, studentDocumentName(sessionId, studentId)),
+      this.db
+        .selectFrom("document_updates")
+        .innerJoin("documents", "documents.name", "document_updates.document_name")
+        .select(sql<string>`coalesce(sum(octet_length(document_updates.update)), 0)`.as("bytes"))
+        .where("documents.session_id", "=", sessionId)
+        .where("documents.student_id", "=", studentId)
+        .executeTakeFirstOrThrow(),
       this.db
         .selectFrom("runs")
         .select(sql<string>`coalesce(sum(octet_length(output)), 0)`.as("bytes"))
@@ -76,7 +81,7 @@ export class StudentQuota {
         .where("user_id", "=", studentId)
         .executeTakeFirstOrThrow(),
     ]);
-    return { historyBytes: history.bytes, outputBytes: Number(output.bytes) };
+    return { historyBytes: Number(history.bytes), outputBytes: Number(output.bytes) };
   }
 
   private async free(sessionId: string, studentId: string): Promise<number> {
@@ -96,7 +101,7 @@ export class StudentQuota {
     bytes: number,
     keepRunId?: string,
   ): Promise<boolean> {
-    const key = studentDocumentName(sessionId, studentId);
+    const key = ownerKey(sessionId, studentId);
     const known = this.headroom.get(key) ?? 0;
     if (known >= bytes) {
       this.headroom.set(key, known - bytes);
@@ -115,12 +120,17 @@ export class StudentQuota {
       for (const o of this.observers) o.outputTrimmed(before.outputBytes - after.outputBytes);
       if (this.quotaBytes - after.historyBytes - after.outputBytes >= bytes) return true;
     }
-    const documentName = studentDocumentName(sessionId, studentId);
-    const last = this.lastPressure.get(documentName) ?? 0;
+    const last = this.lastPressure.get(key) ?? 0;
     if (Date.now() - last < PRESSURE_COMPACTION_EVERY_MS) return false;
-    this.lastPressure.set(documentName, Date.now());
+    this.lastPressure.set(key, Date.now());
+    const owned = await this.db
+      .selectFrom("documents")
+      .select("name")
+      .where("session_id", "=", sessionId)
+      .where("student_id", "=", studentId)
+      .execute();
     for (const tiers of PRESSURE_TIERS) {
-      await this.compact(documentName, tiers, "quota");
+      for (const { name } of owned) await this.compact(name, tiers, "quota");
       if ((await this.free(sessionId, studentId)) >= bytes) return true;
     }
     return false;
@@ -137,10 +147,10 @@ export class StudentQuota {
     return this.compact(documentName, ROUTINE_TIERS, "routine");
   }
 
-  /** Forgets a document's last forced compaction and known headroom (it was unloaded). */
-  forget(documentName: string): void {
-    this.lastPressure.delete(documentName);
-    this.headroom.delete(documentName);
+  /** Forgets a user's last forced compaction and known headroom in a session (a document of theirs was unloaded). */
+  forget(sessionId: string, userId: string): void {
+    this.lastPressure.delete(ownerKey(sessionId, userId));
+    this.headroom.delete(ownerKey(sessionId, userId));
   }
 
   private compact(documentName: string, tiers: readonly CompactionTier[], reason: "routine" | "quota") {

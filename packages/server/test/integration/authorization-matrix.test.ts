@@ -1,5 +1,6 @@
 import { randomBytes } from "node:crypto";
 import {
+  broadcastDocumentName,
   CLOSE_CODES,
   ENDPOINTS,
   type Endpoint,
@@ -11,7 +12,7 @@ import {
 import type { LightMyRequestResponse } from "fastify";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { openChannel } from "../channel-client.ts";
-import { type DocClient, openDoc, sharedSocket } from "../collab-client.ts";
+import { type DocClient, openDoc, sharedSocket, typedAndAnswered, watchAnswers } from "../collab-client.ts";
 import {
   buildSession,
   buildUser,
@@ -589,7 +590,7 @@ describe("public and cookie-only endpoints", () => {
  * is used, revokes, and expects the server to close it with the code of the table; nothing of
  * the login is left open to write a document, stream the session or type into a program.
  */
-const SOCKET_KINDS = ["collab", "channel", "terminal"] as const;
+const SOCKET_KINDS = ["collab", "broadcast", "channel", "terminal"] as const;
 type SocketKind = (typeof SOCKET_KINDS)[number];
 type Subject = "student" | "teacher";
 
@@ -623,8 +624,9 @@ interface OpenSocket {
 
 async function openSocketOf(cell: Cell, kind: SocketKind, who: TestUser): Promise<OpenSocket> {
   const { server, url, session, student } = cell;
-  if (kind === "collab") {
-    const name = studentDocumentName(session.id, student.id);
+  if (kind === "collab" || kind === "broadcast") {
+    const name =
+      kind === "collab" ? studentDocumentName(session.id, student.id) : broadcastDocumentName(session.id);
     const socket = sharedSocket(url);
     const closed = new Promise<number>((resolve) =>
       socket.on("close", ({ event }: { event: { code: number } }) => resolve(event.code)),
@@ -770,6 +772,10 @@ type SocketOutcome =
   | "own"
   /** collab: synced with the student's real code, and follows their edits. */
   | "observe"
+  /** broadcast: synced with the teacher's code, follows it, and writes it. */
+  | "write"
+  /** broadcast: synced with the teacher's code and follows it; the caller's changes are not applied. */
+  | "read"
   /** channel: ready as a student, a roster of themselves only. */
   | "studentView"
   /** channel: ready as the teacher, the whole roster. */
@@ -793,6 +799,7 @@ const DENIED = CLOSE_CODES.forbidden;
 const SOCKET_MATRIX: Record<SocketKind, SocketRow> = {
   //        anonymous     memberStudent  nonMemberStudent  sessionTeacher  otherTeacher  admin
   collab:   [UNAUTHORIZED, "own",         DENIED,           "observe",      DENIED,       "observe"],
+  broadcast:[UNAUTHORIZED, "read",        DENIED,           "write",        DENIED,       "write"],
   channel:  [UNAUTHORIZED, "studentView", DENIED,           "teacherView",  DENIED,       "teacherView"],
   terminal: [UNAUTHORIZED, "follow",      DENIED,           "follow",       DENIED,       "follow"],
 };
@@ -802,6 +809,8 @@ describe("live sockets: every socket kind x every kind of caller", () => {
   let url: string;
   /** memberStudent's own connection to their document, holding the code the others must see. */
   let studentDoc: DocClient;
+  /** The session teacher's connection to the session's broadcast. */
+  let broadcastDoc: DocClient;
   let runId: string;
   const code = `print("matrix ${randomBytes(3).toString("hex")}")\n`;
   beforeAll(async () => {
@@ -825,6 +834,12 @@ describe("live sockets: every socket kind x every kind of caller", () => {
     });
     await studentDoc.synced;
     studentDoc.code.insert(0, code);
+    broadcastDoc = openDoc(url, {
+      name: broadcastDocumentName(session.id),
+      token: users.sessionTeacher.accessToken,
+    });
+    await broadcastDoc.synced;
+    broadcastDoc.code.insert(0, `# broadcast ${code}`);
     const started = await server.call("POST", `/api/sessions/${session.id}/runs`, {
       token: users.memberStudent.accessToken,
       body: { language: "python", code: 'print("matrix run", flush=True)\nprint(input())' },
@@ -834,6 +849,7 @@ describe("live sockets: every socket kind x every kind of caller", () => {
   });
   afterAll(async () => {
     studentDoc?.destroy();
+    broadcastDoc?.destroy();
     w?.server.ctx.runs.stopSession(w.session.id);
     await w?.server.close();
   });
@@ -860,6 +876,34 @@ describe("live sockets: every socket kind x every kind of caller", () => {
           doc.code.insert(doc.code.length, "# own edit\n");
           await retryableAssertion(() => expect(studentDoc.code.toString()).toContain("# own edit\n"));
         }
+      } finally {
+        doc.destroy();
+      }
+      return;
+    }
+    if (kind === "broadcast") {
+      const doc = openDoc(url, {
+        name: broadcastDocumentName(w.session.id),
+        token: user?.accessToken ?? null,
+      });
+      const answers = watchAnswers(doc);
+      try {
+        const outcome = await Promise.race([doc.synced.then(() => "synced" as const), doc.closed]);
+        if (typeof expected === "number") return expect(outcome).toBe(expected);
+        expect(outcome).toBe("synced");
+        // The teacher's code, and their next edit as it happens.
+        expect(doc.code.toString()).toContain(`# broadcast ${code}`);
+        broadcastDoc.code.insert(broadcastDoc.code.length, `# shown to ${caller}\n`);
+        await retryableAssertion(() => expect(doc.code.toString()).toContain(`# shown to ${caller}\n`));
+        // The handshake answered, each later answer is that of one change.
+        await retryableAssertion(() => expect(answers.applied + answers.refused).toBe(1));
+        const applied = await typedAndAnswered({ client: doc, answers }, `# written by ${caller}\n`);
+        expect(applied).toBe(expected === "write");
+        if (applied)
+          await retryableAssertion(() =>
+            expect(broadcastDoc.code.toString()).toContain(`# written by ${caller}\n`),
+          );
+        else expect(broadcastDoc.code.toString()).not.toContain(`# written by ${caller}\n`);
       } finally {
         doc.destroy();
       }

@@ -6,6 +6,7 @@ import {
   type onChangePayload,
   type onDisconnectPayload,
 } from "@hocuspocus/server";
+import { parseDocumentName } from "@observer/protocol";
 import { publishSessionEvent } from "../../bus/session-events.ts";
 import type { Ctx } from "../../context.ts";
 import type { CollabContext } from "../context.ts";
@@ -16,7 +17,9 @@ const EDITED_EVENT_INTERVAL_MS = 2000;
 /**
  * What the class sees of a document's activity: a student with their document open is online;
  * edits are announced (throttled) on the session channel; and every awareness state carries
- * the authenticated identity, so nobody can appear under another name.
+ * the authenticated identity, so nobody can appear under another name. The session's broadcast
+ * is no student's activity: opening it does not make a student online, and the teacher's
+ * typing in it is not an edit.
  */
 export class Activity implements Extension {
   extensionName = "observer-activity";
@@ -25,12 +28,12 @@ export class Activity implements Extension {
   constructor(private readonly ctx: Ctx) {}
 
   async connected({ context }: connectedPayload<CollabContext>): Promise<void> {
-    if (context.asTeacher) return;
+    if (context.asTeacher || context.kind !== "student") return;
     await this.ctx.presence.connected(context.sessionId, context.user.id);
   }
 
   async onDisconnect({ context }: onDisconnectPayload<CollabContext>): Promise<void> {
-    if (!context?.user || context.asTeacher) return;
+    if (!context?.user || context.asTeacher || context.kind !== "student") return;
     await this.ctx.presence.disconnected(context.sessionId, context.user.id);
   }
 
@@ -39,17 +42,19 @@ export class Activity implements Extension {
     context,
     transactionOrigin,
   }: onChangePayload<CollabContext>): Promise<void> {
-    if (!context?.sessionId) return;
+    // The teacher's typing into the broadcast is nobody's edit: only a student's document counts.
+    const address = parseDocumentName(documentName);
+    if (!context?.sessionId || address?.kind !== "student") return;
     // The instance that received the edit announces it.
     if (isTransactionOrigin(transactionOrigin) && transactionOrigin.source === "redis") return;
     const now = Date.now();
     // Every edit: a roster read before the document is saved still shows it.
-    this.ctx.presence.edited(context.sessionId, context.studentId, new Date(now));
+    this.ctx.presence.edited(address.sessionId, address.studentId, new Date(now));
     if (now - (this.lastEditedEvent.get(documentName) ?? 0) < EDITED_EVENT_INTERVAL_MS) return;
     this.lastEditedEvent.set(documentName, now);
-    await publishSessionEvent(this.ctx.bus, context.sessionId, {
+    await publishSessionEvent(this.ctx.bus, address.sessionId, {
       type: "edited",
-      userId: context.studentId,
+      userId: address.studentId,
       at: new Date(now).toISOString(),
     });
   }

@@ -1,8 +1,8 @@
 import type { Extension, onAuthenticatePayload } from "@hocuspocus/server";
-import { CLOSE_CODES, parseStudentDocumentName } from "@observer/protocol";
+import { CLOSE_CODES, parseDocumentName } from "@observer/protocol";
 import { sql } from "kysely";
 import { type Actor, authenticate } from "../../auth/actor.ts";
-import { documentAccess } from "../../auth/policies.ts";
+import { broadcastAccess, documentAccess } from "../../auth/policies.ts";
 import type { Ctx } from "../../context.ts";
 import { AppError } from "../../errors.ts";
 import { isParticipant } from "../../storage/participants.ts";
@@ -17,10 +17,12 @@ export const forbidden: CloseReason = { code: CLOSE_CODES.forbidden, reason: "Fo
  * participant's document of that session; nobody else. Ended sessions are read-only once the
  * end's grace period is over (config.live.sessionEndGraceMs: the edits in flight at the end are
  * still taken, see CollabServer.sessionEnded); while the teacher locked editing, a student's own
- * document drops their changes (extensions/editing-lock.ts). Runs on every (re)connection; and
- * when a user's rights shrink (logout, deactivation, a role change, removal from the session)
- * CollabServer re-checks their open connections with `authorize` and closes those no longer
- * allowed, so a revoked login stops at once.
+ * document drops their changes (extensions/editing-lock.ts). The session's broadcast document
+ * (`sessions/<id>/broadcast`) is written by whoever manages the session and read by its member
+ * students (their connection is read-only: their changes are not applied); the lock does not
+ * bind it. Runs on every (re)connection; and when a user's rights shrink (logout, deactivation,
+ * a role change, removal from the session) CollabServer re-checks their open connections with
+ * `authorize` and closes those no longer allowed, so a revoked login stops at once.
  */
 export class Authentication implements Extension {
   extensionName = "observer-authentication";
@@ -69,8 +71,8 @@ export class Authentication implements Extension {
     documentName: string,
     checkedAt: number,
   ): Promise<{ context: CollabContext; readOnly: boolean }> {
-    const names = parseStudentDocumentName(documentName);
-    if (!names) throw forbidden;
+    const address = parseDocumentName(documentName);
+    if (!address) throw forbidden;
     const graceSeconds = this.ctx.config.live.sessionEndGraceMs / 1000;
     const session = await this.ctx.db
       .selectFrom("sessions")
@@ -83,28 +85,38 @@ export class Authentication implements Extension {
           "in_end_grace",
         ),
       ])
-      .where("id", "=", names.sessionId)
+      .where("id", "=", address.sessionId)
       .executeTakeFirst();
     if (!session) throw forbidden;
+    const sessionReadOnly = session.status !== "active" && !session.in_end_grace;
+    const base = {
+      user: { id: actor.id, name: actor.name, role: actor.role },
+      sessionId: address.sessionId,
+      actor,
+      checkedAt,
+      editing: session.editing,
+      sessionReadOnly,
+    };
+    if (address.kind === "broadcast") {
+      // Whoever manages the session writes; a member student reads (whether broadcast is on or off).
+      const member = await isParticipant(this.ctx.db, address.sessionId, actor.id);
+      const access = broadcastAccess(actor, session, member);
+      if (!access) throw forbidden;
+      const asTeacher = access === "write";
+      return {
+        context: { ...base, kind: "broadcast", studentId: null, asTeacher },
+        readOnly: sessionReadOnly || !asTeacher,
+      };
+    }
     // The session's teacher (while still a teacher) and admins observe; a student opens their own.
-    const access = documentAccess(actor, session, names.studentId);
+    const access = documentAccess(actor, session, address.studentId);
     if (!access) throw forbidden;
     const asTeacher = access === "observe";
-    if (!(await isParticipant(this.ctx.db, names.sessionId, names.studentId))) throw forbidden;
-    const readOnly = session.status !== "active" && !session.in_end_grace;
+    if (!(await isParticipant(this.ctx.db, address.sessionId, address.studentId))) throw forbidden;
     return {
-      context: {
-        user: { id: actor.id, name: actor.name, role: actor.role },
-        sessionId: names.sessionId,
-        studentId: names.studentId,
-        asTeacher,
-        actor,
-        checkedAt,
-        editing: session.editing,
-        sessionReadOnly: readOnly,
-      },
+      context: { ...base, kind: "student", studentId: address.studentId, asTeacher },
       // The teacher's editing lock is not a read-only scope (it opens again): EditingLock drops the changes.
-      readOnly,
+      readOnly: sessionReadOnly,
     };
   }
 }

@@ -6,7 +6,7 @@ import {
   type Extension,
   OutgoingMessage,
 } from "@hocuspocus/server";
-import { type EditingLockedNotice, type EditingMode, parseStudentDocumentName } from "@observer/protocol";
+import { type EditingLockedNotice, type EditingMode, parseDocumentName } from "@observer/protocol";
 import * as Y from "yjs";
 import { mayEditUnderControls } from "../../auth/policies.ts";
 import type { CollabContext } from "../context.ts";
@@ -21,6 +21,9 @@ const NOTICE: EditingLockedNotice = {
     "Your teacher has locked editing: this change was not saved. You can edit again once they unlock it.",
 };
 
+/** A broadcast connection writes only as whoever manages the session, and not once the session ended. */
+const broadcastReadOnly = (context: CollabContext) => context.sessionReadOnly || !context.asTeacher;
+
 /**
  * The teacher's lock on editing (a session's `editing: "locked"`): each student's own
  * connection to their document turns read-only, so Hocuspocus answers their changes "not
@@ -30,7 +33,9 @@ const NOTICE: EditingLockedNotice = {
  * `changed`), whichever is newer. So a lock binds connections already open, on every instance.
  * A student whose change was refused is told once per lock (stateless `editing_locked`); when
  * editing opens again, those connections get the server's state vector (sync step 1) so that
- * the client sends what was refused and its later edits apply.
+ * the client sends what was refused and its later edits apply. The lock does not bind the
+ * session's broadcast: a connection to it is read-only as Authentication decided (a student's
+ * always, the teacher's once the session ended), whatever the lock does.
  */
 export class EditingLock implements Extension {
   extensionName = "observer-editing-lock";
@@ -44,6 +49,10 @@ export class EditingLock implements Extension {
   async beforeSync({ connection, context, document, type, payload }: beforeSyncPayload): Promise<void> {
     const ctx = context as CollabContext | undefined;
     if (!ctx?.sessionId) return;
+    if (ctx.kind === "broadcast") {
+      connection.readOnly = broadcastReadOnly(ctx);
+      return;
+    }
     const locked = this.lockedFor(ctx);
     connection.readOnly = ctx.sessionReadOnly || locked;
     if (!locked || ctx.sessionReadOnly || this.refused.has(connection)) return;
@@ -76,6 +85,10 @@ export class EditingLock implements Extension {
       for (const connection of document.getConnections()) {
         const context = connection.context as CollabContext | undefined;
         if (!context?.sessionId) continue;
+        if (context.kind === "broadcast") {
+          connection.readOnly = broadcastReadOnly(context);
+          continue;
+        }
         connection.readOnly = context.sessionReadOnly || this.lockedFor(context);
         if (connection.readOnly || !this.refused.has(connection)) continue;
         // Unlocked: ask for what the server lacks (the refused changes), so later edits apply.
@@ -92,7 +105,7 @@ export class EditingLock implements Extension {
 
   /** Forgets a session's heard change once none of its documents is open here. */
   async afterUnloadDocument({ instance, documentName }: afterUnloadDocumentPayload): Promise<void> {
-    const sessionId = parseStudentDocumentName(documentName)?.sessionId;
+    const sessionId = parseDocumentName(documentName)?.sessionId;
     if (!sessionId || !this.heard.has(sessionId)) return;
     for (const name of instance.documents.keys()) if (name.startsWith(`sessions/${sessionId}/`)) return;
     this.heard.delete(sessionId);

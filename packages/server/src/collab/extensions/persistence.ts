@@ -5,7 +5,7 @@ import {
   type onLoadDocumentPayload,
   type onStoreDocumentPayload,
 } from "@hocuspocus/server";
-import { parseStudentDocumentName, type StorageNotice } from "@observer/protocol";
+import { parseDocumentName, type StorageNotice } from "@observer/protocol";
 import * as Y from "yjs";
 import type { Ctx } from "../../context.ts";
 import {
@@ -23,6 +23,8 @@ const NOTICE_EVERY_MS = 60_000;
 
 /** Where a loaded document's history stands. */
 interface HistoryCursor {
+  /** Whose storage quota the history counts against (the student; the teacher for the broadcast). */
+  owner: { sessionId: string; userId: string };
   /** State vector of the document as its history (this instance's rows) holds it. */
   sv: Uint8Array;
   /** Over the quota: the row further changes are folded into, and the state vector before it. */
@@ -32,14 +34,15 @@ interface HistoryCursor {
 }
 
 /**
- * Keeps each student document in the database: loaded on open (created once from the
- * session's starter code, race-free across tabs and instances), saved about a second after a
- * change (Hocuspocus' debounce) and on unload or shutdown, with the changes since the last
- * save appended to the document's history as one row (the document's own garbage-collected
- * update since the last row: text typed and deleted in between is not kept). The history is
- * compacted into coarser rows as it ages, and kept within the student's storage quota
- * (storage/student-quota.ts): over it, changes are folded into the last row and the student
- * is told with a stateless message; the current state is saved whatever the quota.
+ * Keeps each document of a session (a student's, the broadcast) in the database: loaded on open
+ * (created once from the session's language and starter code, race-free across tabs and
+ * instances), saved about a second after a change (Hocuspocus' debounce) and on unload or
+ * shutdown, with the changes since the last save appended to the document's history as one row
+ * (the document's own garbage-collected update since the last row: text typed and deleted in
+ * between is not kept). The history is compacted into coarser rows as it ages, and kept within
+ * its owner's storage quota (storage/student-quota.ts; the broadcast's owner is the session's
+ * teacher): over it, changes are folded into the last row and the document's connections are
+ * told with a stateless message; the current state is saved whatever the quota.
  */
 export class Persistence implements Extension {
   extensionName = "observer-persistence";
@@ -56,24 +59,26 @@ export class Persistence implements Extension {
   constructor(private readonly ctx: Ctx) {}
 
   async onLoadDocument({ documentName, document }: onLoadDocumentPayload): Promise<void> {
-    const names = parseStudentDocumentName(documentName);
-    if (!names) throw new Error(`not a student document: ${documentName}`);
+    const address = parseDocumentName(documentName);
+    if (!address) throw new Error(`not a session document: ${documentName}`);
     let stored = await loadDocument(this.ctx.db, documentName);
     if (!stored) {
       const session = await this.ctx.db
         .selectFrom("sessions")
-        .select(["language", "starter_code"])
-        .where("id", "=", names.sessionId)
+        .select(["language", "starter_code", "teacher_id"])
+        .where("id", "=", address.sessionId)
         .executeTakeFirstOrThrow();
       stored = await createDocumentOnce(this.ctx.db, {
         name: documentName,
-        sessionId: names.sessionId,
-        studentId: names.studentId,
+        sessionId: address.sessionId,
+        // The broadcast is stored as the teacher's: its history counts against their storage.
+        studentId: address.kind === "student" ? address.studentId : session.teacher_id,
         state: initialDocumentState({ language: session.language, starterCode: session.starter_code }),
       });
     }
     Y.applyUpdate(document, stored.state);
     this.cursors.set(documentName, {
+      owner: { sessionId: address.sessionId, userId: stored.ownerId },
       sv: Y.encodeStateVector(document),
       fold: null,
       lastCompaction: Date.now(),
@@ -126,12 +131,11 @@ export class Persistence implements Extension {
     const folded = changed && fold ? Y.encodeStateAsUpdate(document, fold.svBefore) : null;
     let foldInto: HistoryRowRef | null = null;
     try {
-      const names = parseStudentDocumentName(documentName);
       let fits = true;
-      if (changes && names) {
+      if (changes && cursor) {
         // The quota never stands between the student and their saved code: a failing check saves as usual.
         fits = await this.ctx.storage
-          .makeRoom("history", names.sessionId, names.studentId, changes.byteLength)
+          .makeRoom("history", cursor.owner.sessionId, cursor.owner.userId, changes.byteLength)
           .catch((err: unknown) => {
             this.ctx.log.warn({ err, documentName }, "storage quota check failed");
             return true;
@@ -188,7 +192,8 @@ export class Persistence implements Extension {
 
   async afterUnloadDocument({ documentName }: { documentName: string }): Promise<void> {
     this.lastEdit.delete(documentName);
+    const owner = this.cursors.get(documentName)?.owner;
     this.cursors.delete(documentName);
-    this.ctx.storage.forget(documentName);
+    if (owner) this.ctx.storage.forget(owner.sessionId, owner.userId);
   }
 }
