@@ -144,7 +144,10 @@ describe("help queue: raise a hand, be seen in order, be helped", () => {
       }, hidden);
     await setHidden(true);
     await raise(bob, "Stuck on the loop");
-    await textOf(teacher.getByTestId("new-hand-announcement"), /^Bob Hand raised a hand: “Stuck on the loop”$/);
+    await textOf(
+      teacher.getByTestId("new-hand-announcement"),
+      /^Bob Hand raised a hand: “Stuck on the loop”$/,
+    );
     await expect.poll(() => teacher.title()).toMatch(/^\(1 ✋\) Help · Observer$/);
     expect(await teacher.evaluate(() => (window as unknown as { notes: number }).notes)).toBeGreaterThan(0);
     // Back on the tab: the badge goes, the choice stays for the next visit.
