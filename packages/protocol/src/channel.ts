@@ -18,6 +18,11 @@ export const rosterEntrySchema = z.object({
   lastEditAt: timestampSchema.nullable(),
   /** The student's latest run, or null if they have not run anything in this session. */
   lastRun: runSummarySchema.nullable(),
+  /**
+   * Extension: how many of the student's latest runs with a verdict failed in a row (see
+   * `runFailure` and `hasVerdict` in run-failure.ts); 0 when the last one succeeded or none ended.
+   */
+  failedInARow: z.number().int().nonnegative(),
 });
 export type RosterEntry = z.infer<typeof rosterEntrySchema>;
 

@@ -8,6 +8,7 @@ export * from "./health.ts";
 export * from "./ids.ts";
 export * from "./languages.ts";
 export * from "./limits.ts";
+export * from "./run-failure.ts";
 export * from "./runs.ts";
 export * from "./session-controls.ts";
 export * from "./sessions.ts";

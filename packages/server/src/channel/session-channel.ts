@@ -3,6 +3,7 @@ import {
   CLOSE_CODES,
   channelAuthSchema,
   channelClientMessageSchema,
+  nextFailedInARow,
   type RosterEntry,
   RUN_TAIL_CHARS,
 } from "@observer/protocol";
@@ -14,14 +15,14 @@ import type { Ctx } from "../context.ts";
 import { summarizeRunRow } from "../runs/run-summary.ts";
 import { lastEdits } from "../storage/documents.ts";
 import { listParticipants } from "../storage/participants.ts";
-import { latestRunsOfSession } from "../storage/runs.ts";
+import { failedInARowOfSession, latestRunsOfSession } from "../storage/runs.ts";
 import { acceptSocket } from "./socket-session.ts";
 
 const MAX_MESSAGE_BYTES = 8 * 1024;
 
-/** The roster as the teacher sees it: participants, online state and last edit. */
+/** The roster as the teacher sees it: participants, online state, last edit, last run and failures in a row. */
 async function roster(ctx: Ctx, sessionId: string, onlyUserId: string | null): Promise<RosterEntry[]> {
-  const [participants, online, saved, live, rows] = await Promise.all([
+  const [participants, online, saved, live, rows, streaks] = await Promise.all([
     listParticipants(ctx.db, sessionId),
     ctx.presence.onlineUsers(sessionId),
     lastEdits(ctx.db, sessionId),
@@ -32,12 +33,17 @@ async function roster(ctx: Ctx, sessionId: string, onlyUserId: string | null): P
       userId: onlyUserId ?? undefined,
       outputChars: 2 * RUN_TAIL_CHARS,
     }),
+    failedInARowOfSession(ctx.db, sessionId, { userId: onlyUserId ?? undefined }),
   ]);
   // Stored runs, overlaid with the live state of those under way here.
   const lastRuns = new Map(rows.map((row) => [row.user_id, summarizeRunRow(row)]));
   for (const live of ctx.runs.liveSummaries(sessionId)) {
     const stored = lastRuns.get(live.userId);
     if (!stored || stored.id === live.id || stored.queuedAt <= live.queuedAt) lastRuns.set(live.userId, live);
+    // A run that has ended but whose row is not written yet is not in the stored count.
+    if (live.status === "finished" && !(stored?.id === live.id && stored.status === "finished")) {
+      streaks.set(live.userId, nextFailedInARow(streaks.get(live.userId) ?? 0, live));
+    }
   }
   const shown = onlyUserId ? participants.filter((p) => p.user_id === onlyUserId) : participants;
   return shown.map((p) => ({
@@ -47,6 +53,7 @@ async function roster(ctx: Ctx, sessionId: string, onlyUserId: string | null): P
     joinedAt: p.joined_at.toISOString(),
     lastEditAt: laterDate(saved.get(p.user_id), live.get(p.user_id))?.toISOString() ?? null,
     lastRun: lastRuns.get(p.user_id) ?? null,
+    failedInARow: streaks.get(p.user_id) ?? 0,
   }));
 }
 

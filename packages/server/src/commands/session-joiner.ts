@@ -39,6 +39,7 @@ export async function sessionJoiner(ctx: Ctx, actor: Actor, joinCode: string): P
         joinedAt: joined.joined_at.toISOString(),
         lastEditAt: null,
         lastRun: null,
+        failedInARow: 0,
       },
     });
   }

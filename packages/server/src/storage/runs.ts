@@ -170,3 +170,38 @@ export async function markInterruptedRuns(db: Db): Promise<void> {
     .where("status", "in", ["queued", "compiling", "running"])
     .execute();
 }
+
+/**
+ * A stored run failed: the SQL twin of `runFailure` (protocol run-failure.ts) — a limit stopped
+ * it, or it exited nonzero (the compiler included) or on a signal. Keep the two in step.
+ */
+const RUN_FAILED = sql<boolean>`(timed_out or coalesce(killed_for, '') in ('time', 'cpu', 'memory', 'output')
+  or exit_code is distinct from 0 or signal is not null)`;
+
+/**
+ * How many of each student's latest runs with a verdict failed in a row (`failedInARow` of the
+ * roster), in one query for the whole session: the failed runs after the student's last
+ * successful one. Runs under way, stopped by a person or that the server could not run
+ * (`hasVerdict` in protocol run-failure.ts) are skipped. Students without a failure since
+ * their last success are absent (0).
+ */
+export async function failedInARowOfSession(
+  db: Db,
+  sessionId: string,
+  options: { userId?: string | undefined } = {},
+): Promise<Map<string, number>> {
+  const onlyUser = options.userId === undefined ? sql`` : sql`and user_id = ${options.userId}`;
+  const { rows } = await sql<{ user_id: string; failed: number }>`
+    with verdicts as (
+      select user_id, queued_at, ${RUN_FAILED} as failed
+      from runs
+      where session_id = ${sessionId} and status = 'finished' and killed_for is distinct from 'user' ${onlyUser}
+    ), last_success as (
+      select user_id, max(queued_at) as at from verdicts where not failed group by user_id
+    )
+    select v.user_id, count(*)::int as failed
+    from verdicts v left join last_success s on s.user_id = v.user_id
+    where v.failed and (s.at is null or v.queued_at > s.at)
+    group by v.user_id`.execute(db);
+  return new Map(rows.map((row) => [row.user_id, Number(row.failed)]));
+}

@@ -28,7 +28,9 @@ describe("session channel", () => {
     expect(ready).toMatchObject({
       type: "ready",
       role: "teacher",
-      roster: [{ userId: early.id, name: "Early", online: false, lastEditAt: null, lastRun: null }],
+      roster: [
+        { userId: early.id, name: "Early", online: false, lastEditAt: null, lastRun: null, failedInARow: 0 },
+      ],
     });
 
     const late = await buildUser(server, { name: "Late" });

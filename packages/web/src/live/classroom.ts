@@ -68,6 +68,7 @@ export class Classroom {
         joinedAt: p.joinedAt,
         lastEditAt: null,
         lastRun: null,
+        failedInARow: 0,
       });
     }
     this.publish();
@@ -113,7 +114,14 @@ export class Classroom {
     this.unsubscribers.push(
       feed.subscribe(() => {
         const next = feed.snapshot;
-        if (next.online !== last.online || next.name !== last.name) this.publish();
+        // The dashboard's filters read presence, the last run's state and the failures in a row.
+        if (
+          next.online !== last.online ||
+          next.name !== last.name ||
+          next.lastRun?.status !== last.lastRun?.status ||
+          next.failedInARow !== last.failedInARow
+        )
+          this.publish();
         else if (next.lastEditAt !== last.lastEditAt) this.publishSoon();
         last = next;
       }),

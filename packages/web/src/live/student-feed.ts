@@ -3,6 +3,7 @@ import { type Language, type RosterEntry, type RunSummary, studentDocumentName }
 import { Awareness } from "y-protocols/awareness";
 import * as Y from "yjs";
 import { codeOf, languageOf, metaOf } from "../editor/code-document.ts";
+import { FailedRunStreak } from "./failed-run-streak.ts";
 import { ProviderWatcher } from "./provider-state.ts";
 import { reopenWhenClosed } from "./reopen.ts";
 
@@ -22,6 +23,8 @@ export interface StudentSnapshot {
   documentState: "opening" | "open" | "refused";
   /** The student's latest run (its state and last lines of output), or null before any. */
   lastRun: RunSummary | null;
+  /** How many of the latest runs with a verdict failed in a row (run-failure.ts in protocol). */
+  failedInARow: number;
 }
 
 export interface StudentFeedOptions {
@@ -53,6 +56,7 @@ export class StudentFeed {
   private readonly listeners = new Set<() => void>();
   private readonly codeListeners = new Set<() => void>();
   private readonly stopReopening: () => void;
+  private readonly streak: FailedRunStreak;
 
   constructor(options: StudentFeedOptions) {
     const { entry } = options;
@@ -67,7 +71,9 @@ export class StudentFeed {
       language: null,
       documentState: "opening",
       lastRun: entry.lastRun,
+      failedInARow: entry.failedInARow,
     };
+    this.streak = new FailedRunStreak(entry.failedInARow, entry.lastRun);
     this.awareness = new Awareness(this.doc);
     this.awareness.setLocalState(null);
     this.provider = new HocuspocusProvider({
@@ -125,21 +131,28 @@ export class StudentFeed {
     if (last === null || at - last >= EDIT_RESOLUTION_MS) this.patch({ lastEditAt: at });
   }
 
-  /** Applies what the roster says (name, online, last edit, last run). */
+  /** Applies what the roster says (name, online, last edit, last run, failures in a row). */
   updateFromRoster(entry: RosterEntry): void {
-    this.patch({ name: entry.name, online: entry.online, joinedAt: entry.joinedAt });
+    this.streak.reset(entry.failedInARow, entry.lastRun);
+    this.patch({
+      name: entry.name,
+      online: entry.online,
+      joinedAt: entry.joinedAt,
+      failedInARow: entry.failedInARow,
+    });
     if (entry.lastEditAt) this.noteEdit(Date.parse(entry.lastEditAt));
     if (entry.lastRun) this.setLastRun(entry.lastRun);
   }
 
   /**
    * A run of this student changed (or printed). An update of an older run than the one shown
-   * (a replaced run's last words arriving late) is ignored.
+   * (a replaced run's last words arriving late) is ignored. A run that has just ended moves
+   * `failedInARow`, once however many updates repeat its end.
    */
   setLastRun(run: RunSummary): void {
     const current = this.current.lastRun;
     if (current && current.id !== run.id && run.queuedAt < current.queuedAt) return;
-    this.patch({ lastRun: run });
+    this.patch({ lastRun: run, failedInARow: this.streak.update(run) });
   }
 
   setOnline(online: boolean): void {

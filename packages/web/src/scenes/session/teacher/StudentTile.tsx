@@ -1,10 +1,12 @@
-import { LANGUAGE_INFO } from "@observer/protocol";
+import { type Hand, LANGUAGE_INFO } from "@observer/protocol";
 import { memo, useSyncExternalStore } from "react";
 import { Link } from "react-router";
 import { HandBadge } from "../../../hands/HandBadge.tsx";
-import type { StudentFeed } from "../../../live/student-feed.ts";
+import type { StudentFeed, StudentSnapshot } from "../../../live/student-feed.ts";
 import { RunBadge } from "../../../run/RunBadge.tsx";
+import { useNow } from "../../../ui/useNow.ts";
 import { EditedAgo } from "./Ago.tsx";
+import { type RosterFilter, whyShown } from "./arrange.ts";
 import { CodePreview } from "./CodePreview.tsx";
 import { useClassroom } from "./classroom-context.ts";
 import { RunTail } from "./RunTail.tsx";
@@ -23,15 +25,39 @@ export function OnlineDot({ online }: { online: boolean }) {
   );
 }
 
+/** Why the tile matches the dashboard's filters ("3 failed runs in a row · Idle 12 min"), ticking. */
+function WhyShown({
+  student,
+  hand,
+  filter,
+}: {
+  student: StudentSnapshot;
+  hand: Hand | null;
+  filter: RosterFilter;
+}) {
+  const now = useNow(5000);
+  const reasons = whyShown(student, hand, filter, now);
+  if (reasons.length === 0) return null;
+  return (
+    <p
+      data-testid="tile-why"
+      className="truncate px-3 pb-2 text-xs font-medium text-rose-700 dark:text-rose-300"
+    >
+      {reasons.join(" · ")}
+    </p>
+  );
+}
+
 /**
- * One student on the dashboard: name, online state, language, time since the last edit, the
- * live code, and the state and last lines of the latest run; the whole tile is a link to the
- * student's editor. Re-renders only for its
- * own student's changes.
+ * One student on the dashboard: name, online state, language, time since the last edit, why
+ * it matches the filters, the live code, and the state and last lines of the latest run; the
+ * whole tile is a link to the student's editor, ringed while the student's hand is up.
+ * Re-renders only for its own student's changes (and the dashboard's filters).
  */
 export const StudentTile = memo(function StudentTile({ feed }: { feed: StudentFeed }) {
   const student = useSyncExternalStore(feed.subscribe, feed.getSnapshot);
-  const { classroom } = useClassroom();
+  const { classroom, view } = useClassroom();
+  const hand = useSyncExternalStore(classroom.hands.subscribe, () => classroom.hands.handOf(student.id));
   return (
     <li className="[contain-intrinsic-size:auto_18rem] [content-visibility:auto]">
       <Link
@@ -39,7 +65,12 @@ export const StudentTile = memo(function StudentTile({ feed }: { feed: StudentFe
         data-testid="student-tile"
         data-student-id={student.id}
         data-online={student.online}
-        className="group block overflow-hidden rounded-xl border border-slate-200 bg-white shadow-sm transition hover:border-indigo-400 hover:shadow-md dark:border-slate-800 dark:bg-slate-900 dark:hover:border-indigo-500"
+        data-hand={hand !== null}
+        className={`group block overflow-hidden rounded-xl border bg-white shadow-sm transition hover:border-indigo-400 hover:shadow-md dark:bg-slate-900 dark:hover:border-indigo-500 ${
+          hand
+            ? "border-amber-500 ring-2 ring-amber-400/60 dark:border-amber-400"
+            : "border-slate-200 dark:border-slate-800"
+        }`}
       >
         <div className="flex items-center gap-2 px-3 pt-2.5">
           <OnlineDot online={student.online} />
@@ -65,6 +96,7 @@ export const StudentTile = memo(function StudentTile({ feed }: { feed: StudentFe
           <EditedAgo at={student.lastEditAt} />
           {student.documentState === "refused" && " · code unavailable"}
         </p>
+        <WhyShown student={student} hand={hand} filter={view.filter} />
         {/* The link's name is its visible text up to here (WCAG 2.5.3); the code and the output
             are for the eye, read in full in the focus view the link opens. */}
         <div aria-hidden="true">

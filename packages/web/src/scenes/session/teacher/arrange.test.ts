@@ -1,6 +1,7 @@
+import type { Hand, RunSummary } from "@observer/protocol";
 import { describe, expect, it } from "vitest";
 import type { StudentSnapshot } from "../../../live/student-feed.ts";
-import { arrange, isIdle, NO_FILTER } from "./arrange.ts";
+import { arrange, handsByStudent, isIdle, NO_FILTER, showCounts, whyShown } from "./arrange.ts";
 
 const NOW = Date.parse("2025-03-01T10:00:00Z");
 const minutesAgo = (m: number) => NOW - m * 60_000;
@@ -15,6 +16,7 @@ function student(name: string, patch: Partial<StudentSnapshot> = {}): StudentSna
     language: "python",
     documentState: "open",
     lastRun: null,
+    failedInARow: 0,
     ...patch,
   };
 }
@@ -79,5 +81,98 @@ describe("arrange", () => {
   it("counts idleness from the last edit", () => {
     expect(isIdle(student("a", { lastEditAt: minutesAgo(2) }), 2, NOW)).toBe(true);
     expect(isIdle(student("a", { lastEditAt: minutesAgo(1.9) }), 2, NOW)).toBe(false);
+  });
+});
+
+function ended(patch: Partial<RunSummary> = {}): RunSummary {
+  return {
+    id: "00000000-0000-4000-8000-000000000001",
+    userId: "00000000-0000-4000-8000-000000000002",
+    startedBy: "00000000-0000-4000-8000-000000000002",
+    language: "python",
+    status: "finished",
+    position: null,
+    tail: "",
+    queuedAt: new Date(minutesAgo(2)).toISOString(),
+    exitCode: 0,
+    signal: null,
+    timedOut: false,
+    outputTruncated: false,
+    durationMs: 10,
+    killedFor: null,
+    phase: "run",
+    cpuTimeLimitMs: null,
+    ...patch,
+  };
+}
+
+function hand(userId: string, raisedMinutesAgo: number): Hand {
+  return {
+    id: `hand-${userId}`,
+    sessionId: "s",
+    userId,
+    name: userId,
+    message: "",
+    line: null,
+    status: "waiting",
+    position: 1,
+    helperName: null,
+    createdAt: new Date(minutesAgo(raisedMinutesAgo)).toISOString(),
+    claimedAt: null,
+    resolvedAt: null,
+  };
+}
+
+/** A lab: two who failed last (one of them three times in a row), one fine, one who never ran. */
+const LAB = [
+  student("Ada", { lastRun: ended({ phase: "compile", exitCode: 1 }), failedInARow: 1 }),
+  student("Bea", { lastRun: ended({ exitCode: 1 }), failedInARow: 3, online: false }),
+  student("Cy", { lastRun: ended(), failedInARow: 0, lastEditAt: minutesAgo(1) }),
+  student("Dan"),
+  student("Eve", { lastRun: ended({ status: "running", exitCode: null, phase: null }), failedInARow: 2 }),
+];
+const HANDS = handsByStudent([hand("Dan", 4), hand("Cy", 9)]);
+
+describe("who is stuck", () => {
+  const show = (key: (typeof NO_FILTER)["show"], extra: Partial<typeof NO_FILTER> = {}) =>
+    names(arrange(LAB, "name", { ...NO_FILTER, show: key, ...extra }, NOW, HANDS));
+
+  it("shows the students whose last run failed, and only while it is the last", () => {
+    expect(show("errors")).toEqual(["Ada", "Bea"]);
+  });
+
+  it("shows the students failing three runs in a row or more", () => {
+    expect(show("repeated")).toEqual(["Bea"]);
+  });
+
+  it("shows who never ran and who has a hand up, oldest hand first", () => {
+    expect(show("neverRan")).toEqual(["Dan"]);
+    expect(show("hands")).toEqual(["Cy", "Dan"]);
+  });
+
+  it("narrows a choice with online only and idle", () => {
+    expect(show("errors", { onlineOnly: true })).toEqual(["Ada"]);
+    expect(show("hands", { idleMinutes: 5 })).toEqual(["Dan"]);
+  });
+
+  it("counts each choice in the whole class", () => {
+    expect(showCounts(LAB, HANDS)).toEqual({ all: 5, hands: 2, errors: 2, repeated: 1, neverRan: 1 });
+  });
+
+  it("puts raised hands first, oldest first, in every order", () => {
+    expect(names(arrange(LAB, "name", NO_FILTER, NOW, HANDS))).toEqual(["Cy", "Dan", "Ada", "Bea", "Eve"]);
+    expect(names(arrange(LAB, "online", NO_FILTER, NOW, HANDS))).toEqual(["Cy", "Dan", "Ada", "Eve", "Bea"]);
+    expect(names(arrange(LAB, "lastEdit", NO_FILTER, NOW, HANDS)).slice(0, 2)).toEqual(["Cy", "Dan"]);
+  });
+
+  it("says why a tile matches", () => {
+    const [ada, bea, , dan] = LAB as [StudentSnapshot, StudentSnapshot, StudentSnapshot, StudentSnapshot];
+    const why = (s: StudentSnapshot, key: (typeof NO_FILTER)["show"], extra = {}) =>
+      whyShown(s, HANDS.get(s.id) ?? null, { ...NO_FILTER, show: key, ...extra }, NOW);
+    expect(why(ada, "errors")).toEqual(["Last run: compile error"]);
+    expect(why(bea, "repeated")).toEqual(["3 failed runs in a row, last: runtime error"]);
+    expect(why(dan, "neverRan", { idleMinutes: 10 })).toEqual(["Never ran", "Idle 30 min"]);
+    expect(why(dan, "hands")).toEqual(["Hand raised 4 min ago"]);
+    expect(why(dan, "all")).toEqual([]);
   });
 });
