@@ -1,8 +1,42 @@
 import { describe, expect, it } from "vitest";
 import * as Y from "yjs";
-import { codeOf, languageOf, metaOf, switchLanguage } from "./code-document.ts";
+import { codeOf, languageOf, metaOf, replaceCode, switchLanguage } from "./code-document.ts";
 import { downloadFileName, fileSlug, javaPublicClassName } from "./download.ts";
 import { LANGUAGE_TEMPLATES } from "./templates.ts";
+
+describe("replaceCode", () => {
+  it("replaces the whole code and the language in one transaction: one undo brings the code back", () => {
+    const doc = new Y.Doc();
+    const origin = { name: "editor" };
+    codeOf(doc).insert(0, "mine = 1\n");
+    metaOf(doc).set("language", "python");
+    const undo = new Y.UndoManager(codeOf(doc), { trackedOrigins: new Set([origin]) });
+    codeOf(doc).insert(0, "# my own\n");
+    doc.transact(() => codeOf(doc).insert(0, "# typed\n"), origin);
+    undo.stopCapturing();
+    const origins: unknown[] = [];
+    doc.on("afterTransaction", (tr: Y.Transaction) => origins.push(tr.origin));
+    replaceCode(doc, "int main() {}\n", "c", origin);
+    expect(origins).toEqual([origin]);
+    expect(codeOf(doc).toString()).toBe("int main() {}\n");
+    expect(languageOf(doc)).toBe("c");
+    undo.undo();
+    expect(codeOf(doc).toString()).toBe("# typed\n# my own\nmine = 1\n");
+  });
+
+  it("keeps the language when given none, and writes nothing when the code is the same", () => {
+    const doc = new Y.Doc();
+    codeOf(doc).insert(0, "same\n");
+    metaOf(doc).set("language", "java");
+    let updates = 0;
+    doc.on("update", () => updates++);
+    replaceCode(doc, "same\n", null, null);
+    expect(updates).toBe(0);
+    replaceCode(doc, "other\n", null, null);
+    expect(codeOf(doc).toString()).toBe("other\n");
+    expect(languageOf(doc)).toBe("java");
+  });
+});
 
 describe("switchLanguage", () => {
   it("never deletes code: only the language changes", () => {

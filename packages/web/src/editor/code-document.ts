@@ -34,3 +34,18 @@ export function switchLanguage(doc: Y.Doc, language: Language, origin: unknown):
     }
   }, origin);
 }
+
+/**
+ * Replaces the whole code with `code` (and the language with `language`, unless null) in one
+ * transaction with `origin`: undone in one step (a broadcast copied into a student's editor).
+ */
+export function replaceCode(doc: Y.Doc, code: string, language: Language | null, origin: unknown): void {
+  doc.transact(() => {
+    const meta = metaOf(doc);
+    if (language && meta.get("language") !== language) meta.set("language", language);
+    const text = codeOf(doc);
+    if (text.toString() === code) return;
+    if (text.length > 0) text.delete(0, text.length);
+    text.insert(0, code);
+  }, origin);
+}

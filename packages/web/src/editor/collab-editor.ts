@@ -3,7 +3,7 @@ import { MonacoBinding } from "y-monaco";
 import type { Awareness } from "y-protocols/awareness";
 import * as Y from "yjs";
 import { Attribution } from "./attribution.ts";
-import { codeOf } from "./code-document.ts";
+import { codeOf, replaceCode } from "./code-document.ts";
 import { fitsCap, minimalEdit } from "./code-limit.ts";
 import { EditHistory } from "./edit-history.ts";
 import { monaco } from "./monaco.ts";
@@ -213,6 +213,16 @@ export class CollabEditor {
 
   focus(): void {
     this.editor.focus();
+  }
+
+  /**
+   * Replaces the whole code (and the language, unless null) as this user's own edit, in an
+   * undo step of its own: one undo brings back exactly the code it replaced.
+   */
+  replaceCode(code: string, language: Language | null): void {
+    this.history.own.stopCapturing();
+    replaceCode(this.options.doc, code, language, this.binding);
+    this.history.own.stopCapturing();
   }
 
   /** Scrolls `line` (1-based) into the middle and highlights it (a raised hand's line); returns the undo. */

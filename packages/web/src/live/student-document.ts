@@ -18,8 +18,9 @@ export function localCopyName(userId: string, documentName: string): string {
 }
 
 /**
- * A student's own document in a session, on its own socket: the Y.Doc the editor binds to,
- * the awareness that carries the student's name and cursor, and the connection state.
+ * A document its user edits, on its own socket: a student's own document in a session (the
+ * default), or the teacher's broadcast (`documentName`). It holds the Y.Doc the editor binds
+ * to, the awareness that carries the user's name and cursor, and the connection state.
  * The provider reconnects by itself with backoff (and a fresh token each time); edits made
  * while offline stay in the Y.Doc and merge on reconnect. Every change is also kept in
  * IndexedDB (y-indexeddb), so a page closed or reloaded offline loses nothing: the next page
@@ -44,10 +45,12 @@ export class StudentDocument {
     baseUrl: string;
     sessionId: string;
     user: AwarenessUser;
+    /** The document to open (default: the user's own in the session, see studentDocumentName). */
+    documentName?: string;
     /** The access token; `force` asks for a newly refreshed one (the server refused the last). */
     token: (force: boolean) => Promise<string>;
   }) {
-    const name = studentDocumentName(options.sessionId, options.user.id);
+    const name = options.documentName ?? studentDocumentName(options.sessionId, options.user.id);
     this.local =
       typeof indexedDB === "undefined"
         ? null

@@ -1,4 +1,4 @@
-import type { RunSummary, Session, User } from "@observer/protocol";
+import { LANGUAGE_INFO, type Language, type RunSummary, type Session, type User } from "@observer/protocol";
 import { useCallback, useEffect, useRef, useState } from "react";
 import { codeOf, switchLanguage } from "../../../editor/code-document.ts";
 import { tooLargeMessage } from "../../../editor/code-limit.ts";
@@ -16,6 +16,7 @@ import { StudentDocument } from "../../../live/student-document.ts";
 import { collabToken } from "../../../live/tokens.ts";
 import { webSocketUrl } from "../../../live/urls.ts";
 import { useDocumentLanguage, useOptionalProviderState, useProviderState } from "../../../live/useLive.ts";
+import { OwnRunHistory } from "../../../run/OwnRunHistory.tsx";
 import { RunPanel } from "../../../run/RunPanel.tsx";
 import { runBlocker } from "../../../run/run-availability.ts";
 import type { RunController } from "../../../run/run-controller.ts";
@@ -27,9 +28,11 @@ import { Loading } from "../../../ui/Spinner.tsx";
 import { useTitle } from "../../../ui/useTitle.ts";
 import { CodeAndTerminal } from "../CodeAndTerminal.tsx";
 import { SessionHeading } from "../SessionHeading.tsx";
+import { BroadcastAnnouncement, BroadcastPanel } from "./BroadcastPanel.tsx";
 import { EditingLockedNotice } from "./EditingLockedNotice.tsx";
 import { StorageNotice } from "./StorageNotice.tsx";
 import { TeacherPresence } from "./TeacherPresence.tsx";
+import { useBroadcastFeed } from "./useBroadcastFeed.ts";
 import { useStudentChannel } from "./useStudentChannel.ts";
 
 const UNSAVED_AT_END =
@@ -169,6 +172,28 @@ function Workspace({
     downloadCode(downloadFileName(language, code, session.name), code);
   }, [live, language, session.name]);
 
+  // The teacher's broadcast, beside the editor while it is on; copying follows the controls.
+  const broadcast = useBroadcastFeed(session, live.socket);
+  const copyBlocker = ended
+    ? "The session has ended: your code can no longer change."
+    : locked
+      ? "Your teacher locked editing: you can copy their code once they unlock it."
+      : readOnly
+        ? "Your code is not open for editing."
+        : !editor
+          ? "Your code is still opening…"
+          : null;
+  const copyBroadcast = (code: string, from: Language) => {
+    if (!editor || copyBlocker) return;
+    const allowed = lockedLanguage === null || from === lockedLanguage;
+    editor.replaceCode(code, from !== language && allowed ? from : null);
+    if (!allowed)
+      setNotice(
+        `Your teacher locked the language: the code was copied, and your editor stays in ${LANGUAGE_INFO[language].label}.`,
+      );
+    editor.focus();
+  };
+
   return (
     <div className="space-y-3">
       <div className="flex flex-wrap items-center gap-x-4 gap-y-2" role="toolbar" aria-label="Editor tools">
@@ -242,10 +267,24 @@ function Workspace({
           The server refused it ({state.refused}). Reload the page; if it persists, log in again.
         </Alert>
       )}
+      <BroadcastAnnouncement on={broadcast !== null} />
       <CodeAndTerminal
         page="workspace"
         codeLabel="Editor"
         live={live}
+        beside={
+          broadcast && (
+            <BroadcastPanel
+              feed={broadcast}
+              teacherName={session.teacherName}
+              userId={user.id}
+              fallbackLanguage={session.language}
+              ownCode={() => codeOf(live.doc).toString()}
+              blocker={copyBlocker}
+              onCopy={copyBroadcast}
+            />
+          )
+        }
         editor={
           state.everSynced
             ? {
@@ -273,6 +312,11 @@ function Workspace({
             className="h-80 lg:h-auto"
           />
         }
+      />
+      <OwnRunHistory
+        sessionId={session.id}
+        userId={user.id}
+        refreshKey={`${runState.runId ?? ""}:${runState.status}`}
       />
     </div>
   );

@@ -70,21 +70,26 @@ export function controlsSummary(
   return `Students: ${edit}, ${run}, ${language}.`;
 }
 
-function Toggle({
+/** A toggle button of the session header: `aria-pressed`, its state shown as a filled switch. */
+export function Toggle({
   label,
   pressed,
   disabled,
+  describedBy,
   onToggle,
 }: {
   label: string;
   pressed: boolean;
   disabled: boolean;
+  /** The id of what explains the state (e.g. who sees what now). */
+  describedBy?: string;
   onToggle: (on: boolean) => void;
 }) {
   return (
     <button
       type="button"
       aria-pressed={pressed}
+      aria-describedby={describedBy}
       disabled={disabled}
       onClick={() => onToggle(!pressed)}
       className={`inline-flex items-center gap-2 rounded-lg border px-3 py-2 text-sm font-semibold shadow-sm transition-colors focus-visible:outline-2 focus-visible:outline-offset-2 focus-visible:outline-indigo-500 disabled:cursor-wait disabled:opacity-70 ${

@@ -6,7 +6,8 @@ import { Card } from "../../../ui/Card.tsx";
 import { JoinCodePanel } from "../../../ui/JoinCodePanel.tsx";
 import { useNow } from "../../../ui/useNow.ts";
 import { SessionHeading } from "../SessionHeading.tsx";
-import { arrange, NO_FILTER } from "./arrange.ts";
+import { arrange, handsByStudent, NO_FILTER, showCounts } from "./arrange.ts";
+import { BroadcastLink } from "./BroadcastLink.tsx";
 import { ClassControls } from "./ClassControls.tsx";
 import { useClassroom } from "./classroom-context.ts";
 import { DashboardToolbar } from "./DashboardToolbar.tsx";
@@ -30,16 +31,14 @@ export function Dashboard() {
   );
   const timeMatters = view.filter.idleMinutes !== null;
   const now = useNow(timeMatters ? 5000 : 60_000);
+  const handList = useSyncExternalStore(classroom.hands.subscribe, classroom.hands.getSnapshot);
+  const hands = useMemo(() => handsByStudent(handList), [handList]);
+  const snapshots = useMemo(() => feeds.map((f) => f.snapshot), [feeds]);
   const arranged = useMemo(
-    () =>
-      arrange(
-        feeds.map((f) => f.snapshot),
-        view.sort,
-        view.filter,
-        now,
-      ),
-    [feeds, view, now],
+    () => arrange(snapshots, view.sort, view.filter, now, hands),
+    [snapshots, view, now, hands],
   );
+  const counts = useMemo(() => showCounts(snapshots, hands), [snapshots, hands]);
   const online = feeds.filter((f) => f.snapshot.online).length;
   const active = session.status === "active";
   const [editing, setEditing] = useState(false);
@@ -57,6 +56,7 @@ export function Dashboard() {
         actions={
           active && (
             <>
+              <BroadcastLink session={session} />
               <ClassControls session={session} onChanged={changed} />
               <button
                 type="button"
@@ -100,7 +100,13 @@ export function Dashboard() {
         <div className="space-y-3">
           {active && <HelpQueuePanel sessionId={session.id} queue={classroom.hands} />}
           <JoinStrip session={session} />
-          <DashboardToolbar view={view} onChange={setView} shown={arranged.length} total={feeds.length} />
+          <DashboardToolbar
+            view={view}
+            onChange={setView}
+            shown={arranged.length}
+            total={feeds.length}
+            counts={counts}
+          />
           {arranged.length === 0 ? (
             <div className="rounded-xl border-2 border-dashed border-slate-300 p-10 text-center dark:border-slate-700">
               <p className="text-slate-600 dark:text-slate-400">No students match these filters.</p>

@@ -20,7 +20,7 @@ import { Loading } from "../../../ui/Spinner.tsx";
 import { useTitle } from "../../../ui/useTitle.ts";
 import { CodeAndTerminal } from "../CodeAndTerminal.tsx";
 import { EditedAgo } from "./Ago.tsx";
-import { arrange, NO_FILTER } from "./arrange.ts";
+import { arrange, handsByStudent, NO_FILTER } from "./arrange.ts";
 import { useClassroom } from "./classroom-context.ts";
 import { OnlineDot } from "./StudentTile.tsx";
 
@@ -43,18 +43,20 @@ export default function FocusView() {
   const navigate = useNavigate();
   const feeds = useSyncExternalStore(classroom.subscribe, classroom.students);
   const feed = classroom.feed(studentId);
+  const handList = useSyncExternalStore(classroom.hands.subscribe, classroom.hands.getSnapshot);
 
   // Neighbours in the dashboard's order (or everyone by name if this student is filtered out).
   const { previous, next } = useMemo(() => {
     const now = Date.now();
     const snapshots = feeds.map((f) => f.snapshot);
-    let order = arrange(snapshots, view.sort, view.filter, now);
-    if (!order.some((s) => s.id === studentId)) order = arrange(snapshots, view.sort, NO_FILTER, now);
+    const hands = handsByStudent(handList);
+    let order = arrange(snapshots, view.sort, view.filter, now, hands);
+    if (!order.some((s) => s.id === studentId)) order = arrange(snapshots, view.sort, NO_FILTER, now, hands);
     const index = order.findIndex((s) => s.id === studentId);
     const at = (i: number) =>
       index < 0 || order.length < 2 ? null : (order[(i + order.length) % order.length]?.id ?? null);
     return { previous: at(index - 1), next: at(index + 1) };
-  }, [feeds, view, studentId]);
+  }, [feeds, view, studentId, handList]);
 
   useEffect(() => {
     const onKey = (event: KeyboardEvent) => {

@@ -12,11 +12,13 @@ import { Dashboard } from "./Dashboard.tsx";
 
 // The full editor (Monaco) loads only when the teacher opens a student.
 const FocusView = lazy(() => import("./FocusView.tsx"));
+const BroadcastEditor = lazy(() => import("./BroadcastEditor.tsx"));
 
 /**
  * The teacher's live class: one Classroom (every student's document over one socket, the
  * session channel) shared by the dashboard (`/sessions/:id`) and the focus view
- * (`/sessions/:id/students/:studentId`), so moving between them reopens nothing.
+ * (`/sessions/:id/students/:studentId`), so moving between them reopens nothing; and the
+ * teacher's broadcast editor (`/sessions/:id/broadcast`).
  */
 export default function LiveClassroom({
   session: loaded,
@@ -76,6 +78,14 @@ export default function LiveClassroom({
           element={
             <Suspense fallback={<Loading label="Opening the editor…" />}>
               <FocusView />
+            </Suspense>
+          }
+        />
+        <Route
+          path="broadcast"
+          element={
+            <Suspense fallback={<Loading label="Opening the editor…" />}>
+              <BroadcastEditor />
             </Suspense>
           }
         />
