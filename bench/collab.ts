@@ -6,42 +6,27 @@
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
-import { HocuspocusProvider, HocuspocusProviderWebsocket } from "@hocuspocus/provider";
 import { studentDocumentName } from "@observer/protocol";
-import { WebSocket } from "ws";
-import * as Y from "yjs";
 import { classroomOver } from "../packages/server/test/http-client.ts";
 import { freePort } from "../packages/server/test/spawn-server.ts";
+import { startObserverServer } from "./support/observer-server.ts";
 import { BenchProcess, type ProbeSample, repoRoot, waitForHttp } from "./support/processes.ts";
 import { percentile, round } from "./support/stats.ts";
+import { type ClassDocument, TypingClass } from "./support/typing-class.ts";
 
 const SIZES = (process.env.BENCH_SIZES ?? "60,300").split(",").map(Number);
 const WARMUP_MS = 3000;
 const MEASURE_MS = Number(process.env.BENCH_MEASURE_MS ?? 15_000);
-const KEYSTROKE_MS = 200; // 5 characters a second
 
 interface Target {
   url: string;
-  docs: { name: string; studentToken: string | null }[];
+  docs: ClassDocument[];
   teacherToken: string | null;
   server: BenchProcess;
 }
 
-const socket = (url: string) =>
-  new HocuspocusProviderWebsocket({
-    url: `${url.replace("http", "ws")}/collab`,
-    WebSocketPolyfill: WebSocket,
-  });
-
 async function startObserver(students: number, probeFile: string, dataDir: string): Promise<Target> {
-  const port = await freePort();
-  const server = BenchProcess.start(
-    "packages/server/src/main.ts",
-    { PORT: String(port), HOST: "127.0.0.1", OBSERVER_DATA_DIR: dataDir, OBSERVER_RATE_LIMIT_AUTH: "100000" },
-    probeFile,
-  );
-  const url = `http://127.0.0.1:${port}`;
-  await waitForHttp(`${url}/api/health`);
+  const { url, server } = await startObserverServer(probeFile, dataDir);
   const { teacher, session, students: list } = await classroomOver(url, students);
   return {
     url,
@@ -68,80 +53,21 @@ async function startBare(students: number, probeFile: string): Promise<Target> {
   };
 }
 
-function whenSynced(provider: HocuspocusProvider): Promise<void> {
-  return new Promise((resolve) => {
-    if (provider.isSynced) resolve();
-    else provider.on("synced", () => resolve());
-  });
-}
-
 /** Runs the load against one server; returns latencies (ms) and the probe's figures. */
 async function runLoad(target: Target) {
-  const teacherSocket = socket(target.url);
-  const latencies: number[] = [];
-  let measuring = false;
-  const sentAt: number[][] = target.docs.map(() => []);
-  const teacherProviders = target.docs.map((doc, i) => {
-    const ydoc = new Y.Doc();
-    let seen = 0;
-    ydoc.getText("code").observe((event) => {
-      const text = event.target as Y.Text;
-      const now = performance.now();
-      for (let pos = seen; pos < text.length; pos++) {
-        const sent = sentAt[i]?.[pos];
-        if (measuring && sent !== undefined) latencies.push(now - sent);
-      }
-      seen = text.length;
-    });
-    const provider = new HocuspocusProvider({
-      websocketProvider: teacherSocket,
-      name: doc.name,
-      token: target.teacherToken,
-      document: ydoc,
-    });
-    provider.attach();
-    return provider;
-  });
-  const students = target.docs.map((doc) => {
-    const ydoc = new Y.Doc();
-    const ws = socket(target.url);
-    const provider = new HocuspocusProvider({
-      websocketProvider: ws,
-      name: doc.name,
-      token: doc.studentToken,
-      document: ydoc,
-    });
-    provider.attach();
-    return { ydoc, ws, provider };
-  });
-  await Promise.all([...teacherProviders, ...students.map((s) => s.provider)].map(whenSynced));
-  // Starter text may exist: positions count from the current length.
-  const timers = students.map((student, i) =>
-    setTimeout(() => {
-      const text = student.ydoc.getText("code");
-      const interval = setInterval(() => {
-        (sentAt[i] as number[])[text.length] = performance.now();
-        text.insert(text.length, "x");
-      }, KEYSTROKE_MS);
-      timers.push(interval);
-    }, Math.random() * KEYSTROKE_MS),
-  );
+  const load = await TypingClass.connect(target.url, target.docs, target.teacherToken);
+  load.startTyping();
   await new Promise((r) => setTimeout(r, WARMUP_MS));
   await target.server.sample();
-  measuring = true;
+  load.measuring = true;
   const clientLoop = (await import("node:perf_hooks")).monitorEventLoopDelay({ resolution: 5 });
   clientLoop.enable();
   await new Promise((r) => setTimeout(r, MEASURE_MS));
-  measuring = false;
+  load.measuring = false;
   const busy = await target.server.sample();
   clientLoop.disable();
-  for (const t of timers) clearInterval(t);
-  for (const s of students) {
-    s.provider.destroy();
-    s.ws.destroy();
-  }
-  for (const p of teacherProviders) p.destroy();
-  teacherSocket.destroy();
+  const latencies = load.takeLatencies();
+  load.close();
   // Memory per student: the server's live heap with the class connected minus after it left.
   await new Promise((r) => setTimeout(r, 3000));
   const after = await target.server.sample();
