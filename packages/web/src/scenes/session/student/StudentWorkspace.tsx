@@ -16,6 +16,7 @@ import { StudentDocument } from "../../../live/student-document.ts";
 import { collabToken } from "../../../live/tokens.ts";
 import { webSocketUrl } from "../../../live/urls.ts";
 import { useDocumentLanguage, useOptionalProviderState, useProviderState } from "../../../live/useLive.ts";
+import { useWarnBeforeUnload } from "../../../live/useWarnBeforeUnload.ts";
 import { OwnRunHistory } from "../../../run/OwnRunHistory.tsx";
 import { RunPanel } from "../../../run/RunPanel.tsx";
 import { runBlocker } from "../../../run/run-availability.ts";
@@ -25,6 +26,7 @@ import { useLanguages, useRunController, useRunState } from "../../../run/useRun
 import { Alert } from "../../../ui/Alert.tsx";
 import { Button } from "../../../ui/Button.tsx";
 import { Loading } from "../../../ui/Spinner.tsx";
+import { useFadingNotice } from "../../../ui/useFadingNotice.ts";
 import { useTitle } from "../../../ui/useTitle.ts";
 import { CodeAndTerminal } from "../CodeAndTerminal.tsx";
 import { SessionHeading } from "../SessionHeading.tsx";
@@ -123,7 +125,7 @@ function Workspace({
   const state = useProviderState(live.watcher);
   const language = useDocumentLanguage(live.doc) ?? session.language;
   const [editor, setEditor] = useState<CollabEditor | null>(null);
-  const [notice, setNotice] = useState<string | null>(null);
+  const [notice, setNotice] = useFadingNotice();
   const canUndoTeacher = useCanUndoOther(editor);
   const peers = usePeers(live.awareness);
   const ended = session.status === "ended" || state.scope === "readonly";
@@ -152,20 +154,7 @@ function Workspace({
     wasLocked.current = locked;
   }, [locked, ended, live]);
 
-  useEffect(() => {
-    if (!notice) return;
-    const timer = setTimeout(() => setNotice(null), 8000);
-    return () => clearTimeout(timer);
-  }, [notice]);
-
-  // Closing the tab with changes the server has not acknowledged yet: ask first.
-  useEffect(() => {
-    const warn = (event: BeforeUnloadEvent) => {
-      if (live.hasUnsavedEdits) event.preventDefault();
-    };
-    window.addEventListener("beforeunload", warn);
-    return () => window.removeEventListener("beforeunload", warn);
-  }, [live]);
+  useWarnBeforeUnload(live);
 
   const download = useCallback(() => {
     const code = codeOf(live.doc).toString();

@@ -12,6 +12,7 @@ import { StudentDocument } from "../../../live/student-document.ts";
 import { collabToken } from "../../../live/tokens.ts";
 import { webSocketUrl } from "../../../live/urls.ts";
 import { useDocumentLanguage, useProviderState } from "../../../live/useLive.ts";
+import { useWarnBeforeUnload } from "../../../live/useWarnBeforeUnload.ts";
 import { RunPanel } from "../../../run/RunPanel.tsx";
 import { runBlocker } from "../../../run/run-availability.ts";
 import type { RunController } from "../../../run/run-controller.ts";
@@ -20,6 +21,7 @@ import { useLanguages, useRunController } from "../../../run/useRunController.ts
 import { Alert } from "../../../ui/Alert.tsx";
 import { buttonClasses } from "../../../ui/Button.tsx";
 import { Loading } from "../../../ui/Spinner.tsx";
+import { useFadingNotice } from "../../../ui/useFadingNotice.ts";
 import { useTitle } from "../../../ui/useTitle.ts";
 import { CodeAndTerminal } from "../CodeAndTerminal.tsx";
 import { BroadcastToggle } from "./BroadcastToggle.tsx";
@@ -58,7 +60,7 @@ function Broadcast({ live, runs }: { live: StudentDocument; runs: RunController 
   const state = useProviderState(live.watcher);
   const language = useDocumentLanguage(live.doc) ?? session.language;
   const [editor, setEditor] = useState<CollabEditor | null>(null);
-  const [notice, setNotice] = useState<string | null>(null);
+  const [notice, setNotice] = useFadingNotice();
   const ended = session.status === "ended" || state.scope === "readonly";
   const readOnly = ended || Boolean(state.refused);
   const saveState = saveStateOf(state);
@@ -68,20 +70,7 @@ function Broadcast({ live, runs }: { live: StudentDocument; runs: RunController 
     if (!blocker && !isLive(runs.getSnapshot().status)) void runs.run(language, codeOf(live.doc).toString());
   }, [blocker, runs, language, live]);
 
-  useEffect(() => {
-    if (!notice) return;
-    const timer = setTimeout(() => setNotice(null), 8000);
-    return () => clearTimeout(timer);
-  }, [notice]);
-
-  // Closing the tab with changes the server has not acknowledged yet: ask first.
-  useEffect(() => {
-    const warn = (event: BeforeUnloadEvent) => {
-      if (live.hasUnsavedEdits) event.preventDefault();
-    };
-    window.addEventListener("beforeunload", warn);
-    return () => window.removeEventListener("beforeunload", warn);
-  }, [live]);
+  useWarnBeforeUnload(live);
 
   const base = `/sessions/${session.id}`;
   return (
