@@ -1,29 +1,17 @@
 import type { RunSummary } from "@observer/protocol";
 import { describe, expect, it } from "vitest";
+import { runSummary } from "../run/run-summary.fixture.ts";
 import { FailedRunStreak } from "./failed-run-streak.ts";
 
 let next = 0;
 function run(patch: Partial<RunSummary> = {}): RunSummary {
   next += 1;
-  return {
+  return runSummary({
     id: `00000000-0000-4000-8000-${String(next).padStart(12, "0")}`,
-    userId: "00000000-0000-4000-8000-000000000000",
-    startedBy: "00000000-0000-4000-8000-000000000000",
-    language: "python",
-    status: "finished",
-    position: null,
-    tail: "",
     queuedAt: new Date(next * 1000).toISOString(),
     exitCode: 1,
-    signal: null,
-    timedOut: false,
-    outputTruncated: false,
-    durationMs: 10,
-    killedFor: null,
-    phase: "run",
-    cpuTimeLimitMs: null,
     ...patch,
-  };
+  });
 }
 
 describe("FailedRunStreak", () => {

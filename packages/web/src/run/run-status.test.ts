@@ -1,4 +1,3 @@
-import type { RunSummary } from "@observer/protocol";
 import { describe, expect, it } from "vitest";
 import { isRunKey, runBlocker, runShortcutLabel } from "./run-availability.ts";
 import {
@@ -11,6 +10,7 @@ import {
   stateFromSummary,
   statusLine,
 } from "./run-status.ts";
+import { runSummary } from "./run-summary.fixture.ts";
 
 const OK: RunOutcome = {
   exitCode: 0,
@@ -132,25 +132,7 @@ describe("formatDuration", () => {
   });
 });
 
-const summary = (patch: Partial<RunSummary>): RunSummary => ({
-  id: "5b4d3a52-0000-4000-8000-000000000001",
-  userId: "5b4d3a52-0000-4000-8000-000000000002",
-  startedBy: "5b4d3a52-0000-4000-8000-000000000002",
-  language: "python",
-  status: "finished",
-  position: null,
-  exitCode: 0,
-  signal: null,
-  timedOut: false,
-  outputTruncated: false,
-  durationMs: 10,
-  killedFor: null,
-  phase: "run",
-  cpuTimeLimitMs: 10_000,
-  tail: "",
-  queuedAt: "2025-03-01T10:00:00.000Z",
-  ...patch,
-});
+const summary = runSummary;
 
 describe("runBadge", () => {
   it("is short and toned for a tile", () => {

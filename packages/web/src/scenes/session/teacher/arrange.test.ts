@@ -1,6 +1,7 @@
 import type { Hand, RunSummary } from "@observer/protocol";
 import { describe, expect, it } from "vitest";
 import type { StudentSnapshot } from "../../../live/student-feed.ts";
+import { runSummary } from "../../../run/run-summary.fixture.ts";
 import { arrange, handsByStudent, isIdle, NO_FILTER, showCounts, whyShown } from "./arrange.ts";
 
 const NOW = Date.parse("2025-03-01T10:00:00Z");
@@ -85,25 +86,7 @@ describe("arrange", () => {
 });
 
 function ended(patch: Partial<RunSummary> = {}): RunSummary {
-  return {
-    id: "00000000-0000-4000-8000-000000000001",
-    userId: "00000000-0000-4000-8000-000000000002",
-    startedBy: "00000000-0000-4000-8000-000000000002",
-    language: "python",
-    status: "finished",
-    position: null,
-    tail: "",
-    queuedAt: new Date(minutesAgo(2)).toISOString(),
-    exitCode: 0,
-    signal: null,
-    timedOut: false,
-    outputTruncated: false,
-    durationMs: 10,
-    killedFor: null,
-    phase: "run",
-    cpuTimeLimitMs: null,
-    ...patch,
-  };
+  return runSummary({ queuedAt: new Date(minutesAgo(2)).toISOString(), ...patch });
 }
 
 function hand(userId: string, raisedMinutesAgo: number): Hand {
