@@ -23,6 +23,9 @@ export const rosterEntrySchema = z.object({
    * `runFailure` and `hasVerdict` in run-failure.ts); 0 when the last one succeeded or none ended.
    */
   failedInARow: z.number().int().nonnegative(),
+  /** Extension: characters the student typed and pasted (the "pasted a lot" signal, history.ts). */
+  typedChars: z.number().int().nonnegative(),
+  pastedChars: z.number().int().nonnegative(),
 });
 export type RosterEntry = z.infer<typeof rosterEntrySchema>;
 
@@ -38,6 +41,16 @@ export const channelServerMessageSchema = z.discriminatedUnion("type", [
   z.object({ type: z.literal("presence"), userId: idSchema, online: z.boolean() }),
   z.object({ type: z.literal("edited"), userId: idSchema, at: timestampSchema }),
   z.object({ type: z.literal("session_ended"), endedAt: timestampSchema }),
+  /**
+   * Extension (teachers only): how much of a student's code they typed and pasted so far; at
+   * once after a paste, else at most every 30 s while they type.
+   */
+  z.object({
+    type: z.literal("provenance"),
+    userId: idSchema,
+    typedChars: z.number().int().nonnegative(),
+    pastedChars: z.number().int().nonnegative(),
+  }),
   /** The teacher changed the session's settings (name, starter code, time per run); every member. */
   z.object({ type: z.literal("session_updated"), session: sessionSchema }),
   /**

@@ -2,6 +2,14 @@ import type { z } from "zod";
 import { handReplySchema, handsReplySchema, raiseHandBodySchema } from "./hands.ts";
 import { healthReplySchema, publicConfigReplySchema } from "./health.ts";
 import {
+  analyticsReplySchema,
+  codeAtQuerySchema,
+  codeAtReplySchema,
+  playbackReplySchema,
+  studentSessionsReplySchema,
+  timelineReplySchema,
+} from "./history.ts";
+import {
   createRunBodySchema,
   languagesReplySchema,
   runHistoryQuerySchema,
@@ -50,6 +58,11 @@ export interface Endpoint {
   /** The query string's parameters (each a string before the schema coerces it). */
   query?: z.ZodType;
   reply?: z.ZodType;
+  /**
+   * The media type of a reply that is a file rather than JSON (`application/zip`, `text/csv`);
+   * its handler answers a FileReply (see packages/server/src/http/route.ts).
+   */
+  produces?: string;
   /** Status of a successful reply. */
   status: number;
   /** Another success status with the same reply (200 when a create finds the thing already there). */
@@ -244,6 +257,84 @@ export const ENDPOINTS = {
     summary: "A run: its state, result and output so far (its student and the session's teacher).",
     auth: "bearer",
     reply: runReplySchema,
+    status: 200,
+  },
+  deleteSession: {
+    method: "DELETE",
+    path: "/api/sessions/:id",
+    summary:
+      "Delete a session and everything of it: code, history, runs, hands (its teacher, admins); its sockets close.",
+    auth: "bearer",
+    status: 204,
+  },
+  studentTimeline: {
+    method: "GET",
+    path: "/api/sessions/:id/students/:userId/timeline",
+    summary:
+      "A student's timeline, oldest first: edits, pastes, runs, raised hands, teacher edits (the teacher; the student their own).",
+    auth: "bearer",
+    reply: timelineReplySchema,
+    status: 200,
+  },
+  studentCodeAt: {
+    method: "GET",
+    path: "/api/sessions/:id/students/:userId/code",
+    summary:
+      "A student's code exactly as it was at `?at=` (the last saved state at or before it; the teacher, the student their own).",
+    auth: "bearer",
+    query: codeAtQuerySchema,
+    reply: codeAtReplySchema,
+    status: 200,
+  },
+  studentPlayback: {
+    method: "GET",
+    path: "/api/sessions/:id/students/:userId/playback",
+    summary:
+      "Extension: a student's whole history for playback: saved moments as text deltas, the timeline, paste share (the teacher, the student their own).",
+    auth: "bearer",
+    reply: playbackReplySchema,
+    status: 200,
+  },
+  exportSession: {
+    method: "GET",
+    path: "/api/sessions/:id/export.zip",
+    summary:
+      "The whole session as a zip (its teacher, admins): a folder per student with their code and runs, students.csv and runs.csv. Streamed.",
+    auth: "bearer",
+    produces: "application/zip",
+    status: 200,
+  },
+  exportStudent: {
+    method: "GET",
+    path: "/api/sessions/:id/students/:userId/export.zip",
+    summary: "Extension: one student's code and runs as a zip (the student their own; the teacher any).",
+    auth: "bearer",
+    produces: "application/zip",
+    status: 200,
+  },
+  sessionAnalytics: {
+    method: "GET",
+    path: "/api/sessions/:id/analytics",
+    summary: "Per student figures and the class's activity per minute (its teacher, admins).",
+    auth: "bearer",
+    reply: analyticsReplySchema,
+    status: 200,
+  },
+  sessionAnalyticsCsv: {
+    method: "GET",
+    path: "/api/sessions/:id/analytics.csv",
+    summary: "The per student figures of the analytics as CSV (its teacher, admins).",
+    auth: "bearer",
+    produces: "text/csv",
+    status: 200,
+  },
+  studentSessions: {
+    method: "GET",
+    path: "/api/students/:userId/sessions",
+    summary:
+      "Extension: a student's sessions among the caller's own (a teacher; admins see all), with their figures in each.",
+    auth: "bearer",
+    reply: studentSessionsReplySchema,
     status: 200,
   },
   adminListUsers: {
