@@ -16,6 +16,7 @@ import type { CloseReason, CollabContext } from "./context.ts";
 import { Activity } from "./extensions/activity.ts";
 import { Authentication } from "./extensions/authentication.ts";
 import { AwarenessGuard } from "./extensions/awareness-guard.ts";
+import { EditLog } from "./extensions/edit-log.ts";
 import { EditingLock } from "./extensions/editing-lock.ts";
 import { Limits } from "./extensions/limits.ts";
 import { Persistence } from "./extensions/persistence.ts";
@@ -39,6 +40,7 @@ const HOCUSPOCUS_PONG = 10;
 export class CollabServer {
   readonly hocuspocus: Hocuspocus;
   private readonly persistence: Persistence;
+  private readonly editLog: EditLog;
   private readonly authentication: Authentication;
   private readonly editingLock = new EditingLock();
   private readonly sockets = new WeakMap<object, SocketState>();
@@ -47,6 +49,7 @@ export class CollabServer {
 
   constructor(private readonly ctx: Ctx) {
     this.persistence = new Persistence(ctx);
+    this.editLog = new EditLog(ctx);
     this.authentication = new Authentication(
       ctx,
       (payload, reason) => this.refused(payload, reason),
@@ -69,6 +72,7 @@ export class CollabServer {
         new AwarenessGuard(ctx, (request, reason) => this.closeSocket(request, reason)),
         ...this.scaleOut(),
         this.persistence,
+        this.editLog,
         new Activity(ctx),
         {
           connected: async ({ request, context }: { request: unknown; context: CollabContext }) => {
@@ -215,6 +219,16 @@ export class CollabServer {
     this.endings.set(sessionId, timer);
   }
 
+  /** A session was deleted (on any instance): its documents here close, unsaved (their rows are gone). */
+  sessionDeleted(sessionId: string): void {
+    for (const name of this.hocuspocus.documents.keys()) {
+      if (!name.startsWith(`sessions/${sessionId}/`)) continue;
+      this.persistence.discard(name);
+      this.editLog.discard(name);
+      this.hocuspocus.closeConnections(name);
+    }
+  }
+
   /** A session's editing was locked or unlocked (on any instance): binds its open connections here at once. */
   editingChanged(sessionId: string, editing: EditingMode): void {
     this.editingLock.changed(sessionId, editing, this.hocuspocus.documents.values());
@@ -238,6 +252,9 @@ export class CollabServer {
     for (const timer of this.endings.values()) clearTimeout(timer);
     this.endings.clear();
     this.hocuspocus.closeConnections();
-    await this.persistence.saveAllAndClose(this.hocuspocus.documents.entries());
+    await Promise.all([
+      this.persistence.saveAllAndClose(this.hocuspocus.documents.entries()),
+      this.editLog.flushAll(),
+    ]);
   }
 }

@@ -40,6 +40,8 @@ export async function sessionJoiner(ctx: Ctx, actor: Actor, joinCode: string): P
         lastEditAt: null,
         lastRun: null,
         failedInARow: 0,
+        typedChars: 0,
+        pastedChars: 0,
       },
     });
   }

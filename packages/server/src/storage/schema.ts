@@ -24,6 +24,7 @@ export interface Database {
   document_updates: DocumentUpdatesTable;
   runs: RunsTable;
   hands: HandsTable;
+  edit_events: EditEventsTable;
 }
 
 type CreatedAt = ColumnType<Date, Date | undefined, never>;
@@ -78,6 +79,7 @@ export interface SessionsTable {
   ai: Generated<AiMode>;
   created_at: CreatedAt;
   ended_at: Date | null;
+  history_pruned_at: ColumnType<Date | null, Date | null | undefined, Date | null>;
 }
 export type SessionRow = Selectable<SessionsTable>;
 
@@ -154,3 +156,17 @@ export interface HandsTable {
   resolved_at: ColumnType<Date | null, Date | null | undefined, Date | null>;
 }
 export type HandRow = Selectable<HandsTable>;
+
+/** migrations/009_edit_events.sql: what each saved change to a student's code was. */
+export interface EditEventsTable {
+  id: Generated<string>;
+  session_id: string;
+  student_id: string;
+  author_id: string | null;
+  kind: "edit" | "paste" | "teacher_edit";
+  at: Date;
+  changes: ColumnType<number, number | undefined, number>;
+  inserted: ColumnType<number, number | undefined, number>;
+  deleted: ColumnType<number, number | undefined, number>;
+}
+export type EditEventRow = Selectable<EditEventsTable>;

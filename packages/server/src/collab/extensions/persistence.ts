@@ -55,6 +55,8 @@ export class Persistence implements Extension {
   private closed = false;
   /** Saves under way, awaited at shutdown so none outlives the database. */
   private readonly inFlight = new Set<Promise<void>>();
+  /** Documents of deleted sessions, never saved again. */
+  private readonly discarded = new Set<string>();
 
   constructor(private readonly ctx: Ctx) {}
 
@@ -112,6 +114,14 @@ export class Persistence implements Extension {
     }
   }
 
+  /** Forgets a document whose session was deleted: nothing of it is saved any more. */
+  discard(documentName: string): void {
+    this.pending.delete(documentName);
+    this.cursors.delete(documentName);
+    this.lastEdit.delete(documentName);
+    this.discarded.add(documentName);
+  }
+
   /** Saves one document now (also used at shutdown). */
   save(documentName: string, document: Y.Doc): Promise<void> {
     const saving = this.write(documentName, document).finally(() => this.inFlight.delete(saving));
@@ -120,6 +130,7 @@ export class Persistence implements Extension {
   }
 
   private async write(documentName: string, document: Y.Doc): Promise<void> {
+    if (this.discarded.has(documentName)) return;
     const changed = this.pending.delete(documentName);
     const lastEditAt = this.lastEdit.get(documentName) ?? null;
     const cursor = this.cursors.get(documentName);
@@ -191,6 +202,7 @@ export class Persistence implements Extension {
   }
 
   async afterUnloadDocument({ documentName }: { documentName: string }): Promise<void> {
+    this.discarded.delete(documentName);
     this.lastEdit.delete(documentName);
     const owner = this.cursors.get(documentName)?.owner;
     this.cursors.delete(documentName);
