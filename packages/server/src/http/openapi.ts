@@ -38,12 +38,17 @@ export function buildOpenApi(): Record<string, unknown> {
       : endpoint.auth === "refreshCookie"
         ? [{ refreshCookie: [] }]
         : [];
-    const success = endpoint.reply
+    const success = endpoint.produces
       ? {
-          description: "OK",
-          content: { "application/json": { schema: toSchema(endpoint.reply, "output") } },
+          description: "OK (a file, as an attachment)",
+          content: { [endpoint.produces]: { schema: { type: "string", format: "binary" } } },
         }
-      : { description: "No content" };
+      : endpoint.reply
+        ? {
+            description: "OK",
+            content: { "application/json": { schema: toSchema(endpoint.reply, "output") } },
+          }
+        : { description: "No content" };
     paths[path] ??= {};
     (paths[path] as Record<string, unknown>)[endpoint.method.toLowerCase()] = {
       operationId: name,

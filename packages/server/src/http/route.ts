@@ -1,3 +1,4 @@
+import { Readable } from "node:stream";
 import type { BodySchemaOf, Endpoint, PathParams, QuerySchemaOf, ReplySchemaOf } from "@observer/protocol";
 import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
 import type { z } from "zod";
@@ -22,10 +23,26 @@ export interface RouteInput<E extends Endpoint> {
   answerWithAlsoStatus: () => void;
 }
 
-/** What a handler answers: its endpoint's reply (before the schema's defaults), or nothing for 204. */
-export type RouteResult<E extends Endpoint> = [ReplySchemaOf<E>] extends [never]
-  ? undefined
-  : z.input<ReplySchemaOf<E>>;
+/**
+ * A file as a reply (an endpoint with `produces`): its body, streamed when it is a stream, and
+ * the name a browser saves it under.
+ */
+export interface FileReply {
+  body: Readable | Buffer | string;
+  filename: string;
+  /** Extra headers (such as an estimate of the size, for a progress bar). */
+  headers?: Record<string, string>;
+}
+
+/**
+ * What a handler answers: a FileReply for an endpoint that `produces` a file, its endpoint's
+ * reply (before the schema's defaults), or nothing for 204.
+ */
+export type RouteResult<E extends Endpoint> = E extends { produces: string }
+  ? FileReply
+  : [ReplySchemaOf<E>] extends [never]
+    ? undefined
+    : z.input<ReplySchemaOf<E>>;
 
 export type RouteHandler<E extends Endpoint> = (input: RouteInput<E>) => Promise<RouteResult<E>>;
 
@@ -66,6 +83,23 @@ export function router(app: FastifyInstance, ctx: Ctx): Route {
           typeof endpoint
         >;
         const result = await handler(input);
+        if (endpoint.produces !== undefined) {
+          const file = result as unknown as FileReply;
+          const ascii = file.filename.replace(/[^\w.-]+/g, "_");
+          reply
+            .status(status)
+            .type(endpoint.produces)
+            .header("cache-control", "no-store")
+            .header(
+              "content-disposition",
+              `attachment; filename="${ascii}"; filename*=UTF-8''${encodeURIComponent(file.filename)}`,
+            )
+            .headers(file.headers ?? {});
+          // A stream made as it is read (an export): a proxy passes it on as it comes (nginx
+          // reads X-Accel-Buffering), so the download's progress moves and nothing piles up there.
+          if (file.body instanceof Readable) reply.header("x-accel-buffering", "no");
+          return reply.send(file.body);
+        }
         return result === undefined ? reply.status(status).send() : reply.status(status).send(result);
       },
     });

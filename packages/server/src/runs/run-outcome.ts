@@ -1,4 +1,5 @@
 import type {
+  JudgedRun,
   PendingRunOutcome,
   Run,
   RunOutcome,
@@ -76,6 +77,24 @@ export function outcomeOfRow(row: Omit<RunRow, "output">): PendingRunOutcome {
     killedFor: row.killed_for,
     phase: row.phase,
     cpuTimeLimitMs: row.cpu_time_limit_ms,
+  };
+}
+
+/** The columns of a run that say whether it failed (`runFailure`, `hasVerdict`). */
+export type JudgedColumns = Pick<
+  RunRow,
+  "status" | "exit_code" | "signal" | "timed_out" | "killed_for" | "phase"
+>;
+
+/** What `runFailure` and `hasVerdict` (protocol run-failure.ts) read of a row of the runs table. */
+export function judgedRow(row: JudgedColumns): JudgedRun {
+  return {
+    status: row.status,
+    exitCode: row.exit_code,
+    signal: row.signal,
+    timedOut: row.timed_out,
+    killedFor: row.killed_for,
+    phase: row.phase,
   };
 }
 

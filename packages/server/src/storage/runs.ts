@@ -92,7 +92,7 @@ export async function findRun(db: Db, id: string): Promise<RunRow | undefined> {
   return db.selectFrom("runs").selectAll().where("id", "=", id).executeTakeFirst();
 }
 
-const RUN_COLUMNS_BUT_OUTPUT = [
+export const RUN_COLUMNS_BUT_OUTPUT = [
   "id",
   "session_id",
   "user_id",
@@ -175,8 +175,11 @@ export async function markInterruptedRuns(db: Db): Promise<void> {
  * A stored run failed: the SQL twin of `runFailure` (protocol run-failure.ts) — a limit stopped
  * it, or it exited nonzero (the compiler included) or on a signal. Keep the two in step.
  */
-const RUN_FAILED = sql<boolean>`(timed_out or coalesce(killed_for, '') in ('time', 'cpu', 'memory', 'output')
+export const RUN_FAILED = sql<boolean>`(timed_out or coalesce(killed_for, '') in ('time', 'cpu', 'memory', 'output')
   or exit_code is distinct from 0 or signal is not null)`;
+
+/** SQL twin of `hasVerdict`: the run's ending says something about the program. */
+export const RUN_HAS_VERDICT = sql<boolean>`(status = 'finished' and killed_for is distinct from 'user')`;
 
 /**
  * How many of each student's latest runs with a verdict failed in a row (`failedInARow` of the

@@ -88,6 +88,17 @@ const MATRIX: Record<EndpointName, Row | typeof PUBLIC> = {
   getRun:            [ANON,       200,           HIDDEN,           200,            HIDDEN,        200],
   // A student sees their own runs (there: one of memberStudent's); the teacher everyone's.
   listSessionRuns:   [ANON,       200,           HIDDEN,           200,            HIDDEN,        200],
+  deleteSession:     [ANON,       FORBIDDEN,     HIDDEN,           204,            HIDDEN,        204],
+  // memberStudent's own history (another student's is 403: history.test.ts).
+  studentTimeline:   [ANON,       200,           HIDDEN,           200,            HIDDEN,        200],
+  studentCodeAt:     [ANON,       200,           HIDDEN,           200,            HIDDEN,        200],
+  studentPlayback:   [ANON,       200,           HIDDEN,           200,            HIDDEN,        200],
+  exportStudent:     [ANON,       200,           HIDDEN,           200,            HIDDEN,        200],
+  exportSession:     [ANON,       FORBIDDEN,     HIDDEN,           200,            HIDDEN,        200],
+  sessionAnalytics:  [ANON,       FORBIDDEN,     HIDDEN,           200,            HIDDEN,        200],
+  sessionAnalyticsCsv: [ANON,     FORBIDDEN,     HIDDEN,           200,            HIDDEN,        200],
+  // memberStudent's sessions: sessionTeacher taught them; otherTeacher never did.
+  studentSessions:   [ANON,       TEACHERS_ONLY, TEACHERS_ONLY,    200,            HIDDEN,        200],
 };
 
 const describeExpected = (e: Expected) => (typeof e === "number" ? String(e) : `${e[0]} ${e[1]}`);
@@ -477,6 +488,85 @@ const FIXTURES: Partial<Record<EndpointName, Fixture>> = {
       },
     };
   },
+
+  deleteSession: async (w) => {
+    const session = await freshSession(w);
+    return {
+      url: `/api/sessions/${session.id}`,
+      check: async (_res, ok) => {
+        const rows = await w.server.ctx.db
+          .selectFrom("sessions")
+          .select("id")
+          .where("id", "=", session.id)
+          .execute();
+        expect(rows).toHaveLength(ok ? 0 : 1);
+      },
+    };
+  },
+
+  studentTimeline: async (w) => ({
+    url: `/api/sessions/${w.session.id}/students/${w.users.memberStudent.id}/timeline`,
+    check: (res, ok) => {
+      if (ok) expect(Array.isArray(res.json().events)).toBe(true);
+    },
+  }),
+
+  studentCodeAt: async (w) => ({
+    url: `/api/sessions/${w.session.id}/students/${w.users.memberStudent.id}/code?at=${encodeURIComponent(new Date().toISOString())}`,
+    check: (res, ok) => {
+      if (ok) expect(res.json()).toMatchObject({ language: "python" });
+      else expect(res.body).not.toContain('"language"');
+    },
+  }),
+
+  studentPlayback: async (w) => ({
+    url: `/api/sessions/${w.session.id}/students/${w.users.memberStudent.id}/playback`,
+    check: (res, ok) => {
+      if (ok) expect(res.json().from).toBe(w.session.createdAt);
+      else expect(res.body).not.toContain('"frames"');
+    },
+  }),
+
+  exportStudent: async (w) => ({
+    url: `/api/sessions/${w.session.id}/students/${w.users.memberStudent.id}/export.zip`,
+    check: (res, ok) => {
+      if (ok) expect(res.headers["content-type"]).toBe("application/zip");
+      else expect(res.headers["content-type"]).toMatch(/json/);
+    },
+  }),
+
+  exportSession: async () => ({
+    check: (res, ok) => {
+      if (ok) expect(res.rawPayload.subarray(0, 2).toString()).toBe("PK");
+      else expect(res.headers["content-type"]).toMatch(/json/);
+    },
+  }),
+
+  sessionAnalytics: async (w) => ({
+    check: (res, ok) => {
+      if (ok)
+        expect(res.json().students.map((s: { userId: string }) => s.userId)).toEqual([
+          w.users.memberStudent.id,
+        ]);
+      else expect(res.body).not.toContain(w.users.memberStudent.id);
+    },
+  }),
+
+  sessionAnalyticsCsv: async (w) => ({
+    check: (res, ok) => {
+      if (ok) expect(res.body).toContain(w.users.memberStudent.id);
+      else expect(res.body).not.toContain(w.users.memberStudent.id);
+    },
+  }),
+
+  studentSessions: async (w) => ({
+    url: `/api/students/${w.users.memberStudent.id}/sessions`,
+    check: (res, ok) => {
+      if (ok)
+        expect(res.json().sessions.map((s: { sessionId: string }) => s.sessionId)).toContain(w.session.id);
+      else expect(res.body).not.toContain(w.session.id);
+    },
+  }),
 
   adminListSessions: async (w) => ({
     check: (res, ok) => {
