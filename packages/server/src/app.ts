@@ -8,7 +8,11 @@ import { LiveSockets } from "./auth/live-sockets.ts";
 import { MemoryLoginThrottle, RedisLoginThrottle } from "./auth/login-throttle.ts";
 import { SetupToken } from "./auth/setup-token.ts";
 import { MemoryEventBus, RedisEventBus } from "./bus/event-bus.ts";
-import { SESSIONS_EDITING_TOPIC, SESSIONS_ENDED_TOPIC } from "./bus/session-events.ts";
+import {
+  SESSIONS_DELETED_TOPIC,
+  SESSIONS_EDITING_TOPIC,
+  SESSIONS_ENDED_TOPIC,
+} from "./bus/session-events.ts";
 import { handleSessionChannel, probeSessionChannel } from "./channel/session-channel.ts";
 import { CollabServer } from "./collab/collab-server.ts";
 import type { Config } from "./config.ts";
@@ -19,6 +23,7 @@ import { registerJsonBodyParser } from "./http/json-body.ts";
 import { registerMetrics } from "./http/metrics.ts";
 import { registerRateLimits } from "./http/rate-limits.ts";
 import { registerSecurityHeaders } from "./http/security-headers.ts";
+import { trackUnusedConnections } from "./http/unused-connections.ts";
 import { readIndexHtml, registerWebApp } from "./http/web-app.ts";
 import { exactPath, registerWebSockets, uuidPath } from "./http/websockets.ts";
 import { MemoryPresence } from "./presence/memory-presence.ts";
@@ -26,7 +31,9 @@ import { RedisPresence } from "./presence/redis-presence.ts";
 import { connectRedis } from "./redis.ts";
 import { adminRoutes } from "./routes/admin/index.ts";
 import { authRoutes } from "./routes/auth/index.ts";
+import { exportRoutes } from "./routes/exports/index.ts";
 import { handRoutes } from "./routes/hands/index.ts";
+import { historyRoutes } from "./routes/history/index.ts";
 import { runRoutes } from "./routes/runs/index.ts";
 import { sessionRoutes } from "./routes/sessions/index.ts";
 import { systemRoutes } from "./routes/system.ts";
@@ -34,6 +41,7 @@ import { registerRunMetrics } from "./runs/run-metrics.ts";
 import { RunService } from "./runs/run-service.ts";
 import { handleRunTerminal } from "./runs/run-terminal.ts";
 import { openDatabase } from "./storage/database.ts";
+import { startRetentionJob } from "./storage/retention-job.ts";
 import { markInterruptedRuns } from "./storage/runs.ts";
 import { registerStorageMetrics } from "./storage/storage-metrics.ts";
 import { StudentQuota } from "./storage/student-quota.ts";
@@ -145,6 +153,10 @@ export async function buildServer(config: Config): Promise<Server> {
     collab.sessionEnded(sessionId);
     ctx.runs.stopSession(sessionId);
   });
+  await bus.subscribe(SESSIONS_DELETED_TOPIC, ({ sessionId }) => {
+    collab.sessionDeleted(sessionId);
+    ctx.runs.stopSession(sessionId);
+  });
   // A lock set on any instance binds the students' document connections of this one.
   await bus.subscribe(SESSIONS_EDITING_TOPIC, ({ sessionId, editing }) =>
     collab.editingChanged(sessionId, editing),
@@ -152,6 +164,14 @@ export async function buildServer(config: Config): Promise<Server> {
   // Save every open document, stop the programs and record how they ended, before the
   // sockets and the database close.
   app.addHook("preClose", () => Promise.all([collab.close(), ctx.runs.close()]).then(() => undefined));
+  const connections = trackUnusedConnections(app.server);
+  app.addHook("preClose", async () => connections.closeUnused());
+  // Ended sessions' history and run output kept only as long as configured.
+  const retentionDays = config.storage.historyRetentionDays;
+  if (retentionDays !== null) {
+    const retention = startRetentionJob(ctx.db, retentionDays, app.log);
+    app.addHook("onClose", async () => retention.stop());
+  }
   registerWebSockets(
     app,
     [
@@ -188,7 +208,9 @@ export async function buildServer(config: Config): Promise<Server> {
   authRoutes(app, ctx);
   sessionRoutes(app, ctx);
   handRoutes(app, ctx);
+  historyRoutes(app, ctx);
   runRoutes(app, ctx);
+  exportRoutes(app, ctx);
   adminRoutes(app, ctx);
   await registerWebApp(app, config.webDir, indexHtml);
 

@@ -66,6 +66,11 @@ export interface Config {
      * cut to its tail, the history compacted, then new runs refused (storage/student-quota.ts).
      */
     readonly studentQuotaBytes: number;
+    /**
+     * Days an ended session's history (every saved moment of the code, the edit records) and its
+     * runs' output are kept; null keeps them forever. The final code and the runs' results stay.
+     */
+    readonly historyRetentionDays: number | null;
   };
   /** Running students' programs. */
   readonly runs: {

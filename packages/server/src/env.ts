@@ -49,6 +49,7 @@ const envSchema = z.object({
   OBSERVER_RUN_OUTPUT: z.string().optional(),
   OBSERVER_RATE_LIMIT_RUNS: intString(1, 1_000_000).default(120),
   OBSERVER_STUDENT_QUOTA_MB: intString(2, 100_000).default(50),
+  OBSERVER_HISTORY_RETENTION_DAYS: intString(1, 36_500).optional(),
   OBSERVER_METRICS_TOKEN: z.string().min(16, "must be at least 16 characters").max(512).optional(),
   OBSERVER_WS_HEARTBEAT_MS: intString(1000, 120_000).default(10_000),
   OBSERVER_SESSION_END_GRACE_MS: intString(0, 60_000).default(3000),
@@ -153,7 +154,10 @@ export function loadConfig(env: NodeJS.ProcessEnv): ConfigResult {
       sessionEndGraceMs: e.OBSERVER_SESSION_END_GRACE_MS,
     },
     maxSocketsPerUser: e.OBSERVER_MAX_SOCKETS_PER_USER,
-    storage: { studentQuotaBytes: e.OBSERVER_STUDENT_QUOTA_MB * 1024 * 1024 },
+    storage: {
+      studentQuotaBytes: e.OBSERVER_STUDENT_QUOTA_MB * 1024 * 1024,
+      historyRetentionDays: e.OBSERVER_HISTORY_RETENTION_DAYS ?? null,
+    },
     runs: {
       sandbox: e.OBSERVER_SANDBOX,
       bwrapPath: e.OBSERVER_BWRAP ?? null,

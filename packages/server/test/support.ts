@@ -64,7 +64,7 @@ export function testConfig(overrides: Partial<Config> = {}, database?: DatabaseC
     rateLimits: { apiPerMinute: 10_000, authPerMinute: 10_000, loginFailuresPerAccount: 10 },
     live: { heartbeatMs: 10_000, sessionEndGraceMs: 500 },
     maxSocketsPerUser: 20,
-    storage: { studentQuotaBytes: 50 * 1024 * 1024 },
+    storage: { studentQuotaBytes: 50 * 1024 * 1024, historyRetentionDays: null },
     // The sandbox is checked at the first run: most test servers never run code.
     runs: {
       sandbox: "bwrap",

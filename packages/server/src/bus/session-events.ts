@@ -21,6 +21,14 @@ export function publishSessionEnded(bus: EventBus, sessionId: string): Promise<v
   return bus.publish(SESSIONS_ENDED_TOPIC, { sessionId });
 }
 
+/** Topic on which every instance hears that a session was deleted (to drop its documents and runs). */
+export const SESSIONS_DELETED_TOPIC = "sessions:deleted";
+
+/** Tells every instance that a session was deleted (after its rows are gone). */
+export function publishSessionDeleted(bus: EventBus, sessionId: string): Promise<void> {
+  return bus.publish(SESSIONS_DELETED_TOPIC, { sessionId });
+}
+
 /** Topic on which every instance hears that a session's editing was locked or unlocked. */
 export const SESSIONS_EDITING_TOPIC = "sessions:editing";
 

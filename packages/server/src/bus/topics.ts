@@ -24,6 +24,8 @@ export interface BusTopics {
   "auth:revocations": Revocation;
   /** A session ended (commands/session-ender.ts). */
   "sessions:ended": SessionEnded;
+  /** A session was deleted (commands/session-deleter.ts). */
+  "sessions:deleted": SessionEnded;
   /** A session's editing was locked or unlocked (commands/session-updater.ts). */
   "sessions:editing": SessionEditing;
   /** Input for a run, to the instance running it (runs/run-relay.ts). */

@@ -9,11 +9,12 @@ import {
 } from "@observer/protocol";
 import type { WebSocket } from "ws";
 import type { Actor } from "../auth/actor.ts";
-import { sessionTopic } from "../bus/session-events.ts";
+import { SESSIONS_DELETED_TOPIC, sessionTopic } from "../bus/session-events.ts";
 import { sessionAccess } from "../commands/session-access.ts";
 import type { Ctx } from "../context.ts";
 import { summarizeRunRow } from "../runs/run-summary.ts";
 import { lastEdits } from "../storage/documents.ts";
+import { provenanceOfSession } from "../storage/edit-events.ts";
 import { listParticipants } from "../storage/participants.ts";
 import { failedInARowOfSession, latestRunsOfSession } from "../storage/runs.ts";
 import { acceptSocket } from "./socket-session.ts";
@@ -22,7 +23,7 @@ const MAX_MESSAGE_BYTES = 8 * 1024;
 
 /** The roster as the teacher sees it: participants, online state, last edit, last run and failures in a row. */
 async function roster(ctx: Ctx, sessionId: string, onlyUserId: string | null): Promise<RosterEntry[]> {
-  const [participants, online, saved, live, rows, streaks] = await Promise.all([
+  const [participants, online, saved, live, rows, streaks, provenance] = await Promise.all([
     listParticipants(ctx.db, sessionId),
     ctx.presence.onlineUsers(sessionId),
     lastEdits(ctx.db, sessionId),
@@ -34,6 +35,7 @@ async function roster(ctx: Ctx, sessionId: string, onlyUserId: string | null): P
       outputChars: 2 * RUN_TAIL_CHARS,
     }),
     failedInARowOfSession(ctx.db, sessionId, { userId: onlyUserId ?? undefined }),
+    provenanceOfSession(ctx.db, sessionId, onlyUserId ?? undefined),
   ]);
   // Stored runs, overlaid with the live state of those under way here.
   const lastRuns = new Map(rows.map((row) => [row.user_id, summarizeRunRow(row)]));
@@ -54,6 +56,8 @@ async function roster(ctx: Ctx, sessionId: string, onlyUserId: string | null): P
     lastEditAt: laterDate(saved.get(p.user_id), live.get(p.user_id))?.toISOString() ?? null,
     lastRun: lastRuns.get(p.user_id) ?? null,
     failedInARow: streaks.get(p.user_id) ?? 0,
+    typedChars: provenance.get(p.user_id)?.typedChars ?? 0,
+    pastedChars: provenance.get(p.user_id)?.pastedChars ?? 0,
   }));
 }
 
@@ -73,6 +77,7 @@ export function handleSessionChannel(ctx: Ctx, ws: WebSocket, sessionId: string)
   let actor: Actor | null = null;
   let asTeacher = false;
   let unsubscribe: (() => Promise<void>) | null = null;
+  let unsubscribeDeleted: (() => Promise<void>) | null = null;
   /** This socket counts its student as online (and must uncount them when it closes). */
   let countedOnline = false;
   let closed = false;
@@ -88,8 +93,14 @@ export function handleSessionChannel(ctx: Ctx, ws: WebSocket, sessionId: string)
       // And their own hand: raised, claimed, resolved, or moved up the queue.
       else if (event.type === "hand_update" && event.hand.userId === self.id) send(ws, event);
     });
+    // The session deleted (on any instance): nothing more will come; the client learns it is gone.
+    unsubscribeDeleted = await ctx.bus.subscribe(SESSIONS_DELETED_TOPIC, (deleted) => {
+      if (deleted.sessionId === sessionId && ws.readyState === ws.OPEN)
+        ws.close(CLOSE_CODES.notFound, "Session deleted");
+    });
     if (closed) {
       await unsubscribe();
+      await unsubscribeDeleted();
       return;
     }
     if (!asTeacher) {
@@ -107,6 +118,7 @@ export function handleSessionChannel(ctx: Ctx, ws: WebSocket, sessionId: string)
   ws.on("close", () => {
     closed = true;
     void unsubscribe?.();
+    void unsubscribeDeleted?.();
     const self = actor;
     if (self && countedOnline)
       ctx.presence

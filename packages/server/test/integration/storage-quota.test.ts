@@ -23,7 +23,9 @@ describe("storage quota", () => {
   const QUOTA = Math.round(1.5 * MB);
 
   beforeAll(async () => {
-    server = await startTestServer({ config: { storage: { studentQuotaBytes: QUOTA } } });
+    server = await startTestServer({
+      config: { storage: { studentQuotaBytes: QUOTA, historyRetentionDays: null } },
+    });
     url = await server.listen();
     teacher = await buildUser(server, { role: "teacher" });
   });
@@ -58,7 +60,9 @@ describe("storage quota", () => {
 
   it("keeps the history of a student churning a 256 KB document under the quota, the code intact and the student told", async () => {
     const quota = 600 * KB;
-    const churned = await startTestServer({ config: { storage: { studentQuotaBytes: quota } } });
+    const churned = await startTestServer({
+      config: { storage: { studentQuotaBytes: quota, historyRetentionDays: null } },
+    });
     try {
       const churnUrl = await churned.listen();
       const owner = await buildUser(churned, { role: "teacher" });
@@ -201,7 +205,9 @@ describe("storage quota", () => {
   }, 90_000);
 
   it("keeps only the end of a run's output that does not fit, then refuses runs with 507 storage_quota_exceeded", async () => {
-    const small = await startTestServer({ config: { storage: { studentQuotaBytes: 300 * KB } } });
+    const small = await startTestServer({
+      config: { storage: { studentQuotaBytes: 300 * KB, historyRetentionDays: null } },
+    });
     try {
       const smallUrl = await small.listen();
       const owner = await buildUser(small, { role: "teacher" });

@@ -3,6 +3,7 @@ import type { FastifyInstance } from "fastify";
 import { participantRemover } from "../../commands/participant-remover.ts";
 import { sessionAccess } from "../../commands/session-access.ts";
 import { sessionCreator } from "../../commands/session-creator.ts";
+import { sessionDeleter } from "../../commands/session-deleter.ts";
 import { sessionEnder } from "../../commands/session-ender.ts";
 import { sessionJoiner } from "../../commands/session-joiner.ts";
 import { sessionUpdater } from "../../commands/session-updater.ts";
@@ -49,6 +50,11 @@ export function sessionRoutes(app: FastifyInstance, ctx: Ctx): void {
   route(ENDPOINTS.endSession, limit, async ({ actor, params }) => ({
     session: await sessionEnder(ctx, actor, params.id),
   }));
+
+  route(ENDPOINTS.deleteSession, limit, async ({ actor, params }) => {
+    await sessionDeleter(ctx, actor, params.id);
+    return undefined;
+  });
 
   route(ENDPOINTS.removeParticipant, limit, async ({ actor, params }) => {
     await participantRemover(ctx, actor, { sessionId: params.id, userId: params.userId });
