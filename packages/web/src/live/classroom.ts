@@ -69,6 +69,8 @@ export class Classroom {
         lastEditAt: null,
         lastRun: null,
         failedInARow: 0,
+        typedChars: 0,
+        pastedChars: 0,
       });
     }
     this.publish();
@@ -119,7 +121,9 @@ export class Classroom {
           next.online !== last.online ||
           next.name !== last.name ||
           next.lastRun?.status !== last.lastRun?.status ||
-          next.failedInARow !== last.failedInARow
+          next.failedInARow !== last.failedInARow ||
+          next.pastedChars !== last.pastedChars ||
+          next.typedChars !== last.typedChars
         )
           this.publish();
         else if (next.lastEditAt !== last.lastEditAt) this.publishSoon();
@@ -156,6 +160,9 @@ export class Classroom {
         break;
       case "run_update":
         this.feeds.get(message.run.userId)?.setLastRun(message.run);
+        break;
+      case "provenance":
+        this.feeds.get(message.userId)?.setProvenance(message);
         break;
       case "session_ended":
         this.options.onSessionEnded?.(message.endedAt);

@@ -1,5 +1,11 @@
 import { HocuspocusProvider, type HocuspocusProviderWebsocket } from "@hocuspocus/provider";
-import { type Language, type RosterEntry, type RunSummary, studentDocumentName } from "@observer/protocol";
+import {
+  type Language,
+  type Provenance,
+  type RosterEntry,
+  type RunSummary,
+  studentDocumentName,
+} from "@observer/protocol";
 import { Awareness } from "y-protocols/awareness";
 import * as Y from "yjs";
 import { codeOf, languageOf, metaOf } from "../editor/code-document.ts";
@@ -25,6 +31,9 @@ export interface StudentSnapshot {
   lastRun: RunSummary | null;
   /** How many of the latest runs with a verdict failed in a row (run-failure.ts in protocol). */
   failedInARow: number;
+  /** Characters the student typed and pasted into their code so far (the paste signal). */
+  typedChars: number;
+  pastedChars: number;
 }
 
 export interface StudentFeedOptions {
@@ -72,6 +81,8 @@ export class StudentFeed {
       documentState: "opening",
       lastRun: entry.lastRun,
       failedInARow: entry.failedInARow,
+      typedChars: entry.typedChars,
+      pastedChars: entry.pastedChars,
     };
     this.streak = new FailedRunStreak(entry.failedInARow, entry.lastRun);
     this.awareness = new Awareness(this.doc);
@@ -139,6 +150,8 @@ export class StudentFeed {
       online: entry.online,
       joinedAt: entry.joinedAt,
       failedInARow: entry.failedInARow,
+      typedChars: entry.typedChars,
+      pastedChars: entry.pastedChars,
     });
     if (entry.lastEditAt) this.noteEdit(Date.parse(entry.lastEditAt));
     if (entry.lastRun) this.setLastRun(entry.lastRun);
@@ -153,6 +166,11 @@ export class StudentFeed {
     const current = this.current.lastRun;
     if (current && current.id !== run.id && run.queuedAt < current.queuedAt) return;
     this.patch({ lastRun: run, failedInARow: this.streak.update(run) });
+  }
+
+  /** The server's latest count of characters typed and pasted (teachers only). */
+  setProvenance({ typedChars, pastedChars }: Provenance): void {
+    this.patch({ typedChars, pastedChars });
   }
 
   setOnline(online: boolean): void {

@@ -108,7 +108,7 @@ function RunHistoryRow({
 }
 
 /** A past run's whole output, as plain text. */
-function RunOutput({ runId }: { runId: string }) {
+export function RunOutput({ runId }: { runId: string }) {
   const run = useQuery(runId, () => api.call("getRun", { params: { runId } }));
   if (run.loading) return <Spinner className="mt-2 size-4" />;
   if (run.error) return <ErrorAlert error={run.error} className="mt-2" />;

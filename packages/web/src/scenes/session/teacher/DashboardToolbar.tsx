@@ -1,6 +1,7 @@
 import { useId } from "react";
 import {
   type RosterFilter,
+  SHOW_HINTS,
   SHOW_KEYS,
   SHOW_LABELS,
   type ShowKey,
@@ -130,6 +131,7 @@ export function DashboardToolbar({
                 type="button"
                 aria-pressed={on}
                 data-show={key}
+                title={SHOW_HINTS[key]}
                 onClick={() => filter({ show: key })}
                 className={`${CHIP} ${on ? CHIP_ON : CHIP_OFF}`}
               >

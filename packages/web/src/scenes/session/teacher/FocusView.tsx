@@ -9,6 +9,9 @@ import { colorFor } from "../../../live/colors.ts";
 import { saveStateOf } from "../../../live/provider-state.ts";
 import type { StudentFeed } from "../../../live/student-feed.ts";
 import { useProviderState } from "../../../live/useLive.ts";
+import { PlaybackPanel } from "../../../playback/PlaybackPanel.tsx";
+import { PlaybackToggle } from "../../../playback/PlaybackToggle.tsx";
+import { provenanceText } from "../../../playback/provenance-text.ts";
 import { RunHistory } from "../../../run/RunHistory.tsx";
 import { RunPanel } from "../../../run/RunPanel.tsx";
 import { runBlocker } from "../../../run/run-availability.ts";
@@ -107,6 +110,7 @@ function Focus({
   const typingTimer = useRef<ReturnType<typeof setTimeout> | null>(null);
   const heading = useRef<HTMLHeadingElement>(null);
   const [editor, setEditor] = useState<CollabEditor | null>(null);
+  const [playback, setPlayback] = useState(false);
   useTitle(`${student.name} · ${session.name}`);
   useEffect(() => heading.current?.focus(), []);
 
@@ -158,6 +162,13 @@ function Focus({
         <Link to={base} className={buttonClasses("ghost", "px-2")}>
           <span aria-hidden="true">←</span> All students
         </Link>
+        <Link
+          to={`/students/${student.id}`}
+          className={buttonClasses("ghost", "px-2")}
+          title={`${student.name}’s sessions with you, with their figures`}
+        >
+          All sessions
+        </Link>
         <div className="ml-auto flex gap-2">
           {previous && <NeighbourLink to={`${base}/students/${previous}`} which="previous" />}
           {next && <NeighbourLink to={`${base}/students/${next}`} which="next" />}
@@ -176,8 +187,15 @@ function Focus({
         </div>
         <p className="text-sm text-slate-500 dark:text-slate-400">
           {student.online ? "Online" : "Offline"} · <EditedAgo at={student.lastEditAt} /> · {session.name}
+          {student.typedChars + student.pastedChars > 0 && (
+            <>
+              {" · "}
+              <span data-testid="focus-provenance">{provenanceText(student)}</span>
+            </>
+          )}
         </p>
         <div className="ml-auto flex flex-wrap items-center gap-3">
+          <PlaybackToggle on={playback} onChange={setPlayback} />
           <LanguageSelect
             value={language}
             disabled={readOnly}
@@ -194,40 +212,49 @@ function Focus({
           The server refused it ({connection.refused}). Only the session’s teacher can open students’ code.
         </Alert>
       )}
-      <CodeAndTerminal
-        page="focus"
-        codeLabel={`${student.name}’s code`}
-        live={feed}
-        editor={
-          connection.everSynced
-            ? {
-                userId: user.id,
-                language,
-                readOnly,
-                ariaLabel: `${student.name}’s ${LANGUAGE_INFO[language].label} code`,
-                onLocalEdit: typing,
-                onRun: run,
-                onEditor: setEditor,
-              }
-            : null
-        }
-        loading="Opening the code…"
-        terminal={
-          runs && (
-            <RunPanel
-              controller={runs}
-              onRun={run}
-              blocker={blocker}
-              runLabel="Run student’s code"
-              label={`${student.name}’s terminal`}
-              terminalLabel={`${student.name}’s terminal: their program's output; typing here sends input to it`}
-              onLeaveTerminal={() => editor?.focus()}
-              leaveLabel={`back to ${student.name}’s code`}
-              className="h-80 lg:h-auto"
-            />
-          )
-        }
-      />
+      {playback ? (
+        <PlaybackPanel
+          sessionId={session.id}
+          userId={feed.id}
+          studentName={student.name}
+          fallbackLanguage={session.language}
+        />
+      ) : (
+        <CodeAndTerminal
+          page="focus"
+          codeLabel={`${student.name}’s code`}
+          live={feed}
+          editor={
+            connection.everSynced
+              ? {
+                  userId: user.id,
+                  language,
+                  readOnly,
+                  ariaLabel: `${student.name}’s ${LANGUAGE_INFO[language].label} code`,
+                  onLocalEdit: typing,
+                  onRun: run,
+                  onEditor: setEditor,
+                }
+              : null
+          }
+          loading="Opening the code…"
+          terminal={
+            runs && (
+              <RunPanel
+                controller={runs}
+                onRun={run}
+                blocker={blocker}
+                runLabel="Run student’s code"
+                label={`${student.name}’s terminal`}
+                terminalLabel={`${student.name}’s terminal: their program's output; typing here sends input to it`}
+                onLeaveTerminal={() => editor?.focus()}
+                leaveLabel={`back to ${student.name}’s code`}
+                className="h-80 lg:h-auto"
+              />
+            )
+          }
+        />
+      )}
       <RunHistory
         sessionId={session.id}
         userId={feed.id}

@@ -18,6 +18,8 @@ function student(name: string, patch: Partial<StudentSnapshot> = {}): StudentSna
     documentState: "open",
     lastRun: null,
     failedInARow: 0,
+    typedChars: 0,
+    pastedChars: 0,
     ...patch,
   };
 }
@@ -111,8 +113,13 @@ const LAB = [
   student("Ada", { lastRun: ended({ phase: "compile", exitCode: 1 }), failedInARow: 1 }),
   student("Bea", { lastRun: ended({ exitCode: 1 }), failedInARow: 3, online: false }),
   student("Cy", { lastRun: ended(), failedInARow: 0, lastEditAt: minutesAgo(1) }),
-  student("Dan"),
-  student("Eve", { lastRun: ended({ status: "running", exitCode: null, phase: null }), failedInARow: 2 }),
+  student("Dan", { typedChars: 150, pastedChars: 250 }),
+  student("Eve", {
+    lastRun: ended({ status: "running", exitCode: null, phase: null }),
+    failedInARow: 2,
+    typedChars: 400,
+    pastedChars: 250,
+  }),
 ];
 const HANDS = handsByStudent([hand("Dan", 4), hand("Cy", 9)]);
 
@@ -133,13 +140,27 @@ describe("who is stuck", () => {
     expect(show("hands")).toEqual(["Cy", "Dan"]);
   });
 
+  it("shows who pasted more than half of what they added, and not a short paste alone", () => {
+    // Eve pasted 250 of 650 (38%): typed most of it.
+    expect(show("pasted")).toEqual(["Dan"]);
+    const short = student("Fay", { typedChars: 10, pastedChars: 120 });
+    expect(names(arrange([short], "name", { ...NO_FILTER, show: "pasted" }, NOW))).toEqual([]);
+  });
+
   it("narrows a choice with online only and idle", () => {
     expect(show("errors", { onlineOnly: true })).toEqual(["Ada"]);
     expect(show("hands", { idleMinutes: 5 })).toEqual(["Dan"]);
   });
 
   it("counts each choice in the whole class", () => {
-    expect(showCounts(LAB, HANDS)).toEqual({ all: 5, hands: 2, errors: 2, repeated: 1, neverRan: 1 });
+    expect(showCounts(LAB, HANDS)).toEqual({
+      all: 5,
+      hands: 2,
+      errors: 2,
+      repeated: 1,
+      neverRan: 1,
+      pasted: 1,
+    });
   });
 
   it("puts raised hands first, oldest first, in every order", () => {
@@ -156,6 +177,7 @@ describe("who is stuck", () => {
     expect(why(bea, "repeated")).toEqual(["3 failed runs in a row, last: runtime error"]);
     expect(why(dan, "neverRan", { idleMinutes: 10 })).toEqual(["Never ran", "Idle 30 min"]);
     expect(why(dan, "hands")).toEqual(["Hand raised 4 min ago"]);
+    expect(why(dan, "pasted")).toEqual(["Typed 150 characters · pasted 250 (63%)"]);
     expect(why(dan, "all")).toEqual([]);
   });
 });

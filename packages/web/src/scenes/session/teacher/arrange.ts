@@ -1,5 +1,12 @@
-import { FAILING_REPEATEDLY_RUNS, type Hand, RUN_FAILURE_LABELS, runFailure } from "@observer/protocol";
+import {
+  FAILING_REPEATEDLY_RUNS,
+  type Hand,
+  pastedALot,
+  RUN_FAILURE_LABELS,
+  runFailure,
+} from "@observer/protocol";
 import type { StudentSnapshot } from "../../../live/student-feed.ts";
+import { provenanceText } from "../../../playback/provenance-text.ts";
 import { formatSince } from "../../../ui/format.ts";
 
 export type SortKey = "name" | "lastEdit" | "online";
@@ -14,7 +21,7 @@ export const SORT_LABELS: Record<SortKey, string> = {
  * Which students to show, one choice at a time ("who is stuck"); "online only", "idle for" and
  * the name search narrow it further (they combine with it and with each other).
  */
-export const SHOW_KEYS = ["all", "hands", "errors", "repeated", "neverRan"] as const;
+export const SHOW_KEYS = ["all", "hands", "errors", "repeated", "neverRan", "pasted"] as const;
 export type ShowKey = (typeof SHOW_KEYS)[number];
 
 /** How the toolbar names each choice after its count: "5 with errors". */
@@ -24,6 +31,12 @@ export const SHOW_LABELS: Record<ShowKey, { one: string; many: string }> = {
   errors: { one: "with errors", many: "with errors" },
   repeated: { one: "failing repeatedly", many: "failing repeatedly" },
   neverRan: { one: "never ran", many: "never ran" },
+  pasted: { one: "pasted a lot", many: "pasted a lot" },
+};
+
+/** What a choice means, where its name alone may not say (the chip's tooltip). */
+export const SHOW_HINTS: Partial<Record<ShowKey, string>> = {
+  pasted: "More than half of the characters they added arrived by paste",
 };
 
 export interface RosterFilter {
@@ -74,6 +87,8 @@ export function isShown(student: StudentSnapshot, show: ShowKey, hands: HandsByS
       return student.failedInARow >= FAILING_REPEATEDLY_RUNS;
     case "neverRan":
       return student.lastRun === null;
+    case "pasted":
+      return pastedALot(student);
   }
 }
 
@@ -111,6 +126,7 @@ export function whyShown(
     );
   }
   if (filter.show === "neverRan" && student.lastRun === null) reasons.push("Never ran");
+  if (filter.show === "pasted" && pastedALot(student)) reasons.push(provenanceText(student));
   if (filter.idleMinutes !== null) {
     reasons.push(`Idle ${Math.floor((now - lastActivity(student)) / 60_000)} min`);
   }
