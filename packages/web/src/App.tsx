@@ -8,6 +8,7 @@ import { HomeScene } from "./scenes/home/HomeScene.tsx";
 import { JoinScene } from "./scenes/join/JoinScene.tsx";
 import { NotFoundScene } from "./scenes/NotFoundScene.tsx";
 import { SessionScene } from "./scenes/session/SessionScene.tsx";
+import { StudentScene } from "./scenes/students/StudentScene.tsx";
 import { Layout } from "./ui/Layout.tsx";
 
 /** The routes of the app. Everything but the auth pages and the 404 needs a login. */
@@ -23,6 +24,9 @@ export function App() {
               <Route index element={<HomeScene />} />
               <Route path="join/:code" element={<JoinScene />} />
               <Route path="sessions/:id/*" element={<SessionScene />} />
+            </Route>
+            <Route element={<RequireAuth roles={["teacher", "admin"]} />}>
+              <Route path="students/:userId" element={<StudentScene />} />
             </Route>
             <Route element={<RequireAuth roles={["admin"]} />}>
               <Route path="admin" element={<AdminScene />} />

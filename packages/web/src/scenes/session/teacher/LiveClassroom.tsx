@@ -13,12 +13,15 @@ import { Dashboard } from "./Dashboard.tsx";
 // The full editor (Monaco) loads only when the teacher opens a student.
 const FocusView = lazy(() => import("./FocusView.tsx"));
 const BroadcastEditor = lazy(() => import("./BroadcastEditor.tsx"));
+// Chart.js loads only with the analytics.
+const SessionAnalytics = lazy(() => import("./SessionAnalytics.tsx"));
 
 /**
  * The teacher's live class: one Classroom (every student's document over one socket, the
  * session channel) shared by the dashboard (`/sessions/:id`) and the focus view
  * (`/sessions/:id/students/:studentId`), so moving between them reopens nothing; and the
- * teacher's broadcast editor (`/sessions/:id/broadcast`).
+ * teacher's broadcast editor (`/sessions/:id/broadcast`) and the session's analytics
+ * (`/sessions/:id/analytics`).
  */
 export default function LiveClassroom({
   session: loaded,
@@ -86,6 +89,14 @@ export default function LiveClassroom({
           element={
             <Suspense fallback={<Loading label="Opening the editor…" />}>
               <BroadcastEditor />
+            </Suspense>
+          }
+        />
+        <Route
+          path="analytics"
+          element={
+            <Suspense fallback={<Loading label="Opening the analytics…" />}>
+              <SessionAnalytics />
             </Suspense>
           }
         />
