@@ -173,7 +173,7 @@ describe("live code between a teacher and two students", () => {
   it("the student downloads the code as a file with the language's extension", async () => {
     const [download] = await Promise.all([
       ada.waitForEvent("download"),
-      ada.getByRole("button", { name: "Download" }).click(),
+      ada.getByRole("button", { name: "Download", exact: true }).click(),
     ]);
     expect(download.suggestedFilename()).toBe("live-code.py");
   });

@@ -35,12 +35,18 @@ export function downloadFileName(language: Language, code: string, baseName: str
 
 /** Saves `code` as a file through the browser's download. */
 export function downloadCode(fileName: string, code: string): void {
-  const url = URL.createObjectURL(new Blob([code], { type: "text/plain;charset=utf-8" }));
+  saveBlob(new Blob([code], { type: "text/plain;charset=utf-8" }), fileName);
+}
+
+/** Hands a blob to the browser's download as `fileName` (an object URL and an `<a download>`). */
+export function saveBlob(blob: Blob, fileName: string): void {
+  const url = URL.createObjectURL(blob);
   const link = document.createElement("a");
   link.href = url;
   link.download = fileName;
   document.body.append(link);
   link.click();
   link.remove();
-  setTimeout(() => URL.revokeObjectURL(url), 1000);
+  // Long enough for the browser to start saving a large file.
+  setTimeout(() => URL.revokeObjectURL(url), 10_000);
 }

@@ -1,12 +1,16 @@
 import type { Session, User } from "@observer/protocol";
-import { useState } from "react";
+import { useEffect, useState } from "react";
+import { useLocation, useNavigate } from "react-router";
 import { api } from "../../api/client.ts";
 import { useQuery } from "../../api/useQuery.ts";
+import { Alert } from "../../ui/Alert.tsx";
 import { Button, ButtonLink } from "../../ui/Button.tsx";
 import { Card } from "../../ui/Card.tsx";
 import { JoinCodePanel } from "../../ui/JoinCodePanel.tsx";
 import { PageTitle } from "../../ui/Layout.tsx";
+import { useFadingNotice } from "../../ui/useFadingNotice.ts";
 import { useTitle } from "../../ui/useTitle.ts";
+import type { DeletedSessionState } from "../session/teacher/DeleteSessionButton.tsx";
 import { CreateSessionForm } from "./CreateSessionForm.tsx";
 import { SessionsCard } from "./SessionsCard.tsx";
 
@@ -15,6 +19,15 @@ export function TeacherHome({ user }: { user: User }) {
   useTitle("Your sessions");
   const sessions = useQuery("sessions", () => api.call("listSessions"));
   const [created, setCreated] = useState<Session | null>(null);
+  const [notice, setNotice] = useFadingNotice();
+  const navigate = useNavigate();
+  // Set by "Delete session": said once, then cleared so that a reload does not say it again.
+  const deleted = (useLocation().state as Partial<DeletedSessionState> | null)?.deletedSession;
+  useEffect(() => {
+    if (deleted === undefined) return;
+    setNotice(`“${deleted}” was deleted.`);
+    navigate("/", { replace: true, state: null });
+  }, [deleted, navigate, setNotice]);
 
   const onCreated = (session: Session) => {
     setCreated(session);
@@ -24,6 +37,11 @@ export function TeacherHome({ user }: { user: User }) {
   return (
     <>
       <PageTitle title={`Hello, ${user.name}`} subtitle="Start a session and give your class the code." />
+      {notice && (
+        <Alert tone="success" className="mb-6 sm:mb-8">
+          {notice}
+        </Alert>
+      )}
       {created && (
         <Card title={`“${created.name}” is ready`} titleId="created-session" className="mb-6 sm:mb-8">
           <JoinCodePanel code={created.joinCode} />

@@ -3,11 +3,12 @@ import { useCallback, useEffect, useRef, useState } from "react";
 import { codeOf, switchLanguage } from "../../../editor/code-document.ts";
 import { tooLargeMessage } from "../../../editor/code-limit.ts";
 import { type CollabEditor, LANGUAGE_SWITCH_ORIGIN } from "../../../editor/collab-editor.ts";
-import { downloadCode, downloadFileName } from "../../../editor/download.ts";
+import { downloadCode, downloadFileName, fileSlug } from "../../../editor/download.ts";
 import { LanguageSelect } from "../../../editor/LanguageSelect.tsx";
 import { SaveStateBadge } from "../../../editor/SaveStateBadge.tsx";
 import { useCanUndoOther } from "../../../editor/useHistory.ts";
 import { usePeers } from "../../../editor/usePeers.ts";
+import { ExportButton } from "../../../export/ExportButton.tsx";
 import { RaiseHand } from "../../../hands/RaiseHand.tsx";
 import { colorFor } from "../../../live/colors.ts";
 import type { HelpQueue } from "../../../live/help-queue.ts";
@@ -17,6 +18,7 @@ import { collabToken } from "../../../live/tokens.ts";
 import { webSocketUrl } from "../../../live/urls.ts";
 import { useDocumentLanguage, useOptionalProviderState, useProviderState } from "../../../live/useLive.ts";
 import { useWarnBeforeUnload } from "../../../live/useWarnBeforeUnload.ts";
+import { PlaybackPanel } from "../../../playback/PlaybackPanel.tsx";
 import { OwnRunHistory } from "../../../run/OwnRunHistory.tsx";
 import { RunPanel } from "../../../run/RunPanel.tsx";
 import { runBlocker } from "../../../run/run-availability.ts";
@@ -32,9 +34,11 @@ import { CodeAndTerminal } from "../CodeAndTerminal.tsx";
 import { SessionHeading } from "../SessionHeading.tsx";
 import { BroadcastAnnouncement, BroadcastPanel } from "./BroadcastPanel.tsx";
 import { EditingLockedNotice } from "./EditingLockedNotice.tsx";
+import { SessionGone } from "./SessionGone.tsx";
 import { StorageNotice } from "./StorageNotice.tsx";
 import { TeacherPresence } from "./TeacherPresence.tsx";
 import { useBroadcastFeed } from "./useBroadcastFeed.ts";
+import { useSessionGone } from "./useSessionGone.ts";
 import { useStudentChannel } from "./useStudentChannel.ts";
 
 const UNSAVED_AT_END =
@@ -73,6 +77,12 @@ export default function StudentWorkspace({ session: initial, user }: { session: 
   // Never "saved" for what the server refused: changes that missed the end are only here.
   const liveState = useOptionalProviderState(live?.watcher ?? null);
   const unsavedAtEnd = liveState !== null && saveStateOf(liveState) === "unsaved";
+  // Deleted while open: it ended on the channel, then the server refused the document.
+  const refusedAfterEnd =
+    session.status === "ended" &&
+    (channelStatus === "refused" || Boolean(liveState?.refused) || liveState?.revoked != null);
+  const gone = useSessionGone(initial.id, refusedAfterEnd);
+  if (gone) return <SessionGone session={session} live={live} />;
 
   return (
     <>
@@ -83,6 +93,13 @@ export default function StudentWorkspace({ session: initial, user }: { session: 
             Teacher:{" "}
             <span className="font-medium text-slate-800 dark:text-slate-200">{session.teacherName}</span>
           </>
+        }
+        actions={
+          <ExportButton
+            target={{ kind: "student", sessionId: session.id, userId: user.id }}
+            label="Download my code and runs"
+            fallbackName={`${fileSlug(session.name)}-my-work.zip`}
+          />
         }
         endedNote={
           unsavedAtEnd
@@ -126,6 +143,7 @@ function Workspace({
   const language = useDocumentLanguage(live.doc) ?? session.language;
   const [editor, setEditor] = useState<CollabEditor | null>(null);
   const [notice, setNotice] = useFadingNotice();
+  const [playback, setPlayback] = useState(false);
   const canUndoTeacher = useCanUndoOther(editor);
   const peers = usePeers(live.awareness);
   const ended = session.status === "ended" || state.scope === "readonly";
@@ -216,6 +234,9 @@ function Workspace({
               Undo {session.teacherName}’s change
             </Button>
           )}
+          <Button variant="secondary" aria-expanded={playback} onClick={() => setPlayback(!playback)}>
+            {playback ? "Hide playback" : "Playback"}
+          </Button>
           <Button variant="secondary" onClick={download} disabled={!state.everSynced}>
             Download
           </Button>
@@ -302,6 +323,14 @@ function Workspace({
           />
         }
       />
+      {playback && (
+        <PlaybackPanel
+          sessionId={session.id}
+          userId={user.id}
+          studentName={null}
+          fallbackLanguage={session.language}
+        />
+      )}
       <OwnRunHistory
         sessionId={session.id}
         userId={user.id}

@@ -1,4 +1,7 @@
 import { useMemo, useRef, useState, useSyncExternalStore } from "react";
+import { Link } from "react-router";
+import { fileSlug } from "../../../editor/download.ts";
+import { ExportButton } from "../../../export/ExportButton.tsx";
 import { HelpQueuePanel } from "../../../hands/HelpQueuePanel.tsx";
 import { Alert } from "../../../ui/Alert.tsx";
 import { Button, buttonClasses } from "../../../ui/Button.tsx";
@@ -11,6 +14,7 @@ import { BroadcastLink } from "./BroadcastLink.tsx";
 import { ClassControls } from "./ClassControls.tsx";
 import { useClassroom } from "./classroom-context.ts";
 import { DashboardToolbar } from "./DashboardToolbar.tsx";
+import { DeleteSessionButton } from "./DeleteSessionButton.tsx";
 import { EditSessionForm } from "./EditSessionForm.tsx";
 import { EndSessionButton } from "./EndSessionButton.tsx";
 import { JoinStrip } from "./JoinStrip.tsx";
@@ -54,22 +58,34 @@ export function Dashboard() {
         session={session}
         details={`${feeds.length} ${feeds.length === 1 ? "student" : "students"}, ${online} online`}
         actions={
-          active && (
-            <>
-              <BroadcastLink session={session} />
-              <ClassControls session={session} onChanged={changed} />
-              <button
-                type="button"
-                ref={editButton}
-                className={buttonClasses("secondary")}
-                aria-expanded={editing}
-                onClick={() => setEditing((open) => !open)}
-              >
-                Edit session
-              </button>
-              <EndSessionButton session={session} onEnded={reload} />
-            </>
-          )
+          <>
+            <Link to={`/sessions/${session.id}/analytics`} className={buttonClasses("secondary")}>
+              Analytics
+            </Link>
+            <ExportButton
+              target={{ kind: "session", sessionId: session.id }}
+              label="Download all (zip)"
+              fallbackName={`${fileSlug(session.name)}.zip`}
+            />
+            {/* An active session's is in its "Edit session" area, away from End session. */}
+            {!active && <DeleteSessionButton session={session} />}
+            {active && (
+              <>
+                <BroadcastLink session={session} />
+                <ClassControls session={session} onChanged={changed} />
+                <button
+                  type="button"
+                  ref={editButton}
+                  className={buttonClasses("secondary")}
+                  aria-expanded={editing}
+                  onClick={() => setEditing((open) => !open)}
+                >
+                  Edit session
+                </button>
+                <EndSessionButton session={session} onEnded={reload} />
+              </>
+            )}
+          </>
         }
       />
       {noAccess && (
@@ -78,7 +94,7 @@ export function Dashboard() {
         </Alert>
       )}
       {active && editing && (
-        <div className="mb-5">
+        <div className="mb-5 space-y-3">
           <EditSessionForm
             session={session}
             onCancel={closeEditor}
@@ -86,6 +102,15 @@ export function Dashboard() {
               void reload().then(closeEditor);
             }}
           />
+          <section
+            aria-label="Delete session"
+            className="flex flex-wrap items-center justify-between gap-3 rounded-xl border border-red-200 bg-white p-4 shadow-sm dark:border-red-900/70 dark:bg-slate-900"
+          >
+            <p className="text-sm text-slate-600 dark:text-slate-400">
+              Deleting the session removes all of its students’ work for good.
+            </p>
+            <DeleteSessionButton session={session} />
+          </section>
         </div>
       )}
       {feeds.length === 0 ? (
