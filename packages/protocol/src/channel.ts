@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { aiLogEntrySchema } from "./ai.ts";
 import { handSchema } from "./hands.ts";
 import { idSchema, timestampSchema } from "./ids.ts";
 import { runSummarySchema } from "./runs.ts";
@@ -63,6 +64,11 @@ export const channelServerMessageSchema = z.discriminatedUnion("type", [
    * the queue. Teachers get every hand's; a student gets their own.
    */
   z.object({ type: z.literal("hand_update"), hand: handSchema }),
+  /**
+   * Extension (teachers only): a student's question to the AI started or ended (answered,
+   * failed or cancelled), as the AI log shows it. Never sent to students.
+   */
+  z.object({ type: z.literal("ai_exchange"), entry: aiLogEntrySchema }),
   z.object({ type: z.literal("error"), code: z.string(), message: z.string() }),
   /** The server's liveness probe (every heartbeat): answer `{type:"pong"}`, or be dropped as gone. */
   z.object({ type: z.literal("ping") }),

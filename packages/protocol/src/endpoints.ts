@@ -1,4 +1,21 @@
 import type { z } from "zod";
+import {
+  aiAskBodySchema,
+  aiDigestReplySchema,
+  aiLogReplySchema,
+  aiSettingsBodySchema,
+  aiSettingsReplySchema,
+  aiTestReplySchema,
+} from "./ai.ts";
+import {
+  archiveBodySchema,
+  archiveReplySchema,
+  githubCallbackQuerySchema,
+  githubLinkReplySchema,
+  githubSaveBodySchema,
+  githubSaveReplySchema,
+  githubStatusReplySchema,
+} from "./github.ts";
 import { handReplySchema, handsReplySchema, raiseHandBodySchema } from "./hands.ts";
 import { healthReplySchema, publicConfigReplySchema } from "./health.ts";
 import {
@@ -35,7 +52,7 @@ import {
   registerBodySchema,
 } from "./users.ts";
 
-export type HttpMethod = "GET" | "POST" | "PATCH" | "DELETE";
+export type HttpMethod = "GET" | "POST" | "PUT" | "PATCH" | "DELETE";
 
 export type EndpointAuth = "public" | "bearer" | "admin" | "refreshCookie" | "bearerAndCookie";
 
@@ -63,7 +80,10 @@ export interface Endpoint {
    * its handler answers a FileReply (see packages/server/src/http/route.ts).
    */
   produces?: string;
-  /** Status of a successful reply. */
+  /**
+   * Status of a successful reply. 302 is a redirect (a browser navigation, e.g. OAuth): its
+   * handler answers `{ location }` (see packages/server/src/http/route.ts).
+   */
   status: number;
   /** Another success status with the same reply (200 when a create finds the thing already there). */
   alsoStatus?: number;
@@ -335,6 +355,118 @@ export const ENDPOINTS = {
       "Extension: a student's sessions among the caller's own (a teacher; admins see all), with their figures in each.",
     auth: "bearer",
     reply: studentSessionsReplySchema,
+    status: 200,
+  },
+  getAiSettings: {
+    method: "GET",
+    path: "/api/settings/ai",
+    summary: "The caller's AI settings (teachers, admins); the API key only masked (its last 4 characters).",
+    auth: "bearer",
+    reply: aiSettingsReplySchema,
+    status: 200,
+  },
+  putAiSettings: {
+    method: "PUT",
+    path: "/api/settings/ai",
+    summary:
+      "Set the AI provider, model, base URL and API key (teachers, admins); the key is stored encrypted; without apiKey the stored one stays.",
+    auth: "bearer",
+    body: aiSettingsBodySchema,
+    reply: aiSettingsReplySchema,
+    status: 200,
+  },
+  testAiSettings: {
+    method: "POST",
+    path: "/api/settings/ai/test",
+    summary: "Extension: try the saved AI settings with a tiny request (teachers, admins).",
+    auth: "bearer",
+    reply: aiTestReplySchema,
+    status: 200,
+  },
+  aiAsk: {
+    method: "POST",
+    path: "/api/sessions/:id/ai/ask",
+    summary:
+      "A member student asks the AI (a hint, an explanation of their error, a question); the answer streams as server-sent events.",
+    auth: "bearer",
+    body: aiAskBodySchema,
+    produces: "text/event-stream",
+    status: 200,
+  },
+  aiLog: {
+    method: "GET",
+    path: "/api/sessions/:id/ai/log",
+    summary: "Every question to the AI in the session and its answer, oldest first (its teacher, admins).",
+    auth: "bearer",
+    reply: aiLogReplySchema,
+    status: 200,
+  },
+  aiDigest: {
+    method: "POST",
+    path: "/api/sessions/:id/ai/digest",
+    summary:
+      "Extension: the class's current failing runs grouped by cause, with the students in each (its teacher, admins).",
+    auth: "bearer",
+    reply: aiDigestReplySchema,
+    status: 200,
+  },
+  githubLogin: {
+    method: "GET",
+    path: "/api/auth/github",
+    summary: "Sign in with GitHub: redirects to GitHub's authorization page (with a one-time state).",
+    auth: "public",
+    status: 302,
+  },
+  githubLink: {
+    method: "POST",
+    path: "/api/auth/github/link",
+    summary: "Extension: the GitHub authorization URL that links GitHub to the logged-in account.",
+    auth: "bearer",
+    reply: githubLinkReplySchema,
+    status: 200,
+  },
+  githubCallback: {
+    method: "GET",
+    path: "/api/auth/github/callback",
+    summary:
+      "GitHub's redirect back: exchanges the code, logs in (or links, or creates a student account) and redirects to the app; a wrong or reused state is 400.",
+    auth: "public",
+    query: githubCallbackQuerySchema,
+    status: 302,
+  },
+  githubStatus: {
+    method: "GET",
+    path: "/api/settings/github",
+    summary: "Extension: whether GitHub is set up here and which GitHub account the caller linked.",
+    auth: "bearer",
+    reply: githubStatusReplySchema,
+    status: 200,
+  },
+  githubUnlink: {
+    method: "DELETE",
+    path: "/api/settings/github",
+    summary: "Extension: unlink the caller's GitHub account; its token is revoked at GitHub and deleted.",
+    auth: "bearer",
+    status: 204,
+  },
+  githubSave: {
+    method: "POST",
+    path: "/api/sessions/:id/github/save",
+    summary:
+      "A student with a linked GitHub commits their code to their repository (created private when missing).",
+    auth: "bearer",
+    body: githubSaveBodySchema,
+    reply: githubSaveReplySchema,
+    status: 200,
+  },
+  archiveSession: {
+    method: "POST",
+    path: "/api/sessions/:id/archive",
+    summary:
+      "The teacher (linked to GitHub) commits every student's code in one commit, a folder per student.",
+    auth: "bearer",
+    body: archiveBodySchema,
+    reply: archiveReplySchema,
     status: 200,
   },
   adminListUsers: {

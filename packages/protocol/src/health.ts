@@ -12,5 +12,7 @@ export const publicConfigReplySchema = z.object({
    * machine: registering it then needs the setup token the server printed at start.
    */
   setupTokenRequired: z.boolean(),
+  /** Whether "Sign in with GitHub" and the GitHub features are set up on this server. */
+  github: z.boolean(),
 });
 export type PublicConfig = z.infer<typeof publicConfigReplySchema>;

@@ -1,4 +1,6 @@
 import { z } from "zod";
+import { AI_LIMITS } from "./ai.ts";
+import { repoFullNameSchema } from "./github.ts";
 import { idSchema, timestampSchema } from "./ids.ts";
 import { languageSchema } from "./languages.ts";
 import { LIMITS } from "./limits.ts";
@@ -32,6 +34,11 @@ export const sessionSchema = z.object({
   languageLocked: z.boolean(),
   broadcast: broadcastModeSchema,
   ai: aiModeSchema,
+  /** Extension: questions to the AI a student may ask per hour (null: no limit). */
+  aiQuestionsPerHour: z.number().int().nullable(),
+  /** Extension: archive every student's code to `archiveRepo` on GitHub when the session ends. */
+  archiveOnEnd: z.boolean(),
+  archiveRepo: z.string().nullable(),
   teacherId: idSchema,
   teacherName: z.string(),
   createdAt: timestampSchema,
@@ -90,10 +97,19 @@ export const updateSessionBodySchema = createSessionBodySchema
     languageLocked: z.boolean("languageLocked is true or false.").optional(),
     broadcast: broadcastModeSchema.optional(),
     ai: aiModeSchema.optional(),
+    aiQuestionsPerHour: z
+      .number()
+      .int("The questions per hour are a whole number.")
+      .min(1, "Allow at least 1 question per hour, or no limit (null).")
+      .max(AI_LIMITS.maxQuestionsPerHour, `At most ${AI_LIMITS.maxQuestionsPerHour} questions per hour.`)
+      .nullable()
+      .optional(),
+    archiveOnEnd: z.boolean("archiveOnEnd is true or false.").optional(),
+    archiveRepo: repoFullNameSchema.nullable().optional(),
   })
   .refine((body) => Object.values(body).some((value) => value !== undefined), {
     message:
-      "Give at least one of name, starterCode, runTimeLimitSeconds, editing, running, languageLocked, broadcast and ai.",
+      "Give at least one of name, starterCode, runTimeLimitSeconds, editing, running, languageLocked, broadcast, ai, aiQuestionsPerHour, archiveOnEnd and archiveRepo.",
   });
 export type UpdateSessionBody = z.input<typeof updateSessionBodySchema>;
 

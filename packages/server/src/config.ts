@@ -87,4 +87,23 @@ export interface Config {
     /** Program runs per minute per user and session (POST .../runs). */
     readonly perMinute: number;
   };
+  /** The key (32 bytes) that encrypts stored secrets: AI API keys, GitHub tokens (secrets/secret-box.ts). */
+  readonly secretKey: Buffer;
+  /** This install's address as browsers reach it (OAuth redirects); null: taken from each request. */
+  readonly publicUrl: string | null;
+  /** GitHub sign-in and saving; null when GITHUB_CLIENT_ID is unset (the features are off). */
+  readonly github: {
+    readonly clientId: string;
+    readonly clientSecret: string;
+    /** GitHub's REST API (https://api.github.com), or a local fake in tests. */
+    readonly apiUrl: string;
+    /** GitHub's web address (https://github.com): the OAuth authorize and access-token pages. */
+    readonly webUrl: string;
+  } | null;
+  readonly ai: {
+    /** How long the provider may take to send the first words of an answer before the student is told it is too slow. */
+    readonly firstTokenTimeoutMs: number;
+    /** How long a whole answer may take. */
+    readonly answerTimeoutMs: number;
+  };
 }

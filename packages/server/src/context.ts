@@ -7,6 +7,7 @@ import type { EventBus } from "./bus/event-bus.ts";
 import type { Config } from "./config.ts";
 import type { Presence } from "./presence/presence.ts";
 import type { RunService } from "./runs/run-service.ts";
+import type { SecretBox } from "./secrets/secret-box.ts";
 import type { Db } from "./storage/database.ts";
 import type { StudentQuota } from "./storage/student-quota.ts";
 
@@ -29,4 +30,6 @@ export interface Ctx {
   readonly runs: RunService;
   /** Each student's storage quota per session (history and run output). */
   readonly storage: StudentQuota;
+  /** Encrypts the stored secrets (AI API keys, GitHub tokens). */
+  readonly secrets: SecretBox;
 }

@@ -91,6 +91,7 @@ describe("loadConfig", () => {
         OBSERVER_DATA_DIR: dir,
         NODE_ENV: "production",
         JWT_SECRET: "a-production-secret-of-at-least-32-characters",
+        OBSERVER_SECRET_KEY: "0".repeat(64),
         TRUST_PROXY,
       });
     const refused = production("true");
@@ -108,5 +109,46 @@ describe("loadConfig", () => {
     expect(unset.ok && unset.config.metricsToken).toBeNull();
     const short = loadConfig({ OBSERVER_DATA_DIR: dir, OBSERVER_METRICS_TOKEN: "short" });
     expect(short.ok).toBe(false);
+  });
+
+  it("keeps a generated secret key in the data dir in development, and requires OBSERVER_SECRET_KEY in production", () => {
+    const dir = tempDir();
+    const first = loadConfig({ OBSERVER_DATA_DIR: dir });
+    const second = loadConfig({ OBSERVER_DATA_DIR: dir });
+    if (!first.ok || !second.ok) throw new Error("config refused");
+    expect(first.config.secretKey).toHaveLength(32);
+    expect(second.config.secretKey.equals(first.config.secretKey)).toBe(true);
+    expect(statSync(path.join(dir, "secret-key")).mode & 0o077).toBe(0);
+    const given = loadConfig({ OBSERVER_DATA_DIR: dir, OBSERVER_SECRET_KEY: "ab".repeat(32) });
+    expect(given.ok && given.config.secretKey.toString("hex")).toBe("ab".repeat(32));
+    const base64 = Buffer.alloc(32, 9).toString("base64");
+    const fromBase64 = loadConfig({ OBSERVER_DATA_DIR: dir, OBSERVER_SECRET_KEY: base64 });
+    expect(fromBase64.ok && fromBase64.config.secretKey.equals(Buffer.alloc(32, 9))).toBe(true);
+    expect(loadConfig({ OBSERVER_DATA_DIR: dir, OBSERVER_SECRET_KEY: "too-short" }).ok).toBe(false);
+    const production = loadConfig({
+      OBSERVER_DATA_DIR: dir,
+      NODE_ENV: "production",
+      JWT_SECRET: "a-production-secret-of-at-least-32-characters",
+    });
+    expect(production.ok).toBe(false);
+    if (!production.ok) expect(production.problems.join(" ")).toMatch(/^OBSERVER_SECRET_KEY: required/);
+  });
+
+  it("turns GitHub on only with a client id and secret, at GitHub's addresses unless told otherwise", () => {
+    const dir = tempDir();
+    const off = loadConfig({ OBSERVER_DATA_DIR: dir });
+    expect(off.ok && off.config.github).toBeNull();
+    const on = loadConfig({
+      OBSERVER_DATA_DIR: dir,
+      GITHUB_CLIENT_ID: "Iv1.abc",
+      GITHUB_CLIENT_SECRET: "s3cret",
+    });
+    expect(on.ok && on.config.github).toEqual({
+      clientId: "Iv1.abc",
+      clientSecret: "s3cret",
+      apiUrl: "https://api.github.com",
+      webUrl: "https://github.com",
+    });
+    expect(loadConfig({ OBSERVER_DATA_DIR: dir, GITHUB_CLIENT_ID: "Iv1.abc" }).ok).toBe(false);
   });
 });

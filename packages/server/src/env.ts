@@ -54,7 +54,44 @@ const envSchema = z.object({
   OBSERVER_WS_HEARTBEAT_MS: intString(1000, 120_000).default(10_000),
   OBSERVER_SESSION_END_GRACE_MS: intString(0, 60_000).default(3000),
   OBSERVER_MAX_SOCKETS_PER_USER: intString(1, 10_000).default(20),
+  OBSERVER_SECRET_KEY: z
+    .string()
+    .trim()
+    .refine(
+      (s) => decodeSecretKey(s) !== null,
+      "must be 32 bytes as base64 (44 characters) or hex (64 characters): openssl rand -base64 32",
+    )
+    .optional(),
+  OBSERVER_PUBLIC_URL: z
+    .string()
+    .regex(/^https?:\/\/[^/\s]+(\/[^\s]*)?$/, "must be an http:// or https:// URL")
+    .transform((s) => s.replace(/\/+$/, ""))
+    .optional(),
+  GITHUB_CLIENT_ID: z.string().trim().min(1).max(200).optional(),
+  GITHUB_CLIENT_SECRET: z.string().trim().min(1).max(200).optional(),
+  GITHUB_API_URL: z
+    .string()
+    .regex(/^https?:\/\//, "must be an http:// or https:// URL")
+    .transform((s) => s.replace(/\/+$/, ""))
+    .default("https://api.github.com"),
+  GITHUB_WEB_URL: z
+    .string()
+    .regex(/^https?:\/\//, "must be an http:// or https:// URL")
+    .transform((s) => s.replace(/\/+$/, ""))
+    .default("https://github.com"),
+  OBSERVER_AI_FIRST_TOKEN_MS: intString(1000, 300_000).default(15_000),
+  OBSERVER_AI_ANSWER_MS: intString(5000, 600_000).default(120_000),
 });
+
+/** OBSERVER_SECRET_KEY's 32 bytes, from base64 or hex; null when it is neither. */
+export function decodeSecretKey(value: string): Buffer | null {
+  if (/^[0-9a-fA-F]{64}$/.test(value)) return Buffer.from(value, "hex");
+  if (/^[A-Za-z0-9+/_-]{43}=?$/.test(value)) {
+    const key = Buffer.from(value.replace(/-/g, "+").replace(/_/g, "/"), "base64");
+    return key.length === 32 ? key : null;
+  }
+  return null;
+}
 
 /** Parses TRUST_PROXY: "true"/"false", a hop count, or a comma-separated list of addresses. */
 function parseTrustProxy(value: string): boolean | number | string[] {
@@ -71,6 +108,21 @@ function persistedJwtSecret(dataDir: string): string {
   const secret = randomBytes(48).toString("base64url");
   writeFileSync(file, `${secret}\n`, { mode: 0o600 });
   return secret;
+}
+
+/** Reads the secret key kept in the data dir, creating it on first start (development only). */
+function persistedSecretKey(dataDir: string): Buffer {
+  const file = path.join(dataDir, "secret-key");
+  if (existsSync(file)) {
+    const key = decodeSecretKey(readFileSync(file, "utf8").trim());
+    if (key) return key;
+    throw new Error(
+      `${file} does not hold a 32-byte key; remove it to make a new one (stored secrets are then lost)`,
+    );
+  }
+  const key = randomBytes(32);
+  writeFileSync(file, `${key.toString("base64")}\n`, { mode: 0o600 });
+  return key;
 }
 
 export type ConfigResult = { ok: true; config: Config } | { ok: false; problems: string[] };
@@ -91,6 +143,17 @@ export function loadConfig(env: NodeJS.ProcessEnv): ConfigResult {
   const production = e.NODE_ENV === "production";
   if (production && !e.JWT_SECRET) {
     return { ok: false, problems: ["JWT_SECRET: required when NODE_ENV=production (32+ characters)"] };
+  }
+  if (production && !e.OBSERVER_SECRET_KEY) {
+    return {
+      ok: false,
+      problems: [
+        "OBSERVER_SECRET_KEY: required when NODE_ENV=production (it encrypts the stored AI keys and GitHub tokens): openssl rand -base64 32",
+      ],
+    };
+  }
+  if (e.GITHUB_CLIENT_ID && !e.GITHUB_CLIENT_SECRET) {
+    return { ok: false, problems: ["GITHUB_CLIENT_SECRET: required with GITHUB_CLIENT_ID"] };
   }
   if (production && e.OBSERVER_SANDBOX === "none") {
     return {
@@ -124,6 +187,14 @@ export function loadConfig(env: NodeJS.ProcessEnv): ConfigResult {
     mkdirSync(dataDir, { recursive: true, mode: 0o700 });
   } catch (err) {
     return { ok: false, problems: [`OBSERVER_DATA_DIR: cannot create ${dataDir}: ${String(err)}`] };
+  }
+  let secretKey: Buffer;
+  try {
+    secretKey = e.OBSERVER_SECRET_KEY
+      ? (decodeSecretKey(e.OBSERVER_SECRET_KEY) as Buffer)
+      : persistedSecretKey(dataDir);
+  } catch (err) {
+    return { ok: false, problems: [`OBSERVER_SECRET_KEY: ${(err as Error).message}`] };
   }
   const webDir = e.OBSERVER_WEB_DIR
     ? path.resolve(e.OBSERVER_WEB_DIR)
@@ -166,6 +237,18 @@ export function loadConfig(env: NodeJS.ProcessEnv): ConfigResult {
       prepareAtStart: true,
       perMinute: e.OBSERVER_RATE_LIMIT_RUNS,
     },
+    secretKey,
+    publicUrl: e.OBSERVER_PUBLIC_URL ?? null,
+    github:
+      e.GITHUB_CLIENT_ID && e.GITHUB_CLIENT_SECRET
+        ? {
+            clientId: e.GITHUB_CLIENT_ID,
+            clientSecret: e.GITHUB_CLIENT_SECRET,
+            apiUrl: e.GITHUB_API_URL,
+            webUrl: e.GITHUB_WEB_URL,
+          }
+        : null,
+    ai: { firstTokenTimeoutMs: e.OBSERVER_AI_FIRST_TOKEN_MS, answerTimeoutMs: e.OBSERVER_AI_ANSWER_MS },
   };
   return { ok: true, config: Object.freeze(config) };
 }

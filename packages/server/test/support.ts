@@ -74,6 +74,10 @@ export function testConfig(overrides: Partial<Config> = {}, database?: DatabaseC
       prepareAtStart: false,
       perMinute: 10_000,
     },
+    secretKey: Buffer.alloc(32, 7),
+    publicUrl: null,
+    github: null,
+    ai: { firstTokenTimeoutMs: 15_000, answerTimeoutMs: 120_000 },
     ...overrides,
   };
   return Object.freeze(config);

@@ -21,6 +21,9 @@ export type SessionChanges = Partial<
     | "languageLocked"
     | "broadcast"
     | "ai"
+    | "aiQuestionsPerHour"
+    | "archiveOnEnd"
+    | "archiveRepo"
   >
 >;
 
@@ -28,7 +31,8 @@ export type SessionChanges = Partial<
  * Changes a session's settings and class controls (its teacher or an admin): name, starter
  * code (for students whose code does not exist yet; code already written stays), time per run
  * (from the next run on), editing (locked: students' documents turn read-only for them at once,
- * on every instance), running, the language lock, broadcast and AI help. An ended session
+ * on every instance), running, the language lock, broadcast, AI help (and its questions per student per hour) and the
+ * archive to GitHub at the end. An ended session
  * cannot change (410). Every connected member hears the new session on the session channel.
  */
 export async function sessionUpdater(
@@ -50,6 +54,9 @@ export async function sessionUpdater(
     language_locked: props.languageLocked,
     broadcast: props.broadcast,
     ai: props.ai,
+    ai_questions_per_hour: props.aiQuestionsPerHour,
+    archive_on_end: props.archiveOnEnd,
+    archive_repo: props.archiveRepo,
   };
   const updated = await ctx.db
     .updateTable("sessions")

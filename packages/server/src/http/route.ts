@@ -29,9 +29,15 @@ export interface RouteInput<E extends Endpoint> {
  */
 export interface FileReply {
   body: Readable | Buffer | string;
-  filename: string;
+  /** The name to save it under (an attachment); none for a stream shown as it comes (server-sent events). */
+  filename?: string;
   /** Extra headers (such as an estimate of the size, for a progress bar). */
   headers?: Record<string, string>;
+}
+
+/** A redirect (an endpoint with status 302): where the browser goes next. */
+export interface Redirect {
+  location: string;
 }
 
 /**
@@ -40,9 +46,11 @@ export interface FileReply {
  */
 export type RouteResult<E extends Endpoint> = E extends { produces: string }
   ? FileReply
-  : [ReplySchemaOf<E>] extends [never]
-    ? undefined
-    : z.input<ReplySchemaOf<E>>;
+  : E extends { status: 302 }
+    ? Redirect
+    : [ReplySchemaOf<E>] extends [never]
+      ? undefined
+      : z.input<ReplySchemaOf<E>>;
 
 export type RouteHandler<E extends Endpoint> = (input: RouteInput<E>) => Promise<RouteResult<E>>;
 
@@ -85,20 +93,23 @@ export function router(app: FastifyInstance, ctx: Ctx): Route {
         const result = await handler(input);
         if (endpoint.produces !== undefined) {
           const file = result as unknown as FileReply;
-          const ascii = file.filename.replace(/[^\w.-]+/g, "_");
-          reply
-            .status(status)
-            .type(endpoint.produces)
-            .header("cache-control", "no-store")
-            .header(
+          reply.status(status).type(endpoint.produces).header("cache-control", "no-store");
+          if (file.filename !== undefined) {
+            const ascii = file.filename.replace(/[^\w.-]+/g, "_");
+            reply.header(
               "content-disposition",
               `attachment; filename="${ascii}"; filename*=UTF-8''${encodeURIComponent(file.filename)}`,
-            )
-            .headers(file.headers ?? {});
+            );
+          }
+          reply.headers(file.headers ?? {});
           // A stream made as it is read (an export): a proxy passes it on as it comes (nginx
           // reads X-Accel-Buffering), so the download's progress moves and nothing piles up there.
           if (file.body instanceof Readable) reply.header("x-accel-buffering", "no");
           return reply.send(file.body);
+        }
+        if (endpoint.status === 302) {
+          const { location } = result as unknown as Redirect;
+          return reply.header("cache-control", "no-store").redirect(location, 302);
         }
         return result === undefined ? reply.status(status).send() : reply.status(status).send(result);
       },

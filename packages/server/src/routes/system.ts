@@ -17,6 +17,7 @@ export function systemRoutes(app: FastifyInstance, ctx: Ctx): void {
       teacherSignup: ctx.config.teacherSignup,
       firstAccount,
       setupTokenRequired: firstAccount && !isDirectLoopback(request),
+      github: ctx.config.github !== null,
     };
   });
 

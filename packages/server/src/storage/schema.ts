@@ -1,5 +1,8 @@
 import type {
+  AiAskKind,
+  AiExchangeStatus,
   AiMode,
+  AiProvider,
   BroadcastMode,
   EditingMode,
   HandStatus,
@@ -25,6 +28,11 @@ export interface Database {
   runs: RunsTable;
   hands: HandsTable;
   edit_events: EditEventsTable;
+  ai_settings: AiSettingsTable;
+  ai_exchanges: AiExchangesTable;
+  github_accounts: GithubAccountsTable;
+  oauth_states: OauthStatesTable;
+  github_repos: GithubReposTable;
 }
 
 type CreatedAt = ColumnType<Date, Date | undefined, never>;
@@ -80,6 +88,10 @@ export interface SessionsTable {
   created_at: CreatedAt;
   ended_at: Date | null;
   history_pruned_at: ColumnType<Date | null, Date | null | undefined, Date | null>;
+  /** migrations/010_ai_and_github.sql. */
+  ai_questions_per_hour: ColumnType<number | null, number | null | undefined, number | null>;
+  archive_on_end: Generated<boolean>;
+  archive_repo: ColumnType<string | null, string | null | undefined, string | null>;
 }
 export type SessionRow = Selectable<SessionsTable>;
 
@@ -170,3 +182,61 @@ export interface EditEventsTable {
   deleted: ColumnType<number, number | undefined, number>;
 }
 export type EditEventRow = Selectable<EditEventsTable>;
+
+/** migrations/010_ai_and_github.sql: a teacher's AI provider (the key only encrypted). */
+export interface AiSettingsTable {
+  user_id: string;
+  provider: AiProvider;
+  model: string;
+  base_url: string | null;
+  api_key_encrypted: string | null;
+  api_key_last4: string | null;
+  updated_at: Generated<Date>;
+}
+export type AiSettingsRow = Selectable<AiSettingsTable>;
+
+/** One question to the AI and its answer. */
+export interface AiExchangesTable {
+  id: string;
+  session_id: string;
+  user_id: string;
+  kind: AiAskKind;
+  mode: "hints" | "full";
+  message: Generated<string>;
+  answer: Generated<string>;
+  status: Generated<AiExchangeStatus>;
+  error: string | null;
+  cut: Generated<boolean>;
+  asked_at: CreatedAt;
+  finished_at: Date | null;
+}
+export type AiExchangeRow = Selectable<AiExchangesTable>;
+
+/** A user's linked GitHub account (the token only encrypted). */
+export interface GithubAccountsTable {
+  user_id: string;
+  github_id: ColumnType<string, string | number, string | number>;
+  login: string;
+  token_encrypted: string;
+  scopes: Generated<string>;
+  linked_at: CreatedAt;
+}
+export type GithubAccountRow = Selectable<GithubAccountsTable>;
+
+/** The OAuth state of a sign-in or link under way. */
+export interface OauthStatesTable {
+  state: string;
+  intent: "login" | "link";
+  user_id: string | null;
+  created_at: CreatedAt;
+  used_at: Date | null;
+}
+
+/** A student's repository for a session's saves to GitHub. */
+export interface GithubReposTable {
+  session_id: string;
+  user_id: string;
+  repo: string;
+  last_commit_url: string | null;
+  saved_at: Generated<Date>;
+}

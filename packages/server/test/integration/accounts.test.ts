@@ -153,6 +153,7 @@ describe("roles at sign-up", () => {
         teacherSignup: "open",
         firstAccount: true,
         setupTokenRequired: false,
+        github: false,
       });
       const first = await buildUser(server, { role: "student" });
       expect(first.role).toBe("admin");

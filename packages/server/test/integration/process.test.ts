@@ -120,6 +120,7 @@ describe("the server process (main.ts)", { timeout: SPAWNED_SERVER_TEST_TIMEOUT_
       ...databaseEnv,
       NODE_ENV: "production",
       JWT_SECRET: "a-production-secret-of-at-least-32-chars",
+      OBSERVER_SECRET_KEY: Buffer.alloc(32, 1).toString("base64"),
     });
     try {
       await waitHealthy(server);

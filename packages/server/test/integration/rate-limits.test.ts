@@ -264,6 +264,7 @@ describe("the shipped proxy set-up (deploy/): a client cannot pick its own addre
         NODE_ENV: "production",
         OBSERVER_DATA_DIR: dataDir,
         JWT_SECRET: "a-production-secret-of-at-least-32-characters",
+        OBSERVER_SECRET_KEY: Buffer.alloc(32, 1).toString("base64"),
         TRUST_PROXY: value,
       });
       rmSync(dataDir, { recursive: true, force: true });
