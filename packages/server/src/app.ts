@@ -30,8 +30,10 @@ import { MemoryPresence } from "./presence/memory-presence.ts";
 import { RedisPresence } from "./presence/redis-presence.ts";
 import { connectRedis } from "./redis.ts";
 import { adminRoutes } from "./routes/admin/index.ts";
+import { aiRoutes } from "./routes/ai/index.ts";
 import { authRoutes } from "./routes/auth/index.ts";
 import { exportRoutes } from "./routes/exports/index.ts";
+import { githubRoutes } from "./routes/github/index.ts";
 import { handRoutes } from "./routes/hands/index.ts";
 import { historyRoutes } from "./routes/history/index.ts";
 import { runRoutes } from "./routes/runs/index.ts";
@@ -40,6 +42,7 @@ import { systemRoutes } from "./routes/system.ts";
 import { registerRunMetrics } from "./runs/run-metrics.ts";
 import { RunService } from "./runs/run-service.ts";
 import { handleRunTerminal } from "./runs/run-terminal.ts";
+import { SecretBox } from "./secrets/secret-box.ts";
 import { openDatabase } from "./storage/database.ts";
 import { startRetentionJob } from "./storage/retention-job.ts";
 import { markInterruptedRuns } from "./storage/runs.ts";
@@ -122,6 +125,7 @@ export async function buildServer(config: Config): Promise<Server> {
     log: app.log,
     runs: new RunService({ db: database.db, bus, config, log: app.log, storage }),
     storage,
+    secrets: new SecretBox(config.secretKey),
   };
   if (!(await database.db.selectFrom("users").select("id").limit(1).executeTakeFirst()))
     ctx.setupToken.issue();
@@ -211,6 +215,8 @@ export async function buildServer(config: Config): Promise<Server> {
   historyRoutes(app, ctx);
   runRoutes(app, ctx);
   exportRoutes(app, ctx);
+  aiRoutes(app, ctx);
+  githubRoutes(app, ctx);
   adminRoutes(app, ctx);
   await registerWebApp(app, config.webDir, indexHtml);
 

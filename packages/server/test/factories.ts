@@ -1,7 +1,19 @@
-import { randomBytes } from "node:crypto";
-import { type ErrorCode, errorBodySchema, type Language, type Role, type Session } from "@observer/protocol";
+import { randomBytes, randomUUID } from "node:crypto";
+import {
+  DOC_CODE,
+  DOC_META,
+  type ErrorCode,
+  errorBodySchema,
+  type Language,
+  type Role,
+  type Session,
+  studentDocumentName,
+} from "@observer/protocol";
 import type { LightMyRequestResponse } from "fastify";
 import { expect } from "vitest";
+import * as Y from "yjs";
+import { createDocumentOnce } from "../src/storage/documents.ts";
+import { finishRun, insertRun } from "../src/storage/runs.ts";
 import type { TestServer } from "./support.ts";
 
 export interface TestUser {
@@ -95,4 +107,53 @@ export function expectApiError(res: LightMyRequestResponse, status: number, code
   const parsed = errorBodySchema.parse(body);
   expect(Object.keys(body as object)).toEqual(["error"]);
   expect(parsed.error.message.length).toBeGreaterThan(0);
+}
+
+/** Stores a student's document with this code, as the collaboration server saves it. */
+export async function saveCode(
+  server: TestServer,
+  props: { sessionId: string; userId: string; code: string; language?: Language },
+): Promise<void> {
+  const doc = new Y.Doc();
+  doc.getMap(DOC_META).set("language", props.language ?? "python");
+  doc.getText(DOC_CODE).insert(0, props.code);
+  await createDocumentOnce(server.ctx.db, {
+    name: studentDocumentName(props.sessionId, props.userId),
+    sessionId: props.sessionId,
+    studentId: props.userId,
+    state: Y.encodeStateAsUpdate(doc),
+  });
+  doc.destroy();
+}
+
+/** Records a finished run through the storage functions the run service uses. */
+export async function recordRun(
+  server: TestServer,
+  props: { sessionId: string; userId: string; exitCode: number; output: string; language?: Language },
+): Promise<string> {
+  const id = randomUUID();
+  await insertRun(server.ctx.db, {
+    id,
+    sessionId: props.sessionId,
+    userId: props.userId,
+    startedBy: props.userId,
+    language: props.language ?? "python",
+    codeHash: "0".repeat(64),
+  });
+  await finishRun(
+    server.ctx.db,
+    id,
+    {
+      exit_code: props.exitCode,
+      signal: null,
+      timed_out: false,
+      output_truncated: false,
+      duration_ms: 42,
+      killed_for: null,
+      phase: "run",
+      cpu_time_limit_ms: null,
+    },
+    props.output,
+  );
+  return id;
 }

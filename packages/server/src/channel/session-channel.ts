@@ -92,6 +92,7 @@ export function handleSessionChannel(ctx: Ctx, ws: WebSocket, sessionId: string)
       else if (event.type === "run_update" && event.run.userId === self.id) send(ws, event);
       // And their own hand: raised, claimed, resolved, or moved up the queue.
       else if (event.type === "hand_update" && event.hand.userId === self.id) send(ws, event);
+      // Everything else (presence, provenance, questions to the AI: ai_exchange) is the teacher's alone.
     });
     // The session deleted (on any instance): nothing more will come; the client learns it is gone.
     unsubscribeDeleted = await ctx.bus.subscribe(SESSIONS_DELETED_TOPIC, (deleted) => {

@@ -1,14 +1,7 @@
 import { Readable } from "node:stream";
-import {
-  broadcastDocumentName,
-  DOC_CODE,
-  DOC_META,
-  LANGUAGE_INFO,
-  type Language,
-  languageSchema,
-  studentDocumentName,
-} from "@observer/protocol";
-import * as Y from "yjs";
+import { broadcastDocumentName, LANGUAGE_INFO, studentDocumentName } from "@observer/protocol";
+import { documentCode, studentCodeOf } from "../collab/document-code.ts";
+import { exchangesPage } from "../storage/ai-exchanges.ts";
 import type { Db } from "../storage/database.ts";
 import { documentStates, runOutput, runsOfStudents, runsPage } from "../storage/export-reads.ts";
 import type { SessionRow } from "../storage/schema.ts";
@@ -59,6 +52,22 @@ export const RUNS_CSV_HEADER = [
   "started_by",
 ] as const;
 
+/** ai-log.csv: every question a student asked the AI and its answer, oldest first. */
+export const AI_LOG_CSV_HEADER = [
+  "exchange_id",
+  "user_id",
+  "name",
+  "kind",
+  "mode",
+  "message",
+  "answer",
+  "status",
+  "error",
+  "cut",
+  "asked_at",
+  "finished_at",
+] as const;
+
 /**
  * A session's export as a zip stream (layout in docs/API.md, "Export"): a folder per student
  * with their code and their runs' output, and at the root README.txt, students.csv, runs.csv
@@ -94,7 +103,7 @@ async function writeExport(
     void zip.addFile("README.txt", () => readme(session, list.length, exportedAt));
     const broadcast = (await documentStates(db, [broadcastDocumentName(session.id)])).values().next().value;
     if (broadcast) {
-      const { code, language } = decodeCode(broadcast, session.language);
+      const { code, language } = documentCode(broadcast, session.language);
       void zip.addFile(`broadcast/${codeFileName(language, code)}`, () => code);
     }
   }
@@ -112,11 +121,8 @@ async function writeExport(
     ]);
     let batchStarted: Promise<void> | null = null;
     for (const [i, student] of batch.entries()) {
-      const state = states.get(names[i] as string);
       // A student who never opened their code has the starter code they would have got.
-      const { code, language } = state
-        ? decodeCode(state, session.language)
-        : { code: session.starter_code, language: session.language };
+      const { code, language } = studentCodeOf(states.get(names[i] as string), session);
       const folder = studentFolder(student);
       const codeFile = codeFileName(language, code);
       const written = zip.addFile(`${folder}/${codeFile}`, () => code);
@@ -145,18 +151,7 @@ async function writeExport(
   if (only || zip.closed) return;
   void zip.addFile("students.csv", () => toCsv(STUDENTS_CSV_HEADER, summaries));
   void zip.addFile("runs.csv", () => runsCsv(db, session.id));
-}
-
-/** A document's code and language (the session's when the document names none). */
-function decodeCode(state: Uint8Array, fallback: Language): { code: string; language: Language } {
-  const doc = new Y.Doc();
-  try {
-    Y.applyUpdate(doc, state);
-    const parsed = languageSchema.safeParse(doc.getMap(DOC_META).get("language"));
-    return { code: doc.getText(DOC_CODE).toString(), language: parsed.success ? parsed.data : fallback };
-  } finally {
-    doc.destroy();
-  }
+  void zip.addFile("ai-log.csv", () => aiLogCsv(db, session.id));
 }
 
 /** Characters as a person counts them: code points, not UTF-16 units. */
@@ -199,6 +194,37 @@ function runsCsv(db: Db, sessionId: string, userId?: string): Readable {
   return Readable.from(lines(), { objectMode: false });
 }
 
+/** ai-log.csv of a session, read a page at a time as the zip takes it. */
+function aiLogCsv(db: Db, sessionId: string): Readable {
+  async function* lines() {
+    yield csvLine(AI_LOG_CSV_HEADER);
+    let after = null;
+    do {
+      const page = await exchangesPage(db, sessionId, { after, limit: RUNS_PAGE });
+      yield page.rows
+        .map((x) =>
+          csvLine([
+            x.id,
+            x.user_id,
+            x.name,
+            x.kind,
+            x.mode,
+            x.message,
+            x.answer,
+            x.status,
+            x.error,
+            x.cut,
+            x.asked_at,
+            x.finished_at,
+          ]),
+        )
+        .join("");
+      after = page.next;
+    } while (after);
+  }
+  return Readable.from(lines(), { objectMode: false });
+}
+
 function readme(session: Parameters<typeof sessionZip>[1], studentCount: number, exportedAt: Date): string {
   return [
     `Observer export of the session "${session.name}"`,
@@ -211,6 +237,7 @@ function readme(session: Parameters<typeof sessionZip>[1], studentCount: number,
     "  README.txt            this file",
     "  students.csv          one row per student: code file, lines, characters, runs, failed runs",
     "  runs.csv              one row per run of the session, oldest first",
+    "  ai-log.csv            every question a student asked the AI and its answer, oldest first",
     "  broadcast/<file>      the code the teacher showed the class (when there was any)",
     "  <name>-<id>/          a folder per student (their name and the start of their user id)",
     "    main.py | main.js | main.c | main.cpp | <PublicClass>.java   their code as last saved",

@@ -12,9 +12,8 @@ import {
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import * as Y from "yjs";
 import { createDocumentOnce, loadDocument } from "../../src/storage/documents.ts";
-import { finishRun, insertRun } from "../../src/storage/runs.ts";
 import { openDoc } from "../collab-client.ts";
-import { buildSession, buildUser, joinSession, type TestUser } from "../factories.ts";
+import { buildSession, buildUser, joinSession, recordRun, type TestUser } from "../factories.ts";
 import { retryableAssertion, startTestServer, type TestServer } from "../support.ts";
 import { parseCsv, readZip } from "../zip-reader.ts";
 
@@ -30,38 +29,6 @@ const LANGUAGES: Language[] = ["python", "javascript", "c", "cpp", "java"];
 async function download(url: string, token: string) {
   const res = await fetch(url, { headers: { authorization: `Bearer ${token}` } });
   return { status: res.status, headers: res.headers, body: Buffer.from(await res.arrayBuffer()) };
-}
-
-/** Records a finished run through the storage functions the run service uses. */
-async function recordRun(
-  server: TestServer,
-  props: { sessionId: string; userId: string; exitCode: number; output: string },
-): Promise<string> {
-  const id = randomUUID();
-  await insertRun(server.ctx.db, {
-    id,
-    sessionId: props.sessionId,
-    userId: props.userId,
-    startedBy: props.userId,
-    language: "python",
-    codeHash: "0".repeat(64),
-  });
-  await finishRun(
-    server.ctx.db,
-    id,
-    {
-      exit_code: props.exitCode,
-      signal: null,
-      timed_out: false,
-      output_truncated: false,
-      duration_ms: 42,
-      killed_for: null,
-      phase: "run",
-      cpu_time_limit_ms: null,
-    },
-    props.output,
-  );
-  return id;
 }
 
 function codeFor(language: Language, i: number): string {
@@ -185,7 +152,7 @@ describe("session export", () => {
     expect(res.headers.get("x-accel-buffering")).toBe("no");
     const files = await readZip(res.body);
 
-    const expected = new Set(["README.txt", "students.csv", "runs.csv", "broadcast/main.py"]);
+    const expected = new Set(["README.txt", "students.csv", "runs.csv", "ai-log.csv", "broadcast/main.py"]);
     for (const [i, student] of students.entries()) {
       const folder = folderOf(files, student.user.id);
       const file = i === 9 ? "Main.java" : expectedFile[student.language];
