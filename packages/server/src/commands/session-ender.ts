@@ -4,6 +4,7 @@ import type { Actor } from "../auth/actor.ts";
 import { publishSessionEnded, publishSessionEvent } from "../bus/session-events.ts";
 import type { Ctx } from "../context.ts";
 import { fail } from "../errors.ts";
+import { archiveWhenEnded } from "../github/session-archive.ts";
 import { presentSession } from "../presenters.ts";
 import { findSessionView } from "../storage/sessions.ts";
 import { sessionAccess } from "./session-access.ts";
@@ -25,6 +26,8 @@ export async function sessionEnder(ctx: Ctx, actor: Actor, sessionId: string): P
       endedAt: ended.ended_at.toISOString(),
     });
     await publishSessionEnded(ctx.bus, sessionId);
+    // "Archive when the session ends": in the background, failures only logged.
+    if (access.session.archive_on_end && access.session.archive_repo) archiveWhenEnded(ctx, sessionId);
   }
   const view = await findSessionView(ctx.db, sessionId);
   if (!view) throw fail("not_found");

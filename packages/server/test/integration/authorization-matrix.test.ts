@@ -22,6 +22,9 @@ import {
   refreshCookieOf,
   type TestUser,
 } from "../factories.ts";
+import { type FakeProvider, startOpenAiFake } from "../fakes/ai-fakes.ts";
+import { type GithubFake, startGithubFake } from "../fakes/github-fake.ts";
+import { githubConfigOf, githubFlow } from "../fakes/github-flow.ts";
 import { retryableAssertion, startTestServer, type TestServer } from "../support.ts";
 import { openTerminal } from "../terminal-client.ts";
 
@@ -99,6 +102,24 @@ const MATRIX: Record<EndpointName, Row | typeof PUBLIC> = {
   sessionAnalyticsCsv: [ANON,     FORBIDDEN,     HIDDEN,           200,            HIDDEN,        200],
   // memberStudent's sessions: sessionTeacher taught them; otherTeacher never did.
   studentSessions:   [ANON,       TEACHERS_ONLY, TEACHERS_ONLY,    200,            HIDDEN,        200],
+  // AI help: settings are a teacher's own (every teacher and admin has theirs); a member
+  // student asks; the session's teacher (and admins) read the log and the digest.
+  getAiSettings:     [ANON,       TEACHERS_ONLY, TEACHERS_ONLY,    200,            200,           200],
+  putAiSettings:     [ANON,       TEACHERS_ONLY, TEACHERS_ONLY,    200,            200,           200],
+  testAiSettings:    [ANON,       TEACHERS_ONLY, TEACHERS_ONLY,    200,            200,           200],
+  aiAsk:             [ANON,       200,           HIDDEN,           FORBIDDEN,      HIDDEN,        FORBIDDEN],
+  aiLog:             [ANON,       FORBIDDEN,     HIDDEN,           200,            HIDDEN,        200],
+  aiDigest:          [ANON,       FORBIDDEN,     HIDDEN,           200,            HIDDEN,        200],
+  // GitHub (the server has a fake GitHub; each caller is linked first where it matters). The
+  // sign-in and its callback are public redirects (302): github.test.ts tests them.
+  githubLogin:       PUBLIC,
+  githubCallback:    PUBLIC,
+  githubLink:        [ANON,       200,           200,              200,            200,           200],
+  githubStatus:      [ANON,       200,           200,              200,            200,           200],
+  githubUnlink:      [ANON,       204,           204,              204,            204,           204],
+  // A member student saves their own code; whoever manages the session archives it instead.
+  githubSave:        [ANON,       200,           HIDDEN,           FORBIDDEN,      HIDDEN,        FORBIDDEN],
+  archiveSession:    [ANON,       FORBIDDEN,     HIDDEN,           200,            HIDDEN,        200],
 };
 
 const describeExpected = (e: Expected) => (typeof e === "number" ? String(e) : `${e[0]} ${e[1]}`);
@@ -168,6 +189,38 @@ async function handRows(w: World, sessionId: string) {
     .where("session_id", "=", sessionId)
     .execute();
 }
+
+const AI_KEY = "sk-matrix-key-0123wxyz";
+let aiFake: FakeProvider | null = null;
+afterAll(() => aiFake?.close());
+
+/** A teacher's AI settings pointing at a local OpenAI fake (started once) that takes AI_KEY. */
+async function aiSettingsWithFake(w: World, teacher: TestUser): Promise<void> {
+  aiFake ??= await startOpenAiFake({ apiKey: AI_KEY });
+  const res = await w.server.call("PUT", "/api/settings/ai", {
+    token: teacher.accessToken,
+    body: { provider: "openai", model: "gpt-fake", baseUrl: aiFake.baseUrl, apiKey: AI_KEY },
+  });
+  if (res.statusCode !== 200) throw new Error(`AI settings failed: ${res.body}`);
+}
+
+let githubFake: GithubFake;
+afterAll(() => githubFake?.close());
+
+/** Links a fresh GitHub account of the fake to the user (through the OAuth flow); returns its login. */
+async function linkGithub(w: World, user: TestUser): Promise<string> {
+  const { login } = githubFake.addUser({ login: `matrix-${randomBytes(4).toString("hex")}` });
+  const { callback } = await githubFlow(w.server, githubFake, login, { linkToken: user.accessToken });
+  if (callback.statusCode !== 302) throw new Error(`link failed: ${callback.body}`);
+  return login;
+}
+
+const githubRowOf = (w: World, user: TestUser | null) =>
+  w.server.ctx.db
+    .selectFrom("github_accounts")
+    .select("login")
+    .where("user_id", "=", user?.id ?? "00000000-0000-0000-0000-000000000000")
+    .executeTakeFirst();
 
 /** How to call each endpoint in the matrix, and what a caller must then see. */
 const FIXTURES: Partial<Record<EndpointName, Fixture>> = {
@@ -568,6 +621,141 @@ const FIXTURES: Partial<Record<EndpointName, Fixture>> = {
     },
   }),
 
+  getAiSettings: async (w, _caller, user) => {
+    if (user && user.role !== "student") await aiSettingsWithFake(w, user);
+    return {
+      check: (res, ok) => {
+        if (!ok) return expect(res.body).not.toContain("openai");
+        expect(res.json().settings).toMatchObject({ provider: "openai", apiKey: `••••${AI_KEY.slice(-4)}` });
+        expect(res.body).not.toContain(AI_KEY);
+      },
+    };
+  },
+
+  putAiSettings: async (w, _caller, user) => {
+    const model = `model-${randomBytes(3).toString("hex")}`;
+    return {
+      body: { provider: "openai", model, apiKey: AI_KEY },
+      check: async (_res, ok) => {
+        const row = await w.server.ctx.db
+          .selectFrom("ai_settings")
+          .select("model")
+          .where("user_id", "=", user?.id ?? "00000000-0000-0000-0000-000000000000")
+          .executeTakeFirst();
+        expect(row?.model).toBe(ok ? model : undefined);
+      },
+    };
+  },
+
+  testAiSettings: async (w, _caller, user) => {
+    if (user && user.role !== "student") await aiSettingsWithFake(w, user);
+    return {
+      check: (res, ok) => {
+        if (ok) expect(res.json()).toMatchObject({ ok: true });
+      },
+    };
+  },
+
+  aiAsk: async (w) => {
+    const session = await freshSession(w);
+    await aiSettingsWithFake(w, w.users.sessionTeacher);
+    const patched = await w.server.call("PATCH", `/api/sessions/${session.id}`, {
+      token: w.users.sessionTeacher.accessToken,
+      body: { ai: "hints" },
+    });
+    if (patched.statusCode !== 200) throw new Error(`patch failed: ${patched.body}`);
+    return {
+      url: `/api/sessions/${session.id}/ai/ask`,
+      body: { kind: "hint" },
+      check: async (res, ok) => {
+        const rows = await w.server.ctx.db
+          .selectFrom("ai_exchanges")
+          .select("status")
+          .where("session_id", "=", session.id)
+          .execute();
+        if (!ok) return expect(rows).toEqual([]);
+        expect(res.headers["content-type"]).toMatch(/^text\/event-stream/);
+        expect(res.body).toContain('"type":"done"');
+        expect(rows).toEqual([{ status: "answered" }]);
+      },
+    };
+  },
+
+  aiLog: async () => ({
+    check: (res, ok) => {
+      if (ok) expect(Array.isArray(res.json().entries)).toBe(true);
+      else expect(res.body).not.toContain('"entries"');
+    },
+  }),
+
+  aiDigest: async () => ({
+    check: (res, ok) => {
+      if (ok) expect(res.json()).toMatchObject({ clusters: [], failingStudents: 0 });
+      else expect(res.body).not.toContain('"clusters"');
+    },
+  }),
+
+  githubLink: async (w, _caller, user) => ({
+    check: async (res, ok) => {
+      if (!ok) return;
+      const url = new URL(res.json().url);
+      expect(url.origin).toBe(githubFake.webUrl);
+      const row = await w.server.ctx.db
+        .selectFrom("oauth_states")
+        .select(["intent", "user_id"])
+        .where("state", "=", url.searchParams.get("state") as string)
+        .executeTakeFirst();
+      expect(row).toEqual({ intent: "link", user_id: user?.id });
+    },
+  }),
+
+  githubStatus: async (w, _caller, user) => {
+    const login = user ? await linkGithub(w, user) : null;
+    return {
+      check: (res, ok) => {
+        if (ok) expect(res.json()).toMatchObject({ enabled: true, linked: { login } });
+      },
+    };
+  },
+
+  githubUnlink: async (w, _caller, user) => {
+    const login = user ? await linkGithub(w, user) : null;
+    return {
+      check: async (_res, ok) => {
+        const row = await githubRowOf(w, user);
+        if (!ok) return;
+        expect(row).toBeUndefined();
+        expect(githubFake.tokens.filter((t) => t.login === login).map((t) => t.revoked)).toEqual([true]);
+      },
+    };
+  },
+
+  githubSave: async (w, _caller, user) => {
+    const login = user ? await linkGithub(w, user) : null;
+    return {
+      body: {},
+      check: (res, ok) => {
+        const repo = githubFake.repos.get(`${login}/observer-shared`);
+        if (!ok) return expect(repo).toBeUndefined();
+        expect(res.json()).toMatchObject({ repo: `${login}/observer-shared`, created: true });
+        expect(repo?.head()?.files.has("main.py")).toBe(true);
+      },
+    };
+  },
+
+  archiveSession: async (w, _caller, user) => {
+    const login = user ? await linkGithub(w, user) : "nobody";
+    const repo = githubFake.createRepo(`${login}/matrix-archive`);
+    return {
+      body: { repo: repo.fullName },
+      check: (res, ok) => {
+        if (!ok) return expect(repo.commits.size).toBe(0);
+        expect(res.json()).toMatchObject({ repo: repo.fullName, files: 2 });
+        expect(Object.keys(Object.fromEntries(repo.head()?.files ?? []))).toContain("README.md");
+      },
+    };
+  },
+
   adminListSessions: async (w) => ({
     check: (res, ok) => {
       if (!ok) return;
@@ -580,7 +768,8 @@ const FIXTURES: Partial<Record<EndpointName, Fixture>> = {
 describe("authorization matrix: every endpoint x every kind of caller", () => {
   let w: World;
   beforeAll(async () => {
-    const server = await startTestServer();
+    githubFake = await startGithubFake();
+    const server = await startTestServer({ config: { github: githubConfigOf(githubFake) } });
     if (!server.admin) throw new Error("no admin");
     const users = {
       memberStudent: await buildUser(server, { role: "student", name: "Member" }),

@@ -1,6 +1,5 @@
-import { ENDPOINTS, LOGIN_HINT_COOKIE } from "@observer/protocol";
-import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
-import { REFRESH_TOKEN_TTL_MS } from "../../auth/refresh-tokens.ts";
+import { ENDPOINTS } from "@observer/protocol";
+import type { FastifyInstance } from "fastify";
 import { accountRegistrar } from "../../commands/account-registrar.ts";
 import { credentialsChecker } from "../../commands/credentials-checker.ts";
 import { loginRevoker } from "../../commands/login-revoker.ts";
@@ -9,33 +8,17 @@ import type { Ctx } from "../../context.ts";
 import { AppError, fail } from "../../errors.ts";
 import { addressKey, isDirectLoopback } from "../../http/client-address.ts";
 import { checkSameOrigin } from "../../http/origin-check.ts";
-import { REFRESH_COOKIE } from "../../http/request-auth.ts";
+import { refreshCookies } from "../../http/refresh-cookie.ts";
 import { router } from "../../http/route.ts";
 import { presentUser } from "../../presenters.ts";
 
 /** Accounts: register, login, refresh, logout, me. */
 export function authRoutes(app: FastifyInstance, ctx: Ctx): void {
   const route = router(app, ctx);
-  const cookieOptions = {
-    path: "/api/auth",
-    httpOnly: true,
-    sameSite: "strict" as const,
-    secure: ctx.config.production,
-  };
-  // The readable hint beside the refresh cookie: same lifetime, no secret (see LOGIN_HINT_COOKIE).
-  const hintOptions = {
-    path: "/",
-    httpOnly: false,
-    sameSite: "strict" as const,
-    secure: ctx.config.production,
-  };
-  const setRefreshCookie = (reply: FastifyReply, token: string) =>
-    reply
-      .setCookie(REFRESH_COOKIE, token, { ...cookieOptions, maxAge: REFRESH_TOKEN_TTL_MS / 1000 })
-      .setCookie(LOGIN_HINT_COOKIE, "1", { ...hintOptions, maxAge: REFRESH_TOKEN_TTL_MS / 1000 });
-  const clearRefreshCookie = (reply: FastifyReply) =>
-    reply.clearCookie(REFRESH_COOKIE, cookieOptions).clearCookie(LOGIN_HINT_COOKIE, hintOptions);
-  const refreshCookie = (request: FastifyRequest) => request.cookies[REFRESH_COOKIE] || null;
+  const cookies = refreshCookies(ctx.config.production);
+  const setRefreshCookie = cookies.set;
+  const clearRefreshCookie = cookies.clear;
+  const refreshCookie = cookies.read;
   const { authPerMinute, apiPerMinute } = ctx.config.rateLimits;
 
   // Per client address: these routes are used before anyone is signed in.
