@@ -2,6 +2,7 @@ import type { FormEvent } from "react";
 import { Navigate, useLocation, useNavigate, useSearchParams } from "react-router";
 import { useAuth } from "../../auth/auth-context.ts";
 import { authPath, safeNext } from "../../auth/next-path.ts";
+import { GithubSignInButton } from "../../github/GithubSignInButton.tsx";
 import { Alert } from "../../ui/Alert.tsx";
 import { Button } from "../../ui/Button.tsx";
 import { ErrorAlert } from "../../ui/ErrorAlert.tsx";
@@ -53,6 +54,7 @@ export function LoginScene() {
           Log in
         </Button>
       </form>
+      <GithubSignInButton />
       <AuthSwitch question="No account yet?" to={authPath("/register", next)}>
         Create an account
       </AuthSwitch>
