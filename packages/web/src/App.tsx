@@ -8,6 +8,7 @@ import { HomeScene } from "./scenes/home/HomeScene.tsx";
 import { JoinScene } from "./scenes/join/JoinScene.tsx";
 import { NotFoundScene } from "./scenes/NotFoundScene.tsx";
 import { SessionScene } from "./scenes/session/SessionScene.tsx";
+import { SettingsScene } from "./scenes/settings/SettingsScene.tsx";
 import { StudentScene } from "./scenes/students/StudentScene.tsx";
 import { Layout } from "./ui/Layout.tsx";
 
@@ -24,6 +25,7 @@ export function App() {
               <Route index element={<HomeScene />} />
               <Route path="join/:code" element={<JoinScene />} />
               <Route path="sessions/:id/*" element={<SessionScene />} />
+              <Route path="settings" element={<SettingsScene />} />
             </Route>
             <Route element={<RequireAuth roles={["teacher", "admin"]} />}>
               <Route path="students/:userId" element={<StudentScene />} />

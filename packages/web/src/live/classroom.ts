@@ -1,6 +1,8 @@
 import type { HocuspocusProviderWebsocket } from "@hocuspocus/provider";
 import type { ChannelServerMessage, Participant, RosterEntry, Session } from "@observer/protocol";
 import * as encoding from "lib0/encoding";
+import { AiLog } from "../ai/ai-log.ts";
+import { loadAiLog } from "../ai/load-ai-log.ts";
 import { loadHands } from "../hands/load-hands.ts";
 import { collabSocket } from "./collab-socket.ts";
 import { HelpQueue } from "./help-queue.ts";
@@ -50,6 +52,8 @@ export class Classroom {
   private readonly feeds = new Map<string, StudentFeed>();
   /** The session's open hands, oldest first (loaded on each connect, then kept by the channel). */
   readonly hands = new HelpQueue();
+  /** The session's questions to the AI and their answers (loaded on each connect, then kept by the channel). */
+  readonly aiLog = new AiLog();
   private list: StudentFeed[] = [];
   private readonly listeners = new Set<() => void>();
   private readonly unsubscribers: Array<() => void> = [];
@@ -144,9 +148,13 @@ export class Classroom {
         for (const entry of message.roster) this.add(entry);
         this.publish();
         void loadHands(this.hands, this.options.sessionId);
+        void loadAiLog(this.aiLog, this.options.sessionId);
         break;
       case "hand_update":
         this.hands.apply(message.hand);
+        break;
+      case "ai_exchange":
+        this.aiLog.apply(message.entry);
         break;
       case "participant_joined":
         this.add(message.participant);

@@ -1,4 +1,4 @@
-import { useEffect, useRef, useState } from "react";
+import { type ReactNode, useEffect, useRef, useState } from "react";
 import { Alert } from "../ui/Alert.tsx";
 import { Button } from "../ui/Button.tsx";
 import { Spinner } from "../ui/Spinner.tsx";
@@ -27,6 +27,7 @@ export function RunPanel({
   terminalLabel,
   onLeaveTerminal,
   leaveLabel = "back to the code",
+  statusAction,
   className = "",
 }: {
   controller: RunController;
@@ -40,6 +41,8 @@ export function RunPanel({
   onLeaveTerminal?: () => void;
   /** What Esc does, for the hint shown while the terminal has focus. */
   leaveLabel?: string;
+  /** Shown under the status line (e.g. "Explain this error" after a failed run). */
+  statusAction?: ReactNode;
   className?: string;
 }) {
   const state = useRunState(controller);
@@ -125,6 +128,7 @@ export function RunPanel({
             )}
           </Button>
         </div>
+        {statusAction && <div className="flex basis-full items-center gap-2">{statusAction}</div>}
       </div>
       {blocker && (
         <p

@@ -1,5 +1,7 @@
 import { useState } from "react";
 import { Link, NavLink, useNavigate } from "react-router";
+import { api } from "../api/client.ts";
+import { useQuery } from "../api/useQuery.ts";
 import { useAuth } from "../auth/auth-context.ts";
 import { ThemeToggle } from "../theme/ThemeToggle.tsx";
 import { RoleBadge } from "./Badge.tsx";
@@ -19,6 +21,8 @@ export function Header() {
   const navigate = useNavigate();
   const [leaving, setLeaving] = useState(false);
   const column = useColumnClass();
+  // A student's settings hold only GitHub: the link shows when it is set up here.
+  const config = useQuery("config", () => api.call("config"));
 
   const onLogout = async () => {
     setLeaving(true);
@@ -42,6 +46,26 @@ export function Header() {
             <NavLink to="/" end className={(state) => `${navClass(state)} max-sm:hidden`}>
               Home
             </NavLink>
+            {(user.role !== "student" || config.data?.github) && (
+              <NavLink to="/settings" className={(state) => `${navClass(state)} flex items-center`}>
+                {/* On a phone an icon, so the user's name keeps its room. */}
+                <svg
+                  viewBox="0 0 20 20"
+                  fill="none"
+                  stroke="currentColor"
+                  strokeWidth="1.6"
+                  strokeLinecap="round"
+                  aria-hidden="true"
+                  className="size-5 sm:hidden"
+                >
+                  <path d="M3 5h9M15 5h2M3 10h3M9 10h8M3 15h7M13 15h4" />
+                  <circle cx="13.5" cy="5" r="1.5" />
+                  <circle cx="7.5" cy="10" r="1.5" />
+                  <circle cx="11.5" cy="15" r="1.5" />
+                </svg>
+                <span className="max-sm:sr-only">Settings</span>
+              </NavLink>
+            )}
             {user.role === "admin" && (
               <NavLink to="/admin" className={navClass}>
                 Admin

@@ -1,5 +1,13 @@
 import { LANGUAGE_INFO, type Language, type RunSummary, type Session, type User } from "@observer/protocol";
 import { useCallback, useEffect, useRef, useState } from "react";
+import {
+  AI_PANEL_ROOM,
+  AiSidePanel,
+  AiToolbarButtons,
+  ExplainErrorButton,
+} from "../../../ai/AiStudentTools.tsx";
+import { isFailedRun } from "../../../ai/failed-run.ts";
+import { type StudentAi, useStudentAi } from "../../../ai/useStudentAi.ts";
 import { codeOf, switchLanguage } from "../../../editor/code-document.ts";
 import { tooLargeMessage } from "../../../editor/code-limit.ts";
 import { type CollabEditor, LANGUAGE_SWITCH_ORIGIN } from "../../../editor/collab-editor.ts";
@@ -9,6 +17,7 @@ import { SaveStateBadge } from "../../../editor/SaveStateBadge.tsx";
 import { useCanUndoOther } from "../../../editor/useHistory.ts";
 import { usePeers } from "../../../editor/usePeers.ts";
 import { ExportButton } from "../../../export/ExportButton.tsx";
+import { SaveToGithubButton } from "../../../github/SaveToGithubButton.tsx";
 import { RaiseHand } from "../../../hands/RaiseHand.tsx";
 import { colorFor } from "../../../live/colors.ts";
 import type { HelpQueue } from "../../../live/help-queue.ts";
@@ -57,6 +66,8 @@ const UNSAVED_WHILE_LOCKED =
 export default function StudentWorkspace({ session: initial, user }: { session: Session; user: User }) {
   const { session, latestRun, startedForMe, hands, channelStatus } = useStudentChannel(initial, user.id);
   useTitle(session.name);
+  // AI help (when the teacher turned it on): its side panel makes room beside the page on a wide screen.
+  const ai = useStudentAi(initial.id, session.ai);
   const runs = useRunController(initial.id);
   useEffect(() => {
     if (runs && latestRun) runs.follow(latestRun);
@@ -85,7 +96,7 @@ export default function StudentWorkspace({ session: initial, user }: { session: 
   if (gone) return <SessionGone session={session} live={live} />;
 
   return (
-    <>
+    <div className={ai.open ? AI_PANEL_ROOM : undefined}>
       <SessionHeading
         session={session}
         details={
@@ -95,11 +106,14 @@ export default function StudentWorkspace({ session: initial, user }: { session: 
           </>
         }
         actions={
-          <ExportButton
-            target={{ kind: "student", sessionId: session.id, userId: user.id }}
-            label="Download my code and runs"
-            fallbackName={`${fileSlug(session.name)}-my-work.zip`}
-          />
+          <div className="flex flex-wrap items-start gap-2">
+            <SaveToGithubButton sessionId={session.id} />
+            <ExportButton
+              target={{ kind: "student", sessionId: session.id, userId: user.id }}
+              label="Download my code and runs"
+              fallbackName={`${fileSlug(session.name)}-my-work.zip`}
+            />
+          </div>
         }
         endedNote={
           unsavedAtEnd
@@ -109,13 +123,13 @@ export default function StudentWorkspace({ session: initial, user }: { session: 
       />
       {live && runs ? (
         <Workspace
-          {...{ session, user, live, runs, startedForMe, hands }}
+          {...{ session, user, live, runs, startedForMe, hands, ai }}
           channelRefused={channelStatus === "refused"}
         />
       ) : (
         <Loading label="Opening your code…" />
       )}
-    </>
+    </div>
   );
 }
 
@@ -127,7 +141,10 @@ function Workspace({
   startedForMe,
   hands,
   channelRefused,
+  ai,
 }: {
+  /** The student's AI help: toolbar buttons, "Explain this error", the side panel. */
+  ai: StudentAi;
   /** The student's own hand (raise, lower, place in line). */
   hands: HelpQueue;
   /** The server closed the session's channel for good (4403: no longer a member or active). */
@@ -164,6 +181,9 @@ function Workspace({
   }, [blocker, runs, language, live]);
   const starter = startedForMe && startedForMe.id === runState.runId ? startedForMe.startedBy : null;
   const starterName = starter === session.teacherId ? session.teacherName : "Your teacher";
+  // "Explain this error" beside a failed run (and in the AI panel).
+  const runFailed = isFailedRun(runState);
+  const aiBlocked = session.status === "ended" ? "The session has ended: AI help is closed." : null;
 
   // Editing open again: what the server refused under the lock is offered once more.
   const wasLocked = useRef(locked);
@@ -213,6 +233,7 @@ function Workspace({
         <SaveStateBadge state={saveState} />
         <TeacherPresence peers={peers} teacherId={session.teacherId} />
         <div className="ml-auto flex flex-wrap items-center gap-2">
+          <AiToolbarButtons ai={ai} disabled={aiBlocked !== null} />
           <RaiseHand
             sessionId={session.id}
             userId={user.id}
@@ -319,10 +340,12 @@ function Workspace({
             blocker={blocker}
             terminalLabel="Terminal: your program's output and input"
             onLeaveTerminal={() => editor?.focus()}
+            statusAction={runFailed && <ExplainErrorButton ai={ai} disabled={aiBlocked !== null} />}
             className="h-80 lg:h-auto"
           />
         }
       />
+      <AiSidePanel ai={ai} language={language} lastRunFailed={runFailed} disabled={aiBlocked} />
       {playback && (
         <PlaybackPanel
           sessionId={session.id}

@@ -1,7 +1,9 @@
 import { useMemo, useRef, useState, useSyncExternalStore } from "react";
 import { Link } from "react-router";
+import { AiLogPanel } from "../../../ai/AiLogPanel.tsx";
 import { fileSlug } from "../../../editor/download.ts";
 import { ExportButton } from "../../../export/ExportButton.tsx";
+import { ArchiveToGithub } from "../../../github/ArchiveToGithub.tsx";
 import { HelpQueuePanel } from "../../../hands/HelpQueuePanel.tsx";
 import { Alert } from "../../../ui/Alert.tsx";
 import { Button, buttonClasses } from "../../../ui/Button.tsx";
@@ -26,7 +28,7 @@ import { StudentTile } from "./StudentTile.tsx";
  * follows its own student.
  */
 export function Dashboard() {
-  const { classroom, session, view, setView, reload, changed } = useClassroom();
+  const { classroom, session, user, view, setView, reload, changed } = useClassroom();
   const feeds = useSyncExternalStore(classroom.subscribe, classroom.students);
   // The server closed the channel or the code socket for good (4403): no longer this session's teacher.
   const noAccess = useSyncExternalStore(
@@ -45,6 +47,16 @@ export function Dashboard() {
   const counts = useMemo(() => showCounts(snapshots, hands), [snapshots, hands]);
   const online = feeds.filter((f) => f.snapshot.online).length;
   const active = session.status === "active";
+  const aiEntries = useSyncExternalStore(classroom.aiLog.subscribe, classroom.aiLog.getSnapshot);
+  // The AI panel while the session runs (its mode, limit, digest), and after it with its log.
+  const aiPanel = (active || aiEntries.length > 0) && (
+    <AiLogPanel
+      session={session}
+      log={classroom.aiLog}
+      onChanged={changed}
+      ownSession={user.id === session.teacherId}
+    />
+  );
   const [editing, setEditing] = useState(false);
   const editButton = useRef<HTMLButtonElement>(null);
   const closeEditor = () => {
@@ -68,6 +80,7 @@ export function Dashboard() {
               fallbackName={`${fileSlug(session.name)}.zip`}
             />
             {/* An active session's is in its "Edit session" area, away from End session. */}
+            {!active && <ArchiveToGithub session={session} onChanged={changed} />}
             {!active && <DeleteSessionButton session={session} />}
             {active && (
               <>
@@ -111,19 +124,26 @@ export function Dashboard() {
             </p>
             <DeleteSessionButton session={session} />
           </section>
+          <ArchiveToGithub session={session} onChanged={changed} />
         </div>
       )}
       {feeds.length === 0 ? (
-        <Card title={active ? "No students yet — share the code" : "No students joined"}>
-          {active ? (
-            <JoinCodePanel code={session.joinCode} />
-          ) : (
-            <p className="text-slate-600 dark:text-slate-400">Nobody joined this session before it ended.</p>
-          )}
-        </Card>
+        <>
+          <Card title={active ? "No students yet — share the code" : "No students joined"}>
+            {active ? (
+              <JoinCodePanel code={session.joinCode} />
+            ) : (
+              <p className="text-slate-600 dark:text-slate-400">
+                Nobody joined this session before it ended.
+              </p>
+            )}
+          </Card>
+          {aiPanel && <div className="mt-3">{aiPanel}</div>}
+        </>
       ) : (
         <div className="space-y-3">
           {active && <HelpQueuePanel sessionId={session.id} queue={classroom.hands} />}
+          {aiPanel}
           <JoinStrip session={session} />
           <DashboardToolbar
             view={view}

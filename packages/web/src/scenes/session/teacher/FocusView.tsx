@@ -1,6 +1,7 @@
 import { LANGUAGE_INFO } from "@observer/protocol";
 import { useCallback, useEffect, useMemo, useRef, useState, useSyncExternalStore } from "react";
 import { Link, useNavigate, useParams, useSearchParams } from "react-router";
+import { StudentAiLog } from "../../../ai/AiLogPanel.tsx";
 import { codeOf, switchLanguage } from "../../../editor/code-document.ts";
 import { type CollabEditor, LANGUAGE_SWITCH_ORIGIN } from "../../../editor/collab-editor.ts";
 import { LanguageSelect } from "../../../editor/LanguageSelect.tsx";
@@ -102,7 +103,7 @@ function Focus({
   previous: string | null;
   next: string | null;
 }) {
-  const { session, user } = useClassroom();
+  const { session, user, classroom } = useClassroom();
   const student = useSyncExternalStore(feed.subscribe, feed.getSnapshot);
   const connection = useProviderState(feed.watcher);
   const language = student.language ?? session.language;
@@ -260,6 +261,13 @@ function Focus({
         userId={feed.id}
         refreshKey={`${student.lastRun?.id ?? ""}:${student.lastRun?.status ?? ""}`}
         heading={`${student.name}’s runs`}
+      />
+      <StudentAiLog
+        log={classroom.aiLog}
+        sessionId={session.id}
+        userId={feed.id}
+        name={student.name}
+        language={session.language}
       />
     </div>
   );

@@ -1,6 +1,7 @@
 import { type Hand, LANGUAGE_INFO } from "@observer/protocol";
 import { memo, useSyncExternalStore } from "react";
 import { Link } from "react-router";
+import { AiTileBadge } from "../../../ai/AiTileBadge.tsx";
 import { HandBadge } from "../../../hands/HandBadge.tsx";
 import type { StudentFeed, StudentSnapshot } from "../../../live/student-feed.ts";
 import { RunBadge } from "../../../run/RunBadge.tsx";
@@ -81,6 +82,7 @@ export const StudentTile = memo(function StudentTile({ feed }: { feed: StudentFe
             {student.name}
           </span>
           <HandBadge queue={classroom.hands} userId={student.id} />
+          <AiTileBadge log={classroom.aiLog} userId={student.id} />
           {student.lastRun && <RunBadge run={student.lastRun} />}
           {student.language && (
             <span className="shrink-0 rounded-md bg-slate-100 px-1.5 py-0.5 text-[11px] font-medium text-slate-600 dark:bg-slate-800 dark:text-slate-300">
