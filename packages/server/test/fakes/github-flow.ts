@@ -27,7 +27,13 @@ export async function githubFlow(
   fake: GithubFake,
   login: string,
   options: { linkToken?: string } = {},
-): Promise<{ callback: LightMyRequestResponse; authorizeUrl: URL; callbackPath: string }> {
+): Promise<{
+  callback: LightMyRequestResponse;
+  authorizeUrl: URL;
+  callbackPath: string;
+  /** The cookies the browser holds for the callback (the state's, see github/state-cookie.ts). */
+  cookies: Record<string, string>;
+}> {
   const start = options.linkToken
     ? await server.call("POST", "/api/auth/github/link", { token: options.linkToken })
     : await server.call("GET", "/api/auth/github");
@@ -41,5 +47,16 @@ export async function githubFlow(
   const back = approved.headers.get("location");
   if (approved.status !== 302 || !back) throw new Error(`the fake did not approve: ${approved.status}`);
   const callbackPath = localPath(back);
-  return { callback: await server.call("GET", callbackPath), authorizeUrl, callbackPath };
+  const cookies = browserCookies(start);
+  return {
+    callback: await server.call("GET", callbackPath, { cookies }),
+    authorizeUrl,
+    callbackPath,
+    cookies,
+  };
+}
+
+/** The cookies a reply set, as a browser would send them back. */
+export function browserCookies(reply: LightMyRequestResponse): Record<string, string> {
+  return Object.fromEntries(reply.cookies.map((cookie) => [cookie.name, cookie.value]));
 }

@@ -15,7 +15,7 @@ import {
   type TestUser,
 } from "../factories.ts";
 import { type GithubFake, startGithubFake } from "../fakes/github-fake.ts";
-import { githubConfigOf, githubFlow, localPath } from "../fakes/github-flow.ts";
+import { browserCookies, githubConfigOf, githubFlow, localPath } from "../fakes/github-flow.ts";
 import { retryableAssertion, startTestServer, type TestServer } from "../support.ts";
 
 /** The Observer account a GitHub sign-in logged in: its access token (through the refresh cookie) and who it is. */
@@ -85,18 +85,20 @@ describe("GitHub: sign in, link and unlink (OAuth web flow against a fake GitHub
 
   it("a wrong, a missing, a reused or an expired state is 400 oauth_state_invalid", async () => {
     fake.addUser({ login: "state-checker" });
-    const { callbackPath, callback } = await githubFlow(server, fake, "state-checker");
+    const { callbackPath, callback, cookies } = await githubFlow(server, fake, "state-checker");
     expect(callback.statusCode).toBe(302);
-    // The same state (and code) a second time.
-    expectApiError(await server.call("GET", callbackPath), 400, "oauth_state_invalid");
+    // The same state (and code) a second time, from the same browser.
+    expectApiError(await server.call("GET", callbackPath, { cookies }), 400, "oauth_state_invalid");
     const code = new URL(callbackPath, "http://x").searchParams.get("code");
     expectApiError(
-      await server.call("GET", `/api/auth/github/callback?code=${code}&state=made-up`),
+      await server.call("GET", `/api/auth/github/callback?code=${code}&state=made-up`, {
+        cookies: { observer_github_state: "made-up" },
+      }),
       400,
       "oauth_state_invalid",
     );
     expectApiError(
-      await server.call("GET", `/api/auth/github/callback?code=${code}`),
+      await server.call("GET", `/api/auth/github/callback?code=${code}`, { cookies }),
       400,
       "oauth_state_invalid",
     );
@@ -110,7 +112,36 @@ describe("GitHub: sign in, link and unlink (OAuth web flow against a fake GitHub
     const approve = new URL(start.headers.location as string);
     approve.searchParams.set("login", "state-checker");
     const back = (await fetch(approve, { redirect: "manual" })).headers.get("location") as string;
-    expectApiError(await server.call("GET", localPath(back)), 400, "oauth_state_invalid");
+    expectApiError(
+      await server.call("GET", localPath(back), { cookies: browserCookies(start) }),
+      400,
+      "oauth_state_invalid",
+    );
+  });
+
+  it("a callback finished by another browser than the one that started the flow is refused, and the flow stays usable", async () => {
+    fake.addUser({ login: "csrf-target" });
+    // Someone starts a flow and sends its link to GitHub to another person, whose browser comes back without the state's cookie.
+    const start = await server.call("GET", "/api/auth/github");
+    expect(start.cookies.map((c) => [c.name, c.httpOnly, c.sameSite, c.path])).toContainEqual([
+      "observer_github_state",
+      true,
+      "Lax",
+      "/api/auth/github",
+    ]);
+    const approve = new URL(start.headers.location as string);
+    approve.searchParams.set("login", "csrf-target");
+    const back = localPath((await fetch(approve, { redirect: "manual" })).headers.get("location") as string);
+    expectApiError(await server.call("GET", back), 400, "oauth_state_invalid");
+    expectApiError(
+      await server.call("GET", back, { cookies: { observer_github_state: "another-flow" } }),
+      400,
+      "oauth_state_invalid",
+    );
+    // Nothing was signed in or linked; the browser that started it can still finish it.
+    const done = await server.call("GET", back, { cookies: browserCookies(start) });
+    expect(done.statusCode).toBe(302);
+    expect(done.headers.location).toBe("/");
   });
 
   it("a first sign-in creates a student account that logs in (the refresh cookie works) and that no password opens", async () => {
@@ -622,11 +653,16 @@ describe("GitHub: declined, deactivated, Java, and GitHub unreachable", () => {
     const start = await server.call("GET", "/api/auth/github");
     const state = new URL(start.headers.location as string).searchParams.get("state") as string;
     const declined = `/api/auth/github/callback?error=access_denied&error_description=denied&state=${state}`;
-    const res = await server.call("GET", declined);
+    const res = await server.call("GET", declined, { cookies: browserCookies(start) });
     expect(res.statusCode).toBe(302);
     expect(res.headers.location).toBe("/login?github=cancelled");
-    expect(res.cookies).toEqual([]);
-    expectApiError(await server.call("GET", declined), 400, "oauth_state_invalid");
+    // No login: only the state's cookie, cleared.
+    expect(res.cookies.map((c) => [c.name, c.value])).toEqual([["observer_github_state", ""]]);
+    expectApiError(
+      await server.call("GET", declined, { cookies: browserCookies(start) }),
+      400,
+      "oauth_state_invalid",
+    );
   });
 
   it("signing in with GitHub to a deactivated account is refused", async () => {

@@ -6,6 +6,7 @@ import { githubSettings, githubUnlinker } from "../../github/github-settings.ts"
 import { githubCallback } from "../../github/github-signin.ts";
 import { authorizeUrl, callbackUrl } from "../../github/oauth-flow.ts";
 import { sessionArchiver } from "../../github/session-archive.ts";
+import { githubStateCookie } from "../../github/state-cookie.ts";
 import { studentSaver } from "../../github/student-save.ts";
 import { refreshCookies } from "../../http/refresh-cookie.ts";
 import { router } from "../../http/route.ts";
@@ -17,19 +18,33 @@ const originOf = (request: FastifyRequest) => `${request.protocol}://${request.h
 export function githubRoutes(app: FastifyInstance, ctx: Ctx): void {
   const route = router(app, ctx);
   const cookies = refreshCookies(ctx.config.production);
+  const stateCookie = githubStateCookie(ctx.config.production);
   const { authPerMinute, apiPerMinute } = ctx.config.rateLimits;
   const perAddress = { perAddress: authPerMinute };
 
-  route(ENDPOINTS.githubLogin, perAddress, async ({ request }) => ({
-    location: await authorizeUrl(ctx, { intent: "login", userId: null, requestOrigin: originOf(request) }),
-  }));
+  route(ENDPOINTS.githubLogin, perAddress, async ({ request, reply }) => {
+    const location = await authorizeUrl(ctx, {
+      intent: "login",
+      userId: null,
+      requestOrigin: originOf(request),
+    });
+    stateCookie.set(reply, location);
+    return { location };
+  });
 
-  route(ENDPOINTS.githubLink, apiPerMinute, async ({ actor, request }) => ({
-    url: await authorizeUrl(ctx, { intent: "link", userId: actor.id, requestOrigin: originOf(request) }),
-  }));
+  route(ENDPOINTS.githubLink, apiPerMinute, async ({ actor, request, reply }) => {
+    const url = await authorizeUrl(ctx, {
+      intent: "link",
+      userId: actor.id,
+      requestOrigin: originOf(request),
+    });
+    stateCookie.set(reply, url);
+    return { url };
+  });
 
   route(ENDPOINTS.githubCallback, perAddress, async ({ query, request, reply }) => {
     githubConfig(ctx);
+    stateCookie.check(request, reply, query.state);
     const outcome = await githubCallback(ctx, { ...query, redirectUri: callbackUrl(ctx, originOf(request)) });
     switch (outcome.kind) {
       case "login":
