@@ -62,13 +62,17 @@ describe("GitHub tokens in the logs", () => {
     return { status: res.status, headers: res.headers, text, json: () => JSON.parse(text) };
   };
 
+  /** The cookie the start of a flow set in the browser (the state's: github/state-cookie.ts). */
+  const stateCookieOf = (start: { headers: Headers }) =>
+    (start.headers.get("set-cookie") ?? "").match(/observer_github_state=[^;]+/)?.[0] as string;
+
   /** A browser's round trip through GitHub: our redirect, the fake's approval, our callback. */
-  const throughGithub = async (authorizeUrl: string, login: string) => {
+  const throughGithub = async (authorizeUrl: string, login: string, stateCookie: string) => {
     const approve = new URL(authorizeUrl);
     approve.searchParams.set("login", login);
     const back = (await fetch(approve, { redirect: "manual" })).headers.get("location") as string;
     expect(back.startsWith(`${server.url}/api/auth/github/callback?`)).toBe(true);
-    return call("GET", back.slice(server.url.length));
+    return call("GET", back.slice(server.url.length), { cookie: stateCookie });
   };
 
   it(
@@ -88,9 +92,9 @@ describe("GitHub tokens in the logs", () => {
       fake.addUser({ login: "log-student" });
 
       const link = await call("POST", "/api/auth/github/link", { token: teacherToken });
-      expect((await throughGithub(link.json().url, "log-teacher")).headers.get("location")).toBe(
-        "/settings?github=linked",
-      );
+      expect(
+        (await throughGithub(link.json().url, "log-teacher", stateCookieOf(link))).headers.get("location"),
+      ).toBe("/settings?github=linked");
       const session = (
         await call("POST", "/api/sessions", {
           token: teacherToken,
@@ -99,7 +103,11 @@ describe("GitHub tokens in the logs", () => {
       ).json().session;
 
       const start = await call("GET", "/api/auth/github");
-      const signedIn = await throughGithub(start.headers.get("location") as string, "log-student");
+      const signedIn = await throughGithub(
+        start.headers.get("location") as string,
+        "log-student",
+        stateCookieOf(start),
+      );
       expect(signedIn.status).toBe(302);
       const cookie = (signedIn.headers.get("set-cookie") ?? "").match(
         /observer_refresh=[^;]+/,
