@@ -1,9 +1,15 @@
 import { Readable } from "node:stream";
 import { broadcastDocumentName, LANGUAGE_INFO, studentDocumentName } from "@observer/protocol";
 import { documentCode, studentCodeOf } from "../collab/document-code.ts";
-import { exchangesPage } from "../storage/ai-exchanges.ts";
+import { type ExchangesCursor, exchangesPage } from "../storage/ai-exchanges.ts";
 import type { Db } from "../storage/database.ts";
-import { documentStates, runOutput, runsOfStudents, runsPage } from "../storage/export-reads.ts";
+import {
+  documentStates,
+  type RunsCursor,
+  runOutput,
+  runsOfStudents,
+  runsPage,
+} from "../storage/export-reads.ts";
 import type { SessionRow } from "../storage/schema.ts";
 import { type CsvValue, csvLine, toCsv } from "./csv.ts";
 import { codeFileName, runFailed, runFileName, studentFolder } from "./export-names.ts";
@@ -19,7 +25,7 @@ export interface ExportStudent {
 
 /** Students whose documents and runs are read at once; the next batch waits for the zip. */
 const STUDENT_BATCH = 20;
-/** Rows of runs.csv read at once. */
+/** Rows of runs.csv (and ai-log.csv) read at once. */
 const RUNS_PAGE = 500;
 
 export const STUDENTS_CSV_HEADER = [
@@ -161,68 +167,71 @@ function characters(code: string): number {
   return code.length - surrogatePairs;
 }
 
-/** runs.csv of a session (one student's with `userId`), read a page at a time as the zip takes it. */
-function runsCsv(db: Db, sessionId: string, userId?: string): Readable {
+/**
+ * A CSV file read a page at a time as the zip takes it: the header, then each page's rows
+ * (`page(after)` gives the rows after a cursor and the next cursor, null at the end).
+ */
+function pagedCsv<Row, Cursor>(
+  header: readonly string[],
+  page: (after: Cursor | null) => Promise<{ rows: Row[]; next: Cursor | null }>,
+  cells: (row: Row) => CsvValue[],
+): Readable {
   async function* lines() {
-    yield csvLine(RUNS_CSV_HEADER);
-    let after = null;
+    yield csvLine(header);
+    let after: Cursor | null = null;
     do {
-      const page = await runsPage(db, sessionId, { userId, after, limit: RUNS_PAGE });
-      yield page.rows
-        .map((run) =>
-          csvLine([
-            run.id,
-            run.user_id,
-            run.name,
-            run.language,
-            run.status,
-            run.exit_code,
-            run.signal,
-            run.timed_out,
-            run.killed_for,
-            run.output_truncated,
-            run.duration_ms,
-            run.queued_at,
-            run.finished_at,
-            run.started_by,
-          ]),
-        )
-        .join("");
-      after = page.next;
+      const { rows, next } = await page(after);
+      yield rows.map((row) => csvLine(cells(row))).join("");
+      after = next;
     } while (after);
   }
   return Readable.from(lines(), { objectMode: false });
 }
 
-/** ai-log.csv of a session, read a page at a time as the zip takes it. */
+/** runs.csv of a session (one student's with `userId`), oldest first. */
+function runsCsv(db: Db, sessionId: string, userId?: string): Readable {
+  return pagedCsv(
+    RUNS_CSV_HEADER,
+    (after: RunsCursor | null) => runsPage(db, sessionId, { userId, after, limit: RUNS_PAGE }),
+    (run) => [
+      run.id,
+      run.user_id,
+      run.name,
+      run.language,
+      run.status,
+      run.exit_code,
+      run.signal,
+      run.timed_out,
+      run.killed_for,
+      run.output_truncated,
+      run.duration_ms,
+      run.queued_at,
+      run.finished_at,
+      run.started_by,
+    ],
+  );
+}
+
+/** ai-log.csv: every question a student asked the AI and its answer, oldest first. */
 function aiLogCsv(db: Db, sessionId: string): Readable {
-  async function* lines() {
-    yield csvLine(AI_LOG_CSV_HEADER);
-    let after = null;
-    do {
-      const page = await exchangesPage(db, sessionId, { after, limit: RUNS_PAGE });
-      yield page.rows
-        .map((x) =>
-          csvLine([
-            x.id,
-            x.user_id,
-            x.name,
-            x.kind,
-            x.mode,
-            x.message,
-            x.answer,
-            x.status,
-            x.error,
-            x.cut,
-            x.asked_at,
-            x.finished_at,
-          ]),
-        )
-        .join("");
-      after = page.next;
-    } while (after);
-  }
-  return Readable.from(lines(), { objectMode: false });
+  return pagedCsv(
+    AI_LOG_CSV_HEADER,
+    (after: ExchangesCursor | null) => exchangesPage(db, sessionId, { after, limit: RUNS_PAGE }),
+    (x) => [
+      x.id,
+      x.user_id,
+      x.name,
+      x.kind,
+      x.mode,
+      x.message,
+      x.answer,
+      x.status,
+      x.error,
+      x.cut,
+      x.asked_at,
+      x.finished_at,
+    ],
+  );
 }
 
 function readme(session: Parameters<typeof sessionZip>[1], studentCount: number, exportedAt: Date): string {

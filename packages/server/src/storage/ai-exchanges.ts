@@ -111,12 +111,18 @@ export function exchangesOfSession(db: Db, sessionId: string, limit: number): Pr
     .execute();
 }
 
+/** Where a page of `exchangesPage` ended. */
+export interface ExchangesCursor {
+  askedAt: Date;
+  id: string;
+}
+
 /** A page of a session's exchanges, oldest first, after the cursor (the export's ai-log.csv). */
 export async function exchangesPage(
   db: Db,
   sessionId: string,
-  options: { after: { askedAt: Date; id: string } | null; limit: number },
-): Promise<{ rows: AiExchangeViewRow[]; next: { askedAt: Date; id: string } | null }> {
+  options: { after: ExchangesCursor | null; limit: number },
+): Promise<{ rows: AiExchangeViewRow[]; next: ExchangesCursor | null }> {
   const { after } = options;
   // Compared and ordered at millisecond precision: the cursor is a JavaScript Date.
   const at = sql<Date>`date_trunc('milliseconds', ai_exchanges.asked_at)`;

@@ -2,22 +2,12 @@ import type { Language } from "@observer/protocol";
 import type { Element, ElementContent } from "hast";
 import type { ReactNode } from "react";
 import Markdown, { type Components } from "react-markdown";
-import type { Span, TokenKind } from "../editor/highlight.ts";
+import { HighlightedSpans } from "../editor/HighlightedSpans.tsx";
+import type { Span } from "../editor/highlight.ts";
 import { codeBlockLanguage, safeLinkUrl } from "./markdown-safety.ts";
 
 /** Highlights code as spans (the editor's tokenizers), or null while they are not loaded. */
 export type Highlight = (code: string, language: Language) => Span[][];
-
-/** vs / vs-dark colours, as in the editor and the dashboard's tiles. */
-const KIND_CLASSES: Record<TokenKind, string> = {
-  keyword: "text-[#0000ff] dark:text-[#569cd6]",
-  string: "text-[#a31515] dark:text-[#ce9178]",
-  comment: "text-[#008000] italic dark:text-[#6a9955]",
-  number: "text-[#07704a] dark:text-[#b5cea8]",
-  type: "text-[#267f99] dark:text-[#4ec9b0]",
-  annotation: "text-[#795e26] dark:text-[#dcdcaa]",
-  regexp: "text-[#811f3f] dark:text-[#d16969]",
-};
 
 /** The text inside a hast node (a code block's code). */
 function textOf(node: ElementContent | Element): string {
@@ -50,16 +40,7 @@ function CodeBlock({
         {lines.map((spans, i) => (
           // biome-ignore lint/suspicious/noArrayIndexKey: lines of a finished block, in order.
           <span key={i} className="block min-h-5 whitespace-pre">
-            {spans.map((span, j) =>
-              span.kind ? (
-                // biome-ignore lint/suspicious/noArrayIndexKey: spans of one line, in order.
-                <span key={j} className={KIND_CLASSES[span.kind]}>
-                  {span.text}
-                </span>
-              ) : (
-                span.text
-              ),
-            )}
+            <HighlightedSpans spans={spans} />
           </span>
         ))}
       </code>

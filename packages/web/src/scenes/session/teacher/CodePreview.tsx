@@ -1,6 +1,7 @@
 import type { Language } from "@observer/protocol";
 import { memo, useEffect, useRef, useState } from "react";
-import type { Span, TokenKind } from "../../../editor/highlight.ts";
+import { HighlightedSpans } from "../../../editor/HighlightedSpans.tsx";
+import type { Span } from "../../../editor/highlight.ts";
 import type { StudentFeed } from "../../../live/student-feed.ts";
 import { useInView } from "../../../ui/useInView.ts";
 import { useHighlighter } from "./useHighlighter.ts";
@@ -9,18 +10,6 @@ import { useHighlighter } from "./useHighlighter.ts";
 const MAX_LINES = 18;
 /** A tile redraws at most this often while its student types (the first change at once). */
 const MIN_INTERVAL_MS = 100;
-
-/** vs / vs-dark colours, so a tile looks like the editor it opens. */
-const KIND_CLASSES: Record<TokenKind, string> = {
-  keyword: "text-[#0000ff] dark:text-[#569cd6]",
-  string: "text-[#a31515] dark:text-[#ce9178]",
-  comment: "text-[#008000] italic dark:text-[#6a9955]",
-  // Darker than vs's #098658, which is 4.48:1 on the tile's tinted background.
-  number: "text-[#07704a] dark:text-[#b5cea8]",
-  type: "text-[#267f99] dark:text-[#4ec9b0]",
-  annotation: "text-[#795e26] dark:text-[#dcdcaa]",
-  regexp: "text-[#811f3f] dark:text-[#d16969]",
-};
 
 /**
  * A student's code as a small read-only, highlighted view: no editor, just text. It listens
@@ -88,16 +77,7 @@ export const CodePreview = memo(function CodePreview({
             {lines?.map((line, i) => (
               // biome-ignore lint/suspicious/noArrayIndexKey: lines are positional.
               <div key={i} className="min-h-[15px] overflow-hidden text-ellipsis whitespace-pre">
-                {line.map((span, j) =>
-                  span.kind ? (
-                    // biome-ignore lint/suspicious/noArrayIndexKey: spans are positional.
-                    <span key={j} className={KIND_CLASSES[span.kind]}>
-                      {span.text}
-                    </span>
-                  ) : (
-                    span.text
-                  ),
-                )}
+                <HighlightedSpans spans={line} />
               </div>
             ))}
           </code>
