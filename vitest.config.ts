@@ -6,9 +6,13 @@ import { defineConfig } from "vitest/config";
  * - integration-pglite: the server through real HTTP/WebSockets on embedded PGlite.
  * - integration-postgres: the same suite against PostgreSQL, only when TEST_DATABASE_URL is set.
  * - integration-redis: several instances sharing PostgreSQL and Redis, when both test URLs are set.
+ * - faults: instances and runners as processes, killed and restarted, with their own Redis or
+ *   PostgreSQL where a test restarts one (when both test URLs are set).
  * - e2e: Debian's Chromium driven by playwright-core against a started server.
  */
 const integration = ["packages/server/test/**/*.test.ts"];
+/** Processes under faults (killed, Redis or PostgreSQL restarted): their own project, one file at a time. */
+const faults = ["packages/server/test/faults/**/*.test.ts"];
 const withPostgres = Boolean(process.env.TEST_DATABASE_URL);
 // Several instances share one PostgreSQL and one Redis: both are needed.
 const withRedis = Boolean(process.env.TEST_REDIS_URL) && withPostgres;
@@ -33,7 +37,7 @@ export default defineConfig({
         test: {
           name: "integration-pglite",
           include: integration,
-          exclude: redisSuite,
+          exclude: [...redisSuite, ...faults],
           env: { OBSERVER_TEST_DB: "pglite" },
           testTimeout: 30_000,
           hookTimeout: 60_000,
@@ -45,7 +49,7 @@ export default defineConfig({
               test: {
                 name: "integration-postgres",
                 include: integration,
-                exclude: redisSuite,
+                exclude: [...redisSuite, ...faults],
                 env: { OBSERVER_TEST_DB: "postgres" },
                 testTimeout: 30_000,
                 hookTimeout: 60_000,
@@ -62,6 +66,16 @@ export default defineConfig({
                 env: { OBSERVER_TEST_DB: "postgres" },
                 testTimeout: 30_000,
                 hookTimeout: 60_000,
+              },
+            },
+            {
+              test: {
+                name: "faults",
+                include: faults,
+                env: { OBSERVER_TEST_DB: "postgres" },
+                testTimeout: 120_000,
+                hookTimeout: 120_000,
+                fileParallelism: false,
               },
             },
           ]

@@ -62,8 +62,14 @@ export const runOutcomeSchema = z.object({
 });
 export type RunOutcome = z.infer<typeof runOutcomeSchema>;
 
-/** How a run ended, as a runner reports it (a runner may leave out the CPU time limit). */
-export const runResultSchema = runOutcomeSchema.partial({ cpuTimeLimitMs: true });
+/**
+ * How a run ended, as a runner reports it (a runner may leave out the CPU time limit).
+ * `failure` is set when the run could not be carried to its end (the runner executing it was
+ * lost): the run is then stored as `failed` with that reason.
+ */
+export const runResultSchema = runOutcomeSchema.partial({ cpuTimeLimitMs: true }).extend({
+  failure: z.string().max(200).optional(),
+});
 export type RunResult = z.infer<typeof runResultSchema>;
 
 /**
@@ -88,6 +94,11 @@ export const runSchema = pendingRunOutcomeSchema.extend({
   queuedAt: timestampSchema,
   startedAt: timestampSchema.nullable(),
   finishedAt: timestampSchema.nullable(),
+  /**
+   * Extension: why a `failed` run could not be carried to its end ("runner lost": the machine
+   * running it went away; "server restarted"); null otherwise.
+   */
+  failureReason: z.string().nullable(),
 });
 export type Run = z.infer<typeof runSchema>;
 

@@ -29,6 +29,7 @@ import { exactPath, registerWebSockets, uuidPath } from "./http/websockets.ts";
 import { MemoryPresence } from "./presence/memory-presence.ts";
 import { RedisPresence } from "./presence/redis-presence.ts";
 import { connectRedis } from "./redis.ts";
+import { RunWire } from "./remote-runs/run-wire.ts";
 import { adminRoutes } from "./routes/admin/index.ts";
 import { aiRoutes } from "./routes/ai/index.ts";
 import { authRoutes } from "./routes/auth/index.ts";
@@ -39,6 +40,7 @@ import { historyRoutes } from "./routes/history/index.ts";
 import { runRoutes } from "./routes/runs/index.ts";
 import { sessionRoutes } from "./routes/sessions/index.ts";
 import { systemRoutes } from "./routes/system.ts";
+import { RunAdoption } from "./runs/run-adoption.ts";
 import { registerRunMetrics } from "./runs/run-metrics.ts";
 import { RunService } from "./runs/run-service.ts";
 import { handleRunTerminal } from "./runs/run-terminal.ts";
@@ -92,8 +94,10 @@ export async function buildServer(config: Config): Promise<Server> {
   const bus = redis
     ? new RedisEventBus(redis, redis.duplicate(), `${config.redisPrefix}events:`)
     : new MemoryEventBus();
+  // This process among the instances (presence, the runs it records, its heartbeat).
+  const instanceId = randomUUID();
   const presence = redis
-    ? new RedisPresence(redis, bus, { prefix: config.redisPrefix, instanceId: randomUUID() }, (err) =>
+    ? new RedisPresence(redis, bus, { prefix: config.redisPrefix, instanceId }, (err) =>
         app.log.warn({ err }, "presence: Redis failed"),
       )
     : new MemoryPresence(bus);
@@ -123,14 +127,28 @@ export async function buildServer(config: Config): Promise<Server> {
     bus,
     sockets: new LiveSockets(config.maxSocketsPerUser, app.log),
     log: app.log,
-    runs: new RunService({ db: database.db, bus, config, log: app.log, storage }),
+    runs: new RunService({ db: database.db, bus, config, log: app.log, storage, redis, instanceId }),
     storage,
     secrets: new SecretBox(config.secretKey),
   };
   if (!(await database.db.selectFrom("users").select("id").limit(1).executeTakeFirst()))
     ctx.setupToken.issue();
   // One instance alone: a run the database still shows as under way died with the last process.
+  // Several: an instance's heartbeat decides, and another takes its runs over (run-adoption.ts).
   if (!redis) await markInterruptedRuns(database.db);
+  const adoption = redis
+    ? new RunAdoption({
+        db: database.db,
+        redis,
+        bus,
+        wire: new RunWire(config.redisPrefix),
+        runs: ctx.runs,
+        instanceId,
+        remote: config.runs.runners === "remote",
+        log: app.log,
+      })
+    : null;
+  adoption?.start();
   if (config.runs.prepareAtStart) {
     ctx.runs.prepare().catch((err: unknown) => app.log.error({ err }, "Code runner: cannot start"));
   }
@@ -167,7 +185,9 @@ export async function buildServer(config: Config): Promise<Server> {
   );
   // Save every open document, stop the programs and record how they ended, before the
   // sockets and the database close.
-  app.addHook("preClose", () => Promise.all([collab.close(), ctx.runs.close()]).then(() => undefined));
+  app.addHook("preClose", () =>
+    Promise.all([collab.close(), ctx.runs.close(), adoption?.stop()]).then(() => undefined),
+  );
   const connections = trackUnusedConnections(app.server);
   app.addHook("preClose", async () => connections.closeUnused());
   // Ended sessions' history and run output kept only as long as configured.

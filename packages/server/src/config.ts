@@ -74,6 +74,11 @@ export interface Config {
   };
   /** Running students' programs. */
   readonly runs: {
+    /**
+     * Where programs run: "local" on this instance, "remote" on runner processes (`npm run
+     * runner`) that take them from a queue in Redis; this instance then runs nothing itself.
+     */
+    readonly runners: "local" | "remote";
     /** "none" runs programs WITHOUT a sandbox: development only, refused in production. */
     readonly sandbox: "bwrap" | "none";
     /** The bubblewrap binary; null to look in /usr/bin and /usr/local/bin. */

@@ -43,6 +43,7 @@ const envSchema = z.object({
   OBSERVER_SANDBOX: z.enum(["bwrap", "none"]).default("bwrap"),
   OBSERVER_BWRAP: z.string().regex(/^\//, "must be an absolute path").optional(),
   OBSERVER_RUN_CONCURRENCY: intString(1, 256).optional(),
+  OBSERVER_RUNNERS: z.enum(["local", "remote"]).default("local"),
   OBSERVER_RUN_MEMORY: z.string().optional(),
   OBSERVER_RUN_CPU_TIME: z.string().optional(),
   OBSERVER_RUN_PROCESSES: z.string().optional(),
@@ -155,6 +156,12 @@ export function loadConfig(env: NodeJS.ProcessEnv): ConfigResult {
   if (e.GITHUB_CLIENT_ID && !e.GITHUB_CLIENT_SECRET) {
     return { ok: false, problems: ["GITHUB_CLIENT_SECRET: required with GITHUB_CLIENT_ID"] };
   }
+  if (e.OBSERVER_RUNNERS === "remote" && !e.REDIS_URL) {
+    return {
+      ok: false,
+      problems: ["OBSERVER_RUNNERS: 'remote' takes runs to runners through Redis: set REDIS_URL"],
+    };
+  }
   if (production && e.OBSERVER_SANDBOX === "none") {
     return {
       ok: false,
@@ -230,6 +237,7 @@ export function loadConfig(env: NodeJS.ProcessEnv): ConfigResult {
       historyRetentionDays: e.OBSERVER_HISTORY_RETENTION_DAYS ?? null,
     },
     runs: {
+      runners: e.OBSERVER_RUNNERS,
       sandbox: e.OBSERVER_SANDBOX,
       bwrapPath: e.OBSERVER_BWRAP ?? null,
       concurrency: e.OBSERVER_RUN_CONCURRENCY ?? null,

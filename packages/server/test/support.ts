@@ -67,6 +67,7 @@ export function testConfig(overrides: Partial<Config> = {}, database?: DatabaseC
     storage: { studentQuotaBytes: 50 * 1024 * 1024, historyRetentionDays: null },
     // The sandbox is checked at the first run: most test servers never run code.
     runs: {
+      runners: "local",
       sandbox: "bwrap",
       bwrapPath: null,
       concurrency: null,

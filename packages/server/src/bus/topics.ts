@@ -1,4 +1,5 @@
 import type { ChannelServerMessage, EditingMode } from "@observer/protocol";
+import type { ExecMessage } from "../remote-runs/run-wire.ts";
 import type { RunInput, RunOutput, RunSnapshot } from "../runs/run-relay.ts";
 import type { Revocation } from "./revocations.ts";
 
@@ -32,6 +33,8 @@ export interface BusTopics {
   [topic: `runs:${string}:in`]: RunInput;
   /** A run's output and states, from the instance running it. */
   [topic: `runs:${string}:out`]: RunOutput;
+  /** Wakes the runner of a run to read its input, size and Stop (remote-runs/run-wire.ts). */
+  [topic: `runs:${string}:exec`]: ExecMessage;
   /** The answer to one watcher's snapshot request. */
   [topic: `runs:${string}:snapshot:${string}`]: RunSnapshot;
 }

@@ -1,6 +1,6 @@
 import { Counter, Gauge, Histogram, type Registry } from "prom-client";
 import type { RunResult } from "../exec/index.ts";
-import type { RunService } from "./run-service.ts";
+import type { RunCapacity, RunService } from "./run-service.ts";
 
 /** How a run ended, for the metrics: a small fixed set of labels. */
 export function runOutcome(result: RunResult): string {
@@ -30,6 +30,39 @@ export function registerRunMetrics(registry: Registry, runs: RunService): void {
     registers: [registry],
     collect() {
       this.set(runs.stats().running);
+    },
+  });
+  // Install-wide with runners (OBSERVER_RUNNERS=remote): the shared queue and the runners' slots.
+  const capacityGauge = (name: string, help: string, read: (c: RunCapacity) => number) =>
+    new Gauge({
+      name,
+      help,
+      registers: [registry],
+      async collect() {
+        const capacity = await runs.capacity().catch(() => null);
+        if (capacity) this.set(read(capacity));
+      },
+    });
+  capacityGauge(
+    "observer_run_queue_depth",
+    "Program runs waiting for a slot (with runners: in the queue shared by every instance)",
+    (c) => c.queueDepth,
+  );
+  capacityGauge(
+    "observer_runners_alive",
+    "Runners whose heartbeat is current (this instance, when it runs programs itself)",
+    (c) => c.runnersAlive,
+  );
+  new Gauge({
+    name: "observer_runner_slots",
+    help: "Run slots of the runners alive: busy (running a program) and total (not draining)",
+    labelNames: ["state"] as const,
+    registers: [registry],
+    async collect() {
+      const capacity = await runs.capacity().catch(() => null);
+      if (!capacity) return;
+      this.set({ state: "busy" }, capacity.slotsBusy);
+      this.set({ state: "total" }, capacity.slotsTotal);
     },
   });
   const finished = new Counter({

@@ -20,6 +20,10 @@ export interface RunMeta {
   startedBy: string;
   language: Language;
   code: string;
+  /** The instance recording it (several instances: another adopts its runs when it dies). */
+  instanceId?: string | null;
+  /** Taken over from an instance that died: the row exists (it is not inserted again). */
+  adopted?: boolean;
 }
 
 export interface RecordRunLog {
@@ -49,8 +53,10 @@ export function trackRun(
       .catch((err: unknown) => log?.error(`runs: cannot record run ${handle.id}: ${String(err)}`));
     return chain;
   };
-  const { code, ...row } = meta;
-  const inserted = enqueue(() => insertRun(db, { ...row, id: handle.id, codeHash: codeHash(code) }));
+  const { code, adopted, ...row } = meta;
+  const inserted = adopted
+    ? Promise.resolve()
+    : enqueue(() => insertRun(db, { ...row, id: handle.id, codeHash: codeHash(code) }));
   // Only changes of state are written: a new place in the queue (each run ahead of it that
   // starts, so O(n²) events in a burst of n) changes nothing that is stored.
   let stored: RunStatus = "queued";
@@ -78,7 +84,7 @@ export function trackRun(
       const output = storableOutput(handle.transcript, room);
       const outcome = outcomeColumns(result);
       outcome.output_truncated ||= output.cut;
-      await finishRun(db, handle.id, outcome, output.text);
+      await finishRun(db, handle.id, outcome, output.text, result.failure ?? null);
     });
   })();
   return { inserted, finished };

@@ -8,9 +8,9 @@ import type { RunHandle, RunResult } from "../exec/index.ts";
  * (the teacher's, behind a load balancer) sees and types the same. Output carries its offset
  * in the transcript, so a watcher joins a snapshot and the stream without gaps or repeats.
  */
-const inTopic = (runId: string) => `runs:${runId}:in` as const;
-const outTopic = (runId: string) => `runs:${runId}:out` as const;
-const replyTopic = (runId: string, id: string) => `runs:${runId}:snapshot:${id}` as const;
+export const inTopic = (runId: string) => `runs:${runId}:in` as const;
+export const outTopic = (runId: string) => `runs:${runId}:out` as const;
+export const replyTopic = (runId: string, id: string) => `runs:${runId}:snapshot:${id}` as const;
 /** The reply topic a snapshot request names, if it is one of this run's. */
 const asReplyTopic = (runId: string, reply: unknown) =>
   typeof reply === "string" && reply.startsWith(replyTopic(runId, ""))
@@ -28,7 +28,10 @@ export type RunInput =
 export type RunOutput =
   | { kind: "output"; offset: number; data: string }
   | { kind: "status"; status: LiveRunStatus; position: number | null }
-  | { kind: "exit"; result: RunResult };
+  /** `length`: the whole transcript's, so a follower that missed output asks for a snapshot first. */
+  | { kind: "exit"; result: RunResult; length?: number }
+  /** A runner took the run (remote runs): its heartbeat now says whether the run is alive. */
+  | { kind: "taken"; runner: string };
 
 /** The transcript and state so far, the answer to a watcher's request. */
 export interface RunSnapshot {
@@ -38,15 +41,50 @@ export interface RunSnapshot {
   result: RunResult | null;
 }
 
+/** Answers a watcher's snapshot request (a reply topic of this run's); false when it is not one. */
+export function answerSnapshot(
+  bus: EventBus,
+  runId: string,
+  replyTo: unknown,
+  handle: RunHandle,
+  result: RunResult | null,
+): boolean {
+  const reply = asReplyTopic(runId, replyTo);
+  if (!reply) return false;
+  const snapshot: RunSnapshot = {
+    transcript: handle.transcript,
+    status: handle.status,
+    position: handle.position,
+    result,
+  };
+  void bus.publish(reply, snapshot).catch(() => {});
+  return true;
+}
+
 /** How long the owner keeps answering after the run ended (its row is final by then). */
 const LINGER_MS = 10_000;
 
+export interface ExposeOptions {
+  /** Publish from the start, asked or not (a runner: the instance that owns the run follows it). */
+  watched?: boolean;
+  /** How long to answer snapshots after the end (ms). */
+  lingerMs?: number;
+  /** Take input from the bus (false: a runner takes its input from Redis, remote-runs/). */
+  input?: boolean;
+}
+
 /** Owner side: publishes a live run and takes input for it from other instances. */
-export async function exposeRun(bus: EventBus, runId: string, handle: RunHandle): Promise<void> {
+export async function exposeRun(
+  bus: EventBus,
+  runId: string,
+  handle: RunHandle,
+  options: ExposeOptions = {},
+): Promise<void> {
   let result: RunResult | null = null;
   // Nothing goes on the bus until a terminal on another instance asks (most runs are watched
   // only where they run): its snapshot holds all output until then, the stream what follows.
-  let watched = false;
+  let watched = options.watched ?? false;
+  const takesInput = options.input ?? true;
   const publish = (message: RunOutput) => {
     if (watched) void bus.publish(outTopic(runId), message).catch(() => {});
   };
@@ -55,24 +93,17 @@ export async function exposeRun(bus: EventBus, runId: string, handle: RunHandle)
   );
   handle.on("status", (e) => publish({ kind: "status", status: e.status, position: e.position ?? null }));
   const unsubscribe = await bus.subscribe(inTopic(runId), (message) => {
-    const reply = message.kind === "snapshot" ? asReplyTopic(runId, message.reply) : null;
-    if (reply) {
+    if (message.kind === "snapshot" && answerSnapshot(bus, runId, message.reply, handle, result)) {
       watched = true;
-      const snapshot: RunSnapshot = {
-        transcript: handle.transcript,
-        status: handle.status,
-        position: handle.position,
-        result,
-      };
-      void bus.publish(reply, snapshot).catch(() => {});
-    } else if (message.kind === "stdin" && typeof message.data === "string") handle.write(message.data);
+    } else if (!takesInput) return;
+    else if (message.kind === "stdin" && typeof message.data === "string") handle.write(message.data);
     else if (message.kind === "resize") handle.resize(message.cols, message.rows);
     else if (message.kind === "kill") handle.kill();
   });
   void handle.result.then((r) => {
     result = r;
-    publish({ kind: "exit", result: r });
-    setTimeout(() => void unsubscribe(), LINGER_MS).unref();
+    publish({ kind: "exit", result: r, length: handle.transcript.length });
+    setTimeout(() => void unsubscribe(), options.lingerMs ?? LINGER_MS).unref();
   });
 }
 
@@ -109,7 +140,7 @@ export async function followRemoteRun(
       sink.output(message.data.slice(Math.max(0, delivered - message.offset)));
       delivered = end;
     } else if (message.kind === "status") sink.status(message.status, message.position);
-    else {
+    else if (message.kind === "exit") {
       ended = true;
       sink.exit(message.result);
     }

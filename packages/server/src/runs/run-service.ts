@@ -1,6 +1,7 @@
 import { randomUUID } from "node:crypto";
 import type { Language, LanguagesReply, RunSummary } from "@observer/protocol";
 import type { FastifyBaseLogger } from "fastify";
+import type { Redis } from "ioredis";
 import type { EventBus } from "../bus/event-bus.ts";
 import { publishSessionEvent } from "../bus/session-events.ts";
 import type { Config } from "../config.ts";
@@ -13,7 +14,11 @@ import {
   RunQueue,
   type RunResult,
 } from "../exec/index.ts";
+import { startRemoteRuns } from "../remote-runs/remote-engine.ts";
+import type { RemoteRunQueue } from "../remote-runs/remote-run-queue.ts";
+import type { RunJobResult } from "../remote-runs/run-wire.ts";
 import type { Db } from "../storage/database.ts";
+import type { RunRow } from "../storage/schema.ts";
 import { quotaMessage, type StudentQuota, TRIMMED_OUTPUT_CHARS } from "../storage/student-quota.ts";
 import { trackRun } from "./run-recorder.ts";
 import { exposeRun } from "./run-relay.ts";
@@ -22,9 +27,22 @@ import { type LiveRunRecord, summarizeLiveRun } from "./run-summary.ts";
 /** Output and queue-place updates of one run on the session channel, at most this often (state changes go at once). */
 const OUTPUT_UPDATE_MS = 250;
 
+/** Where programs run: this instance's sandbox (RunQueue), or the runners (RemoteRunQueue). */
 interface Engine {
-  runner: Runner;
-  queue: RunQueue;
+  runner: Pick<Runner, "sandboxStatus" | "availableLanguages" | "dispose">;
+  queue: Pick<RunQueue, "submit" | "stats" | "dispose">;
+  /** Remote runs: takes over the runs of an instance that died. */
+  remote: RemoteRunQueue | null;
+  /** Where runs can go, install-wide with runners (the metrics). */
+  capacity(): Promise<RunCapacity>;
+}
+
+/** Runs waiting for a slot, the runners alive and their slots (this instance's own when local). */
+export interface RunCapacity {
+  queueDepth: number;
+  runnersAlive: number;
+  slotsBusy: number;
+  slotsTotal: number;
 }
 
 class LiveEntry implements LiveRunRecord {
@@ -57,6 +75,9 @@ export interface RunRequest {
   wallTimeMs: number;
 }
 
+/** A run of a dead instance's, as its row says. */
+export type AdoptedRun = Omit<RunRow, "output">;
+
 /** Who wants to know when runs start and end (the metrics). */
 export interface RunObserver {
   started(waitMs: number): void;
@@ -70,6 +91,10 @@ export interface RunServiceDeps {
   log: FastifyBaseLogger;
   /** The students' storage quota: a run is refused when not even the end of its output could be kept. */
   storage: StudentQuota;
+  /** Redis (REDIS_URL), or null alone. */
+  redis: Redis | null;
+  /** This instance's id (its runs are recorded with it; its heartbeat says it is alive). */
+  instanceId: string;
 }
 
 /**
@@ -81,7 +106,7 @@ export class RunService {
   private engine: Promise<Engine> | null = null;
   private readonly live = new Map<string, LiveEntry>();
   private closed = false;
-  private queue: RunQueue | null = null;
+  private queue: Engine["queue"] | null = null;
   private readonly observers: RunObserver[] = [];
 
   constructor(private readonly deps: RunServiceDeps) {}
@@ -89,7 +114,30 @@ export class RunService {
   /** Checks the sandbox and the toolchains once; later calls share the result. */
   prepare(): Promise<Engine> {
     this.engine ??= (async () => {
-      const { config, log } = this.deps;
+      const { config, log, redis } = this.deps;
+      if (config.runs.runners === "remote") {
+        if (!redis) throw new Error("OBSERVER_RUNNERS=remote needs REDIS_URL");
+        const engine = await startRemoteRuns({
+          config,
+          redis,
+          bus: this.deps.bus,
+          log,
+          instanceId: this.deps.instanceId,
+        });
+        this.queue = engine.queue;
+        return {
+          ...engine,
+          capacity: async () => {
+            const counts = engine.registry.counts();
+            return {
+              queueDepth: await engine.depth(),
+              runnersAlive: counts.alive,
+              slotsBusy: counts.busy,
+              slotsTotal: counts.slots,
+            };
+          },
+        };
+      }
       const runner = await LocalBwrapRunner.create({
         sandbox: config.runs.sandbox,
         log,
@@ -101,7 +149,17 @@ export class RunService {
       else log.info(`Code runner: ${status.mode} sandbox, limits by ${status.limiter}`);
       const queue = new RunQueue(runner, { concurrency: config.runs.concurrency });
       this.queue = queue;
-      return { runner, queue };
+      return {
+        runner,
+        queue,
+        remote: null,
+        capacity: async () => ({
+          queueDepth: queue.stats.queued,
+          runnersAlive: status.ok ? 1 : 0,
+          slotsBusy: queue.stats.running,
+          slotsTotal: status.ok ? queue.concurrency : 0,
+        }),
+      };
     })();
     return this.engine;
   }
@@ -151,29 +209,62 @@ export class RunService {
       request.language,
       new Date(),
     );
+    const tracking = await this.register(entry, { code: request.code, adopted: false });
+    // Alone, this instance answers for the run from memory until its row is final. With other
+    // instances, the row exists before the client hears of the run (they read it).
+    if (this.deps.config.redisUrl) await tracking.inserted;
+    return entry;
+  }
+
+  /** Follows a live run on this instance: its updates on the channel, its record, its relay. */
+  private async register(entry: LiveEntry, options: { code: string; adopted: boolean }) {
+    const { handle } = entry;
+    const id = handle.id;
     this.live.set(id, entry);
     this.follow(entry);
     const tracking = trackRun(
       this.deps.db,
       handle,
       {
-        sessionId: request.sessionId,
-        userId: request.userId,
-        startedBy: request.startedBy,
-        language: request.language,
-        code: request.code,
+        sessionId: entry.sessionId,
+        userId: entry.userId,
+        startedBy: entry.startedBy,
+        language: entry.language,
+        code: options.code,
+        instanceId: this.deps.instanceId,
+        adopted: options.adopted,
       },
       this.deps.log,
-      (wanted) => storage.outputRoom(request.sessionId, request.userId, id, wanted),
+      (wanted) => this.deps.storage.outputRoom(entry.sessionId, entry.userId, id, wanted),
     );
     entry.recorded = tracking.finished;
     // Several instances: terminals attached elsewhere follow and type through the bus.
     if (this.deps.config.redisUrl) await exposeRun(this.deps.bus, id, handle);
     void entry.recorded.finally(() => this.live.delete(id));
-    // Alone, this instance answers for the run from memory until its row is final. With other
-    // instances, the row exists before the client hears of the run (they read it).
-    if (this.deps.config.redisUrl) await tracking.inserted;
-    return entry;
+    return tracking;
+  }
+
+  /**
+   * Takes over a run recorded by an instance that died (remote runs): follows it to its end
+   * and records it here. False when it cannot be followed (the caller then ends its row).
+   */
+  async adopt(row: AdoptedRun, teacherId: string): Promise<"following" | RunJobResult | null> {
+    const { remote } = await this.prepare();
+    if (!remote || row.status === "finished" || row.status === "failed") return null;
+    const adopted = await remote.adopt(row.id, row.status);
+    if (!adopted || "ended" in adopted) return adopted ? adopted.ended : null;
+    const entry = new LiveEntry(
+      adopted.handle,
+      row.session_id,
+      teacherId,
+      row.user_id,
+      row.started_by,
+      row.language,
+      row.queued_at,
+    );
+    entry.startedAt = row.started_at;
+    await this.register(entry, { code: "", adopted: true });
+    return "following";
   }
 
   /** Reports the run's state changes at once and its output at most every OUTPUT_UPDATE_MS. */
@@ -223,6 +314,12 @@ export class RunService {
     this.observers.push(observer);
   }
 
+  /** Where runs can go: the queue's depth and the slots (null before the engine has started). */
+  async capacity(): Promise<RunCapacity | null> {
+    if (!this.engine) return null;
+    return (await this.engine).capacity();
+  }
+
   /** Runs waiting and running on this instance (none before the first run). */
   stats(): { queued: number; running: number } {
     return this.queue?.stats ?? { queued: 0, running: 0 };
@@ -250,9 +347,10 @@ export class RunService {
   async close(): Promise<void> {
     this.closed = true;
     if (!this.engine) return;
-    const { runner, queue } = await this.engine;
+    const { runner, queue, remote } = await this.engine;
     await queue.dispose();
     await runner.dispose();
-    await Promise.all([...this.live.values()].map((e) => e.recorded));
+    // Remote runs go on on their runners: another instance (or this one's successor) adopts them.
+    if (!remote) await Promise.all([...this.live.values()].map((e) => e.recorded));
   }
 }

@@ -43,6 +43,7 @@ export function presentLiveRun(live: LiveRunRecord): Run {
     queuedAt: live.queuedAt.toISOString(),
     startedAt: live.startedAt?.toISOString() ?? null,
     finishedAt: null,
+    failureReason: live.result?.failure ?? null,
   };
 }
 
@@ -105,5 +106,6 @@ export function presentRun(row: RunRow): Run {
     queuedAt: row.queued_at.toISOString(),
     startedAt: row.started_at ? row.started_at.toISOString() : null,
     finishedAt: row.finished_at ? row.finished_at.toISOString() : null,
+    failureReason: row.failure_reason,
   };
 }

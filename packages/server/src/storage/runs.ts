@@ -16,6 +16,8 @@ export interface NewRunRow {
   language: Language;
   /** SHA-256 of the code, hex (the code itself lives in the student's document). */
   codeHash: string;
+  /** The instance recording it (several instances: its heartbeat says whether it is alive). */
+  instanceId?: string | null;
 }
 
 /** The columns that hold how a run ended (runs/run-outcome.ts maps them). */
@@ -42,6 +44,7 @@ export async function insertRun(db: Db, run: NewRunRow): Promise<void> {
       started_by: run.startedBy,
       language: run.language,
       code_hash: run.codeHash,
+      instance_id: run.instanceId ?? null,
       started_at: null,
       finished_at: null,
       duration_ms: null,
@@ -66,20 +69,24 @@ export async function updateRunStatus(db: Db, id: string, status: RunStatus, at 
     .execute();
 }
 
-/** Records how a run ended, with its output as stored. */
+/**
+ * Records how a run ended, with its output as stored: `finished`, or `failed` with the reason
+ * when it could not be carried to its end (`failureReason`).
+ */
 export async function finishRun(
   db: Db,
   id: string,
   outcome: RunOutcomeColumns,
   output: string,
-  status: "finished" | "failed" = "finished",
+  failureReason: string | null = null,
   at = new Date(),
 ): Promise<void> {
   await db
     .updateTable("runs")
     .set((eb) => ({
       ...outcome,
-      status,
+      status: failureReason ? "failed" : "finished",
+      failure_reason: failureReason,
       started_at: eb.fn.coalesce("started_at", eb.val(at)),
       finished_at: at,
       output,
@@ -111,6 +118,8 @@ export const RUN_COLUMNS_BUT_OUTPUT = [
   "killed_for",
   "phase",
   "cpu_time_limit_ms",
+  "instance_id",
+  "failure_reason",
 ] as const satisfies readonly Exclude<keyof RunRow, "output">[];
 
 /**
@@ -158,16 +167,58 @@ export function runsOfSession(
     .execute();
 }
 
-/** Marks runs the database shows as under way as failed: the process that ran them is gone. */
-export async function markInterruptedRuns(db: Db): Promise<void> {
-  await db
+const UNFINISHED: RunStatus[] = ["queued", "compiling", "running"];
+
+/**
+ * Marks runs the database shows as under way as failed: the process that ran them is gone.
+ * All of them (one instance alone, at its start), or those recorded by the given instances
+ * (their heartbeat stopped), or the given runs. Returns how many.
+ */
+export async function markInterruptedRuns(
+  db: Db,
+  options: { instanceIds?: string[]; runIds?: string[]; reason?: string; notice?: string } = {},
+): Promise<number> {
+  const { instanceIds, runIds, reason = "server restarted" } = options;
+  if (instanceIds?.length === 0 || runIds?.length === 0) return 0;
+  const notice = options.notice ?? "The server restarted during this run.";
+  const result = await db
     .updateTable("runs")
     .set((eb) => ({
       status: "failed",
+      failure_reason: reason,
       finished_at: eb.fn.coalesce("finished_at", eb.val(new Date())),
-      output: eb(eb.ref("output"), "||", "\r\n[The server restarted during this run.]\r\n"),
+      output: eb(eb.ref("output"), "||", `\r\n[${notice}]\r\n`),
     }))
-    .where("status", "in", ["queued", "compiling", "running"])
+    .where("status", "in", UNFINISHED)
+    .$if(instanceIds !== undefined, (q) => q.where("instance_id", "in", instanceIds as string[]))
+    .$if(runIds !== undefined, (q) => q.where("id", "in", runIds as string[]))
+    .executeTakeFirst();
+  return Number(result.numUpdatedRows);
+}
+
+/** The instances that recorded runs still under way (to check their heartbeats). */
+export async function instancesWithUnfinishedRuns(db: Db): Promise<string[]> {
+  const rows = await db
+    .selectFrom("runs")
+    .select("instance_id")
+    .distinct()
+    .where("status", "in", UNFINISHED)
+    .where("instance_id", "is not", null)
+    .execute();
+  return rows.map((r) => r.instance_id as string);
+}
+
+/**
+ * Moves the unfinished runs of a dead instance to this one, atomically: of several instances
+ * adopting at once, each run goes to one. Returns the adopted rows (without output).
+ */
+export async function adoptRuns(db: Db, fromInstance: string, toInstance: string) {
+  return db
+    .updateTable("runs")
+    .set({ instance_id: toInstance })
+    .where("instance_id", "=", fromInstance)
+    .where("status", "in", UNFINISHED)
+    .returning([...RUN_COLUMNS_BUT_OUTPUT])
     .execute();
 }
 

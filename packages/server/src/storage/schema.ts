@@ -151,6 +151,10 @@ export interface RunsTable {
   /** migrations/006: the CPU time limit of the phase the run ended in. */
   cpu_time_limit_ms: ColumnType<number | null, number | null | undefined, number | null>;
   output: Generated<string>;
+  /** migrations/011: the instance recording the run (null: written before 011, or alone). */
+  instance_id: ColumnType<string | null, string | null | undefined, string | null>;
+  /** migrations/011: why a `failed` run could not be carried to its end. */
+  failure_reason: ColumnType<string | null, string | null | undefined, string | null>;
 }
 export type RunRow = Selectable<RunsTable>;
 

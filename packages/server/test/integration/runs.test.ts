@@ -371,6 +371,7 @@ describe("runs without a usable sandbox", () => {
     const server = await startTestServer({
       config: {
         runs: {
+          runners: "local",
           sandbox: "bwrap",
           bwrapPath: "/nonexistent/bwrap",
           concurrency: null,
@@ -406,6 +407,7 @@ describe("the run queue, through the API", () => {
     const server = await startTestServer({
       config: {
         runs: {
+          runners: "local",
           sandbox: "bwrap",
           bwrapPath: null,
           concurrency: 1,

@@ -28,6 +28,7 @@ function run(n: number, patch: Partial<Run> = {}): Run {
     cpuTimeLimitMs: null,
     queuedAt: `2025-03-01T10:00:0${n}.000Z`,
     startedAt: null,
+    failureReason: null,
     finishedAt: null,
     ...patch,
   };
