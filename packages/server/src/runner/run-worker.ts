@@ -130,6 +130,9 @@ export class RunWorker {
     this.active.set(id, handle);
     try {
       await exposeRun(bus, id, handle, { watched: true, lingerMs: LINGER_MS, input: false });
+      // The state it started in is no event of the handle's: said once here.
+      if (handle.status !== "finished")
+        await bus.publish(outTopic(id), { kind: "status", status: handle.status, position: null });
       const control = this.controlOf(id, handle);
       let ended: RunResult | null = null;
       void handle.result.then((r) => {
