@@ -21,6 +21,7 @@ const redisSuite = [
   "packages/server/test/integration/presence-redis.test.ts",
   "packages/server/test/integration/controls-redis.test.ts",
   "packages/server/test/integration/hands-redis.test.ts",
+  "packages/server/test/integration/runner-registry-redis.test.ts",
 ];
 
 export default defineConfig({

@@ -34,6 +34,8 @@ export class RunnerRegistry {
   private healthySince: number | null = null;
   private readonly reconnectListeners: (() => void)[] = [];
   private reading: Promise<void> | null = null;
+  /** A read failed since the last one that worked (Redis was out). */
+  private broken = false;
 
   constructor(
     private readonly redis: Redis,
@@ -80,15 +82,16 @@ export class RunnerRegistry {
     } catch (err) {
       if (this.healthySince !== null) this.onError(err);
       this.healthySince = null;
+      this.broken = true;
       return;
     }
     const now = this.now();
     if (this.healthySince === null) {
-      const wasDown = this.seen.size > 0 || this.reconnectListeners.length > 0;
       this.healthySince = now;
       // After a break, nothing was seen meanwhile: every runner's clock starts again.
       for (const entry of this.seen.values()) entry.changedAt = now;
-      if (wasDown) for (const listener of this.reconnectListeners) listener();
+      if (this.broken) for (const listener of this.reconnectListeners) listener();
+      this.broken = false;
     }
     names.forEach((name, i) => {
       const raw = beats[i];

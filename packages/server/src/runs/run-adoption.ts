@@ -113,7 +113,12 @@ export class RunAdoption {
         .select("teacher_id")
         .where("id", "=", row.session_id)
         .executeTakeFirst();
-      const outcome = session ? await runs.adopt(row, session.teacher_id).catch(() => null) : null;
+      const outcome = session
+        ? await runs.adopt(row, session.teacher_id).catch((err: unknown) => {
+            log.error({ err, runId: row.id }, "runs: cannot take over a run");
+            return null;
+          })
+        : null;
       if (outcome === "following") continue;
       if (outcome) {
         // It ended while no instance followed it: recorded from what its runner left in the queue.
