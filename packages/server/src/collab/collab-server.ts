@@ -12,6 +12,7 @@ import type { WebSocket } from "ws";
 import { recheckActor } from "../auth/actor.ts";
 import { type LiveSocket, revokedCloseReason, tooManySocketsReason } from "../auth/live-sockets.ts";
 import type { Ctx } from "../context.ts";
+import { reconnectDelay } from "../redis.ts";
 import type { CloseReason, CollabContext } from "./context.ts";
 import { Activity } from "./extensions/activity.ts";
 import { Authentication } from "./extensions/authentication.ts";
@@ -96,7 +97,11 @@ export class CollabServer {
     if (!url) return [];
     const extension = new RedisExtension({
       // The extension bundles its own (older) ioredis types; our client is API-compatible.
-      createClient: () => new Redis(url, { maxRetriesPerRequest: null }) as unknown as ExtensionRedis,
+      createClient: () =>
+        new Redis(url, {
+          maxRetriesPerRequest: null,
+          retryStrategy: reconnectDelay,
+        }) as unknown as ExtensionRedis,
       prefix: `${this.ctx.config.redisPrefix}collab`,
     });
     return [extension as unknown as Extension];

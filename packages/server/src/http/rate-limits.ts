@@ -36,6 +36,9 @@ export async function registerRateLimits(app: FastifyInstance, ctx: Ctx, redis: 
     global: false,
     // With Redis, every server instance counts against the same limits.
     redis: redis ?? undefined,
+    // Redis down or restarting: requests go through uncounted for that moment rather than all
+    // failing with 500 (logins stay guarded by the login throttle, which fails closed).
+    skipOnError: true,
     nameSpace: `${ctx.config.redisPrefix}rate-limit:`,
     keyGenerator: byAddress,
     errorResponseBuilder: () => fail("rate_limited"),

@@ -59,13 +59,19 @@ export class RedisPresence implements Presence {
   private editsKey = (sessionId: string) => `${this.options.prefix}presence:edits:${sessionId}`;
   private member = (userId: string) => `${userId}|${this.options.instanceId}`;
 
+  /**
+   * Never fails for Redis (down or restarting): the count is kept here, so the next renewal
+   * takes the lease (and announces the user) once Redis answers again. Callers include
+   * Hocuspocus hooks whose rejections nobody awaits: one would end the process.
+   */
   async connected(sessionId: string, userId: string): Promise<void> {
-    if (this.connections.add(sessionId, userId)) await this.acquire(sessionId, userId);
+    if (this.connections.add(sessionId, userId)) await this.acquire(sessionId, userId).catch(this.onError);
   }
 
+  /** Never fails for Redis either: a lease that could not be given up expires, and a sweeper announces it. */
   async disconnected(sessionId: string, userId: string): Promise<void> {
     if (!this.connections.remove(sessionId, userId) || this.closed) return;
-    await this.release(sessionId, userId);
+    await this.release(sessionId, userId).catch(this.onError);
   }
 
   async onlineUsers(sessionId: string): Promise<Set<string>> {

@@ -20,8 +20,12 @@ import type { RunnerRegistry } from "./runner-registry.ts";
 
 /** How often queue places and lost runners are checked while this instance has runs. */
 const WATCH_EVERY_MS = HEARTBEAT_MS / 2;
-/** How long a snapshot request waits for the runner. */
-const SNAPSHOT_TIMEOUT_MS = 3000;
+/**
+ * How long a snapshot request waits for the runner, and how many times it is sent (a request
+ * published while the runner's connection is not back yet is lost: pub/sub keeps nothing).
+ */
+const SNAPSHOT_TIMEOUT_MS = 1000;
+const SNAPSHOT_ATTEMPTS = 8;
 /** After Redis is back, how long runners get to say which runs they have before lost jobs are queued again. */
 const RECONCILE_DELAY_MS = 2 * HEARTBEAT_MS;
 
@@ -245,19 +249,22 @@ export class RemoteRunQueue {
       const { bus } = this.deps;
       const reply = replyTopic(run.id, randomUUID());
       let unsubscribe: (() => Promise<void>) | null = null;
-      const snapshot = await new Promise<RunSnapshot | null>((resolve) => {
-        const timer = setTimeout(() => resolve(null), SNAPSHOT_TIMEOUT_MS);
-        void bus
-          .subscribe(reply, (answer) => {
-            clearTimeout(timer);
-            resolve(answer);
-          })
-          .then((off) => {
-            unsubscribe = off;
-            return bus.publish(execTopic(run.id), { kind: "snapshot", reply });
-          });
+      let answered: (snapshot: RunSnapshot) => void = () => {};
+      const answer = new Promise<RunSnapshot>((resolve) => {
+        answered = resolve;
       });
+      unsubscribe = await bus.subscribe(reply, (snapshot) => answered(snapshot));
+      let snapshot: RunSnapshot | null = null;
+      for (let attempt = 0; attempt < SNAPSHOT_ATTEMPTS && !snapshot && !run.ended; attempt++) {
+        await bus.publish(execTopic(run.id), { kind: "snapshot", reply }).catch(() => {});
+        snapshot = await Promise.race([
+          answer,
+          new Promise<null>((resolve) => setTimeout(() => resolve(null), SNAPSHOT_TIMEOUT_MS).unref()),
+        ]);
+      }
       await (unsubscribe as (() => Promise<void>) | null)?.();
+      if (!snapshot)
+        this.deps.log.warn({ runId: run.id, runner: run.runner }, "runs: the runner sent no snapshot");
       if (!snapshot || run.ended) return;
       if (snapshot.transcript.length > run.delivered) {
         run.handle.pushOutput(snapshot.transcript.slice(run.delivered));

@@ -2,7 +2,7 @@ import { Redis } from "ioredis";
 import { pino } from "pino";
 import { RedisEventBus } from "../bus/event-bus.ts";
 import { LocalBwrapRunner } from "../exec/index.ts";
-import { connectRedis } from "../redis.ts";
+import { connectRedis, reconnectDelay } from "../redis.ts";
 import { RunWire } from "../remote-runs/run-wire.ts";
 import { RunWorker } from "./run-worker.ts";
 import { loadRunnerConfig } from "./runner-env.ts";
@@ -24,7 +24,10 @@ async function main() {
   const { config } = loaded;
   const log = pino({ level: config.logLevel, base: { runner: config.name } });
   const redis = await connectRedis(config.redisUrl);
-  const queueRedis = new Redis(config.redisUrl, { maxRetriesPerRequest: null });
+  const queueRedis = new Redis(config.redisUrl, {
+    maxRetriesPerRequest: null,
+    retryStrategy: reconnectDelay,
+  });
   const bus = new RedisEventBus(redis, redis.duplicate(), `${config.redisPrefix}events:`);
   const wire = new RunWire(config.redisPrefix);
 

@@ -52,11 +52,13 @@ export class Activity implements Extension {
     this.ctx.presence.edited(address.sessionId, address.studentId, new Date(now));
     if (now - (this.lastEditedEvent.get(documentName) ?? 0) < EDITED_EVENT_INTERVAL_MS) return;
     this.lastEditedEvent.set(documentName, now);
+    // Hocuspocus does not await onChange: a rejection (Redis down) would end the process. A
+    // lost event costs little: rosters read the edit time from presence, and the next edit announces.
     await publishSessionEvent(this.ctx.bus, address.sessionId, {
       type: "edited",
       userId: address.studentId,
       at: new Date(now).toISOString(),
-    });
+    }).catch((err: unknown) => this.ctx.log.warn({ err, documentName }, "announcing an edit failed"));
   }
 
   async afterUnloadDocument({ documentName }: { documentName: string }): Promise<void> {
