@@ -18,6 +18,12 @@ import { summarizeRunRow } from "./run-summary.ts";
 
 /** How often the unfinished runs' instances are checked. */
 const SWEEP_EVERY_MS = 2 * HEARTBEAT_MS;
+/**
+ * How long an instance's beat must stay missing (after its key expired) before its runs are
+ * taken over: a Redis restart empties every key, and the instances beat again within a second
+ * or two of it, so a single missing beat is no death.
+ */
+const CONFIRM_DEAD_MS = 3 * HEARTBEAT_MS;
 
 export interface RunAdoptionDeps {
   db: Db;
@@ -35,8 +41,8 @@ export interface RunAdoptionDeps {
  * Several instances (with Redis): each beats in Redis, and the runs a dead instance recorded
  * are taken over by one of the others — followed to their end when a runner still runs them
  * (OBSERVER_RUNNERS=remote), else ended as failed ("server lost") — so nothing stays
- * "running". An instance counts as dead once its beat has been missing for INSTANCE_TTL_MS
- * twice over (a Redis restart empties every key for a moment: that is not a death).
+ * "running". An instance counts as dead once its beat key has expired (INSTANCE_TTL_MS) and
+ * stayed missing for CONFIRM_DEAD_MS (a Redis restart empties every key for a moment).
  */
 export class RunAdoption {
   private beatTimer: NodeJS.Timeout | null = null;
@@ -88,7 +94,7 @@ export class RunAdoption {
       }
       const since = this.missingSince.get(id) ?? now;
       this.missingSince.set(id, since);
-      if (now - since < INSTANCE_TTL_MS) continue;
+      if (now - since < CONFIRM_DEAD_MS) continue;
       this.missingSince.delete(id);
       await this.takeOver(id);
     }

@@ -3,9 +3,14 @@ import { afterAll, describe, expect, it, onTestFailed } from "vitest";
 import { testRedisUrl } from "../two-instances.ts";
 import { type FaultCluster, startCluster } from "./cluster.ts";
 import { type LiveChannel, openLiveChannel } from "./live-channel.ts";
+import { ended, PROGRAMS, submitRun, waitForRun } from "./run-client.ts";
+import { spawnRunner, waitForRunners } from "./runners.ts";
 import { openTypist, startTyping, type Typist, waitAcknowledged, waitStored } from "./typing.ts";
 
 const STUDENTS = 30;
+/** Programs running when the instance dies: most of them owned (recorded) by it. */
+const PROGRAMS_RUNNING = 10;
+const TICKS = 24;
 /** How long the students type before the kill, and after it (on the surviving instance). */
 const TYPE_BEFORE_MS = 1500;
 const TYPE_AFTER_MS = 3000;
@@ -23,9 +28,11 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
  * and a fresh database. 30 students type through the balancer (so about half on each
  * instance) and the teacher follows the session channel; the instance holding the teacher's
  * channel is SIGKILLed mid-typing. Every client must reconnect through the balancer to the
- * survivor, and every keystroke must end up stored.
+ * survivor, and every keystroke must end up stored. Ten programs run on two runners meanwhile
+ * (OBSERVER_RUNNERS=remote), six of them recorded by the instance that dies: the survivor takes
+ * them over, and every one ends with all its output.
  */
-describe("a server instance killed while 30 students type", () => {
+describe("a server instance killed while 30 students type and 10 programs run", () => {
   let cluster: FaultCluster | null = null;
   const typists: Typist[] = [];
   const channels: LiveChannel[] = [];
@@ -35,9 +42,22 @@ describe("a server instance killed while 30 students type", () => {
     await cluster?.close();
   });
 
-  it("moves every client to the other instance and loses no keystroke", async () => {
-    cluster = await startCluster({ redisUrl: testRedisUrl });
+  it("moves every client to the other instance and loses no keystroke and no run", async () => {
+    cluster = await startCluster({
+      redisUrl: testRedisUrl,
+      env: { OBSERVER_RUNNERS: "remote", OBSERVER_RATE_LIMIT_RUNS: "100000" },
+    });
     const started = cluster;
+    const runners = await Promise.all(
+      ["runner-1", "runner-2"].map((name) =>
+        spawnRunner({ redisUrl: started.redisUrl, redisPrefix: started.redisPrefix, name, capacity: 5 }),
+      ),
+    );
+    for (const runner of runners) cluster.adopt(() => runner.stop(20_000));
+    await waitForRunners(
+      cluster.instances.map((i) => i.url),
+      2,
+    );
     onTestFailed(() => console.log(started.outputTail()));
     const { balancer } = cluster;
     const room = await cluster.classroom(STUDENTS);
@@ -63,6 +83,21 @@ describe("a server instance killed while 30 students type", () => {
     ).length;
     expect(studentsOnVictim).toBeGreaterThan(0);
     expect(studentsOnVictim).toBeLessThan(STUDENTS);
+
+    // Ten programs, six of them submitted to (and recorded by) the instance about to die.
+    const survivor = cluster.instances[1 - victim]?.url as string;
+    const victimUrl = cluster.instances[victim]?.url as string;
+    const runs = await Promise.all(
+      room.students
+        .slice(0, PROGRAMS_RUNNING)
+        .map((s, i) =>
+          submitRun(i < 6 ? victimUrl : survivor, s.accessToken, room.session.id, PROGRAMS.ticks(TICKS)),
+        ),
+    );
+    const teacherToken = room.teacher.accessToken;
+    await Promise.all(
+      runs.map((run) => waitForRun(survivor, teacherToken, run.id, (r) => r.status === "running")),
+    );
 
     const typing = startTyping(typists, 50);
     await sleep(TYPE_BEFORE_MS);
@@ -112,6 +147,18 @@ describe("a server instance killed while 30 students type", () => {
     console.log(
       `[fault] instance SIGKILL: students offline on the teacher's roster afterwards: ${offline.length}`,
     );
+
+    // Every program ran to its end and was recorded once, with all its output.
+    const expected = `${Array.from({ length: TICKS }, (_, i) => `tick ${i}\r\n`).join("")}done\r\n`;
+    const done = await Promise.all(
+      runs.map((run) => waitForRun(survivor, teacherToken, run.id, ended, 60_000)),
+    );
+    const runsLost = done.filter(({ run }) => run.status !== "finished" || run.output !== expected);
+    const recordedAfter = Math.max(...done.slice(0, 6).map(({ at }) => at - killedAt));
+    console.log(
+      `[fault] instance SIGKILL: programs running: ${runs.length} (6 recorded by the killed instance); lost or cut: ${runsLost.length}; the killed instance's runs recorded ${recordedAfter} ms after the kill`,
+    );
+    expect(runsLost.map(({ run }) => ({ status: run.status, output: run.output }))).toEqual([]);
 
     expect(keystrokes).toBeGreaterThan(STUDENTS * 50);
     expect(lostTotal).toBe(0);
