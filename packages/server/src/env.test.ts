@@ -49,6 +49,22 @@ describe("loadConfig", () => {
     expect(result.config.redisUrl).toBe("redis://cache:6379");
   });
 
+  it("runs programs here unless OBSERVER_RUNNERS=remote, which needs REDIS_URL", () => {
+    const local = loadConfig({ OBSERVER_DATA_DIR: tempDir() });
+    if (!local.ok) throw new Error(local.problems.join("; "));
+    expect(local.config.runs.runners).toBe("local");
+    const alone = loadConfig({ OBSERVER_DATA_DIR: tempDir(), OBSERVER_RUNNERS: "remote" });
+    expect(alone.ok).toBe(false);
+    if (!alone.ok) expect(alone.problems.join("\n")).toMatch(/OBSERVER_RUNNERS.*REDIS_URL/);
+    const remote = loadConfig({
+      OBSERVER_DATA_DIR: tempDir(),
+      OBSERVER_RUNNERS: "remote",
+      REDIS_URL: "redis://cache:6379",
+    });
+    if (!remote.ok) throw new Error(remote.problems.join("; "));
+    expect(remote.config.runs.runners).toBe("remote");
+  });
+
   it("requires JWT_SECRET in production", () => {
     const result = loadConfig({ NODE_ENV: "production", OBSERVER_DATA_DIR: tempDir() });
     expect(result.ok).toBe(false);
