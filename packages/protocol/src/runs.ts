@@ -140,10 +140,14 @@ export const runTerminalServerMessageSchema = z.discriminatedUnion("type", [
     /** 1-based place in the queue while `queued`. */
     position: z.number().int().positive().optional(),
   }),
-  /** The contract's exit message; killedFor, phase and cpuTimeLimitMs are extensions for the status line. */
+  /**
+   * The contract's exit message; killedFor, phase and cpuTimeLimitMs are extensions for the
+   * status line, and so is failureReason: set when the run could not be carried to its end (as
+   * the run's `failureReason`, e.g. "runner lost").
+   */
   runOutcomeSchema
     .partial({ killedFor: true, phase: true, cpuTimeLimitMs: true })
-    .extend({ type: z.literal("exit") }),
+    .extend({ type: z.literal("exit"), failureReason: z.string().max(200).optional() }),
 ]);
 export type RunTerminalServerMessage = z.infer<typeof runTerminalServerMessageSchema>;
 /** The terminal's last message. */

@@ -49,7 +49,11 @@ export function pendingOutcome(result: RunResult | null): PendingRunOutcome {
 
 /** The terminal's last message. */
 export function exitMessage(result: RunResult): RunTerminalServerMessage {
-  return { type: "exit", ...outcomeOf(result) };
+  return {
+    type: "exit",
+    ...outcomeOf(result),
+    ...(result.failure ? { failureReason: result.failure } : {}),
+  };
 }
 
 /** A stored run's outcome back as a result (to replay its exit); a run that never ran reads as 0 ms in `run`. */
@@ -63,6 +67,7 @@ export function resultOfRun(run: Run): RunResult {
     killedFor: run.killedFor,
     phase: run.phase ?? "run",
     cpuTimeLimitMs: run.cpuTimeLimitMs,
+    ...(run.failureReason ? { failure: run.failureReason } : {}),
   };
 }
 

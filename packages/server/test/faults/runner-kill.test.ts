@@ -87,7 +87,7 @@ describe("a runner killed mid-run", () => {
     // The watchers' terminals end too, with the notice.
     for (const run of doomed) {
       const terminal = terminals.get(run.id) as TerminalClient;
-      await terminal.exit;
+      expect((await terminal.exit).failureReason).toBe("runner lost");
       expect(terminal.output()).toContain("stopped answering");
     }
 

@@ -21,7 +21,8 @@ export interface RunConnectionOptions {
   onOutput: (data: string) => void;
   onStatus: (status: LiveRunStatus, position: number | null) => void;
   /** The run ended; the connection is over. */
-  onExit: (outcome: RunOutcome) => void;
+  /** The run ended; `failureReason` when it could not be carried to its end ("runner lost"). */
+  onExit: (outcome: RunOutcome, failureReason: string | null) => void;
   /** The server refused the run for good; the connection is over. */
   onRefused?: (reason: RunRefusal) => void;
   /** The socket is open (true) or being (re)connected (false). */
@@ -128,7 +129,7 @@ export class RunConnection {
         return;
       case "exit": {
         this.dispose();
-        this.options.onExit(outcomeOf(message));
+        this.options.onExit(outcomeOf(message), message.failureReason ?? null);
         return;
       }
     }

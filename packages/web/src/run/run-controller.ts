@@ -171,9 +171,9 @@ export class RunController {
       WebSocketImpl: this.options.WebSocketImpl,
       onOutput: (data) => this.output(data),
       onStatus: (status, position) => this.setState({ status, position }),
-      onExit: (outcome) => {
+      onExit: (outcome, failureReason) => {
         this.connection = null;
-        this.finished(outcome);
+        this.finished(outcome, failureReason);
       },
       onRefused: (reason) => {
         this.connection = null;
@@ -201,6 +201,7 @@ export class RunController {
           status: run.status,
           position: null,
           outcome: outcomeOf(run),
+          failureReason: run.failureReason,
         });
       } else this.setState({ error: REFUSALS.notFound });
     } catch (error) {
@@ -208,8 +209,8 @@ export class RunController {
     }
   }
 
-  private finished(outcome: RunOutcome): void {
-    this.setState({ status: "finished", position: null, outcome });
+  private finished(outcome: RunOutcome, failureReason: string | null = null): void {
+    this.setState({ status: failureReason ? "failed" : "finished", position: null, outcome, failureReason });
   }
 
   private output(data: string): void {

@@ -72,6 +72,17 @@ describe("statusLine", () => {
     expect(line({ ...IDLE_RUN, status: "failed" }).tone).toBe("error");
   });
 
+  it("says a run its runner lost can run again, and one the server lost too", () => {
+    expect(line({ ...IDLE_RUN, status: "failed", failureReason: "runner lost" })).toMatchObject({
+      text: "The machine running this program stopped: run it again",
+      tone: "error",
+    });
+    expect(line({ ...IDLE_RUN, status: "failed", failureReason: "server lost" }).text).toBe(
+      "The server restarted during this run: run it again",
+    );
+    expect(line({ ...IDLE_RUN, status: "failed" }).text).toBe("The server could not run this program");
+  });
+
   it("tells the CPU time limit apart from the wall time: a 30 s session stopped after 12 s by a 10 s CPU limit", () => {
     const cpu = {
       exitCode: null,

@@ -31,9 +31,26 @@ export interface RunState {
   outcome: RunOutcome | null;
   /** Why the run could not be started or followed (shown as an alert beside the status). */
   error: string | null;
+  /** Why a `failed` run could not be carried to its end ("runner lost"...), when the server said. */
+  failureReason?: string | null;
 }
 
-export const IDLE_RUN: RunState = { runId: null, status: "idle", position: null, outcome: null, error: null };
+export const IDLE_RUN: RunState = {
+  runId: null,
+  status: "idle",
+  position: null,
+  outcome: null,
+  error: null,
+  failureReason: null,
+};
+
+/** What the status line says of a run the server could not carry to its end. */
+function failedText(reason: string | null | undefined): string {
+  if (reason === "runner lost") return "The machine running this program stopped: run it again";
+  if (reason === "server lost" || reason === "server restarted")
+    return "The server restarted during this run: run it again";
+  return "The server could not run this program";
+}
 
 export type StatusTone = "muted" | "busy" | "success" | "error" | "warning";
 
@@ -114,7 +131,7 @@ export function statusLine(state: RunState): StatusLine {
     case "running":
       return { text: "Running…", tone: "busy", notes };
     case "failed":
-      return { text: "The server could not run this program", tone: "error", notes };
+      return { text: failedText(state.failureReason), tone: "error", notes };
     case "finished": {
       if (!state.outcome) return { text: "Finished", tone: "muted", notes };
       if (state.outcome.outputTruncated) notes.push("Output truncated");
