@@ -4,6 +4,7 @@ import type { DatabaseConfig } from "../config.ts";
 import { runMigrations, type ScriptRunner } from "./migrator.ts";
 import { PGliteWorkerClient } from "./pglite-client.ts";
 import { PGliteDialect } from "./pglite-dialect.ts";
+import { endWriteRetries } from "./retry-write.ts";
 import type { Database } from "./schema.ts";
 
 export type Db = Kysely<Database>;
@@ -68,8 +69,14 @@ export async function openDatabase(config: DatabaseConfig): Promise<OpenDatabase
   const pool = new pg.Pool({
     connectionString: config.url,
     max: 10,
+    // A server that does not answer (a host gone, not a port refused) fails the query rather than hanging it.
+    connectionTimeoutMillis: 10_000,
     ...(config.schema ? { options: `-c search_path=${config.schema}` } : {}),
   });
+  // An idle connection that PostgreSQL closed (restarted, or a connection killed): the pool drops
+  // it and the next query opens a new one. Unhandled, this 'error' event would end the process;
+  // what it means for writes shows on them (storage/retry-write.ts retries and logs the outage).
+  pool.on("error", () => {});
   const runner: ScriptRunner = {
     async transaction(fn) {
       const client = await pool.connect();
@@ -96,6 +103,8 @@ export async function openDatabase(config: DatabaseConfig): Promise<OpenDatabase
     db,
     kind: "postgres",
     async close() {
+      // Writes still waiting for the database get one last attempt before the pool ends.
+      endWriteRetries(db, 0);
       await db.destroy();
     },
   };

@@ -12,6 +12,7 @@ import { publishSessionEvent } from "../../bus/session-events.ts";
 import type { Ctx } from "../../context.ts";
 import { EditTally } from "../../history/edit-tally.ts";
 import { insertEditEvents, type NewEditEvent, provenanceOfSession } from "../../storage/edit-events.ts";
+import { endWriteRetries, LAST_ATTEMPT_MS, retryWrite } from "../../storage/retry-write.ts";
 import type { CollabContext } from "../context.ts";
 
 /** y-protocols' sync step 2: a (re)connecting client's catch-up. */
@@ -52,6 +53,8 @@ export class EditLog implements Extension {
   private readonly pending = new Map<string, Pending>();
   /** The last sync message type of each connection: the one its next change came in. */
   private readonly lastSync = new WeakMap<Connection, number>();
+  /** Flushes under way (some perhaps waiting for the database), awaited at shutdown. */
+  private readonly inFlight = new Set<Promise<void>>();
 
   constructor(private readonly ctx: Ctx) {}
 
@@ -136,10 +139,12 @@ export class EditLog implements Extension {
   }
 
   async afterUnloadDocument({ documentName }: { documentName: string }): Promise<void> {
+    const pending = this.pending.get(documentName);
     await this.flush(documentName).catch((err: unknown) =>
       this.ctx.log.warn({ err, documentName }, "recording edits failed"),
     );
-    this.pending.delete(documentName);
+    // Loaded again while the flush waited for the database: the new load's records stay.
+    if (this.pending.get(documentName) === pending) this.pending.delete(documentName);
   }
 
   /** Forgets a document whose session was deleted. */
@@ -149,12 +154,29 @@ export class EditLog implements Extension {
 
   /** Writes every document's pending edits (graceful shutdown). */
   async flushAll(): Promise<void> {
-    const results = await Promise.allSettled([...this.pending.keys()].map((name) => this.flush(name)));
+    // Writes waiting for an unreachable database get one bounded last attempt.
+    endWriteRetries(this.ctx.db, LAST_ATTEMPT_MS);
+    const results = await Promise.allSettled([
+      ...this.inFlight,
+      ...[...this.pending.keys()].map((name) => this.flush(name)),
+    ]);
     for (const result of results)
       if (result.status === "rejected") this.ctx.log.error({ err: result.reason }, "recording edits failed");
   }
 
-  private async flush(documentName: string): Promise<void> {
+  /** Writes a document's pending edits (tracked until written, for the shutdown). */
+  private flush(documentName: string): Promise<void> {
+    const flushing = this.write(documentName).finally(() => this.inFlight.delete(flushing));
+    this.inFlight.add(flushing);
+    return flushing;
+  }
+
+  /**
+   * Writes a document's pending edits, retried with backoff while the database is unreachable
+   * (storage/retry-write.ts); edits made meanwhile wait for the next save. Only a write the
+   * database refused, or the shutdown's last attempt, gives them back to the next save.
+   */
+  private async write(documentName: string): Promise<void> {
     const pending = this.pending.get(documentName);
     if (!pending || (pending.typing.size === 0 && pending.pastes.length === 0)) return;
     const rows: NewEditEvent[] = [...pending.pastes];
@@ -174,7 +196,12 @@ export class EditLog implements Extension {
     pending.pastes = [];
     pending.typing = new Map();
     try {
-      await insertEditEvents(this.ctx.db, rows);
+      await retryWrite(
+        this.ctx.db,
+        `recording the edits of ${documentName}`,
+        () => insertEditEvents(this.ctx.db, rows),
+        this.ctx.log,
+      );
     } catch (err) {
       // Kept for the next save.
       pending.pastes.push(...rows.filter((r) => r.kind === "paste"));
@@ -182,7 +209,11 @@ export class EditLog implements Extension {
       throw err;
     }
     const due = Date.now() - pending.lastProvenance >= PROVENANCE_EVERY_MS;
-    if (pasted || (pending.dirtyProvenance && due)) await this.announce(pending);
+    // The records are written: a failing announcement is told, not a failed save.
+    if (pasted || (pending.dirtyProvenance && due))
+      await this.announce(pending).catch((err: unknown) =>
+        this.ctx.log.warn({ err, documentName }, "announcing provenance failed"),
+      );
   }
 
   private mergeBack(pending: Pending, row: NewEditEvent): void {

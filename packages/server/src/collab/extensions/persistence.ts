@@ -14,6 +14,7 @@ import {
   loadDocument,
   saveDocument,
 } from "../../storage/documents.ts";
+import { endWriteRetries, isUnreachable, LAST_ATTEMPT_MS, retryWrite } from "../../storage/retry-write.ts";
 import { quotaMessage } from "../../storage/student-quota.ts";
 import { initialDocumentState } from "../initial-state.ts";
 
@@ -42,7 +43,9 @@ interface HistoryCursor {
  * between is not kept). The history is compacted into coarser rows as it ages, and kept within
  * its owner's storage quota (storage/student-quota.ts; the broadcast's owner is the session's
  * teacher): over it, changes are folded into the last row and the document's connections are
- * told with a stateless message; the current state is saved whatever the quota.
+ * told with a stateless message; the current state is saved whatever the quota. A save that
+ * finds the database unreachable (PostgreSQL restarting) is retried with backoff until it is
+ * back, the document kept in memory meanwhile: nothing typed during an outage is lost.
  */
 export class Persistence implements Extension {
   extensionName = "observer-persistence";
@@ -104,6 +107,8 @@ export class Persistence implements Extension {
   async saveAllAndClose(documents: Iterable<[string, Y.Doc]>): Promise<void> {
     // From now on the debounced hook saves nothing; this final save and those already under way finish.
     this.closed = true;
+    // Writes waiting for an unreachable database (documents, edits, runs) get one bounded last attempt.
+    endWriteRetries(this.ctx.db, LAST_ATTEMPT_MS);
     const results = await Promise.allSettled([
       ...this.inFlight,
       ...[...documents].map(([name, doc]) => this.save(name, doc)),
@@ -129,7 +134,34 @@ export class Persistence implements Extension {
     return saving;
   }
 
+  /**
+   * Saves a document, retried with backoff while the database is unreachable (storage/retry-write.ts):
+   * the document stays in memory meanwhile (Hocuspocus does not unload it while its save runs),
+   * and each attempt saves its state as it is then, typing during the outage included.
+   */
   private async write(documentName: string, document: Y.Doc): Promise<void> {
+    if (this.discarded.has(documentName)) return;
+    await retryWrite(
+      this.ctx.db,
+      `saving ${documentName}`,
+      () => this.attempt(documentName, document),
+      this.ctx.log,
+    );
+    const cursor = this.cursors.get(documentName);
+    if (cursor && !this.closed && Date.now() - cursor.lastCompaction >= COMPACT_EVERY_MS) {
+      cursor.lastCompaction = Date.now();
+      const compacting = this.ctx.storage
+        .compactRoutinely(documentName)
+        .then(() => undefined)
+        .catch((err: unknown) => this.ctx.log.warn({ err, documentName }, "history compaction failed"))
+        .finally(() => this.inFlight.delete(compacting));
+      this.inFlight.add(compacting);
+    }
+  }
+
+  /** One attempt at saving a document: its state and the history row of its changes since the last save. */
+  private async attempt(documentName: string, document: Y.Doc): Promise<void> {
+    // The session was deleted while the save waited for the database.
     if (this.discarded.has(documentName)) return;
     const changed = this.pending.delete(documentName);
     const lastEditAt = this.lastEdit.get(documentName) ?? null;
@@ -148,6 +180,8 @@ export class Persistence implements Extension {
         fits = await this.ctx.storage
           .makeRoom("history", cursor.owner.sessionId, cursor.owner.userId, changes.byteLength)
           .catch((err: unknown) => {
+            // The database is out: the save would fail too, and is retried whole.
+            if (isUnreachable(err)) throw err;
             this.ctx.log.warn({ err, documentName }, "storage quota check failed");
             return true;
           });
@@ -176,15 +210,6 @@ export class Persistence implements Extension {
       // Keep the changes for the next attempt; the state is re-encoded then.
       if (changed) this.pending.add(documentName);
       throw err;
-    }
-    if (cursor && !this.closed && Date.now() - cursor.lastCompaction >= COMPACT_EVERY_MS) {
-      cursor.lastCompaction = Date.now();
-      const compacting = this.ctx.storage
-        .compactRoutinely(documentName)
-        .then(() => undefined)
-        .catch((err: unknown) => this.ctx.log.warn({ err, documentName }, "history compaction failed"))
-        .finally(() => this.inFlight.delete(compacting));
-      this.inFlight.add(compacting);
     }
   }
 
