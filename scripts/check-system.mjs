@@ -27,6 +27,12 @@ export const REQUIREMENTS = Object.freeze([
     browser: true,
     purpose: "e2e screenshots",
   },
+  {
+    check: "/usr/sbin/nginx",
+    pkg: "nginx-light",
+    browser: true,
+    purpose: "checking the shipped nginx sites (nginx -t)",
+  },
 ]);
 
 function isExecutableFile(file) {

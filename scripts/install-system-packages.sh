@@ -25,6 +25,7 @@ REQUIREMENTS=(
   "/usr/bin/python3                                 python3               server   running Python"
   "/usr/bin/chromium                                chromium              browser  the e2e tests"
   "/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf  fonts-dejavu-core     browser  e2e screenshots"
+  "/usr/sbin/nginx                                  nginx-light           browser  checking the shipped nginx sites (nginx -t)"
 )
 
 usage() {
