@@ -210,9 +210,9 @@ export class RunService {
       new Date(),
     );
     const tracking = await this.register(entry, { code: request.code, adopted: false });
-    // Alone, this instance answers for the run from memory until its row is final. With other
-    // instances, the row exists before the client hears of the run (they read it).
-    if (this.deps.config.redisUrl) await tracking.inserted;
+    // The row exists before the client hears of the run (the program is already queued): a
+    // list of the session's runs read at once has it, and so do other instances.
+    await tracking.inserted;
     return entry;
   }
 
