@@ -37,11 +37,15 @@ export class BenchProcess {
     return new BenchProcess(child, probeFile);
   }
 
-  /** Ends the current measurement window and returns what the probe measured in it. */
-  async sample(): Promise<ProbeSample> {
+  /**
+   * Ends the current measurement window and returns what the probe measured in it. The probe
+   * answers from the process's event loop: a process saturated for longer than `timeoutMs`
+   * fails the measurement.
+   */
+  async sample(timeoutMs = 5000): Promise<ProbeSample> {
     rmSync(this.probeFile, { force: true });
     this.child.kill("SIGUSR2");
-    const deadline = Date.now() + 5000;
+    const deadline = Date.now() + timeoutMs;
     while (Date.now() < deadline) {
       await new Promise((r) => setTimeout(r, 20));
       try {
@@ -50,7 +54,7 @@ export class BenchProcess {
         // not (completely) written yet
       }
     }
-    throw new Error("the probe did not answer");
+    throw new Error(`the probe did not answer within ${timeoutMs} ms`);
   }
 
   async stop(): Promise<void> {

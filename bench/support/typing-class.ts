@@ -9,6 +9,11 @@ export const KEYSTROKE_MS = 200;
 export interface ClassDocument {
   name: string;
   studentToken: string | null;
+  /**
+   * The server this student's socket goes to (the class's URL, where the teacher is, unless
+   * said): on a cluster, students spread over the instances while the teacher is on one.
+   */
+  url?: string;
 }
 
 /** A simulated student: their own socket and provider on their own document. */
@@ -41,7 +46,11 @@ function whenSynced(provider: HocuspocusProvider): Promise<void> {
 export class TypingClass {
   /** Whether keystrokes seen by the teacher now count. */
   measuring = false;
+  /** Keystrokes typed while `measuring` (some may arrive after it ends: a saturated server shows here). */
+  sentWhileMeasuring = 0;
   private latencies: number[] = [];
+  /** The student of each entry of `latencies` (its index in `docs`). */
+  private latencyStudents: number[] = [];
   private timers: NodeJS.Timeout[] = [];
 
   private constructor(
@@ -70,7 +79,10 @@ export class TypingClass {
         const now = performance.now();
         for (let pos = seen; pos < text.length; pos++) {
           const sent = sentAt[i]?.[pos];
-          if (typing.measuring && sent !== undefined) typing.latencies.push(now - sent);
+          if (typing.measuring && sent !== undefined) {
+            typing.latencies.push(now - sent);
+            typing.latencyStudents.push(i);
+          }
         }
         seen = text.length;
       });
@@ -85,7 +97,7 @@ export class TypingClass {
     });
     for (const doc of docs) {
       const ydoc = new Y.Doc();
-      const ws = collabSocket(url);
+      const ws = collabSocket(doc.url ?? url);
       const provider = new HocuspocusProvider({
         websocketProvider: ws,
         name: doc.name,
@@ -103,6 +115,7 @@ export class TypingClass {
   keystroke(i: number): void {
     const text = (this.students[i] as TypingStudent).ydoc.getText("code");
     (this.sentAt[i] as number[])[text.length] = performance.now();
+    if (this.measuring) this.sentWhileMeasuring += 1;
     text.insert(text.length, "x");
   }
 
@@ -127,7 +140,21 @@ export class TypingClass {
   takeLatencies(): number[] {
     const taken = this.latencies;
     this.latencies = [];
+    this.latencyStudents = [];
     return taken;
+  }
+
+  /** The latencies (ms) measured since the last call, grouped by `groupOf(student index)`. */
+  takeLatenciesBy(groupOf: (student: number) => string): Map<string, number[]> {
+    const students = this.latencyStudents;
+    const groups = new Map<string, number[]>();
+    this.takeLatencies().forEach((ms, k) => {
+      const key = groupOf(students[k] as number);
+      const list = groups.get(key) ?? [];
+      list.push(ms);
+      groups.set(key, list);
+    });
+    return groups;
   }
 
   close(): void {

@@ -73,10 +73,14 @@ export async function openDatabase(config: DatabaseConfig): Promise<OpenDatabase
     connectionTimeoutMillis: 10_000,
     ...(config.schema ? { options: `-c search_path=${config.schema}` } : {}),
   });
-  // An idle connection that PostgreSQL closed (restarted, or a connection killed): the pool drops
-  // it and the next query opens a new one. Unhandled, this 'error' event would end the process;
-  // what it means for writes shows on them (storage/retry-write.ts retries and logs the outage).
+  // A connection that PostgreSQL closed (restarted, or the connection killed): unhandled, its
+  // 'error' event would end the process. The pool reports those of idle connections and drops
+  // them; a connection in use (between two statements of a transaction) reports on the client
+  // itself, and its next query fails, so the pool drops it on release. Either way the next
+  // query opens a new connection, and what it meant for writes shows on them
+  // (storage/retry-write.ts retries them and logs the outage).
   pool.on("error", () => {});
+  pool.on("connect", (client) => client.on("error", () => {}));
   const runner: ScriptRunner = {
     async transaction(fn) {
       const client = await pool.connect();
