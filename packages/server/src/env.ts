@@ -4,7 +4,7 @@ import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { z } from "zod";
 import type { Config } from "./config.ts";
-import { parseLimitSettings, type RunLimits } from "./exec/limits.ts";
+import { NO_SANDBOX_IN_PRODUCTION, runLimitsFromEnv } from "./exec/limits.ts";
 
 const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../../..");
 
@@ -162,14 +162,7 @@ export function loadConfig(env: NodeJS.ProcessEnv): ConfigResult {
       problems: ["OBSERVER_RUNNERS: 'remote' takes runs to runners through Redis: set REDIS_URL"],
     };
   }
-  if (production && e.OBSERVER_SANDBOX === "none") {
-    return {
-      ok: false,
-      problems: [
-        "OBSERVER_SANDBOX: 'none' runs student code without a sandbox; it is refused when NODE_ENV=production",
-      ],
-    };
-  }
+  if (production && e.OBSERVER_SANDBOX === "none") return { ok: false, problems: [NO_SANDBOX_IN_PRODUCTION] };
   if (production && e.TRUST_PROXY === "true") {
     return {
       ok: false,
@@ -178,17 +171,9 @@ export function loadConfig(env: NodeJS.ProcessEnv): ConfigResult {
       ],
     };
   }
-  let runLimits: Partial<RunLimits>;
-  try {
-    runLimits = parseLimitSettings({
-      memory: e.OBSERVER_RUN_MEMORY,
-      cpuTime: e.OBSERVER_RUN_CPU_TIME,
-      processes: e.OBSERVER_RUN_PROCESSES,
-      output: e.OBSERVER_RUN_OUTPUT,
-    });
-  } catch (err) {
-    return { ok: false, problems: [`OBSERVER_RUN_*: ${(err as Error).message}`] };
-  }
+  const limitSettings = runLimitsFromEnv(e);
+  if ("problem" in limitSettings) return { ok: false, problems: [limitSettings.problem] };
+  const runLimits = limitSettings.limits;
   const dataDir = path.resolve(e.OBSERVER_DATA_DIR);
   try {
     mkdirSync(dataDir, { recursive: true, mode: 0o700 });

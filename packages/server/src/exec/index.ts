@@ -13,7 +13,7 @@ export {
   type RunLimits,
 } from "./limits.ts";
 export { LocalBwrapRunner, type LocalRunnerOptions, type RunnerLog } from "./local-runner.ts";
-export { RunQueue, type RunQueueOptions } from "./run-queue.ts";
+export { RunQueue, type RunQueueOptions, stoppedResult } from "./run-queue.ts";
 export {
   type KilledFor,
   type RunEvents,

@@ -202,3 +202,31 @@ export function ulimitSpec(limits: RunLimits, addressSpaceBytes?: number): strin
 export function nprocArgs(limits: RunLimits): string[] {
   return [`--nproc=${limits.processes}`, "--"];
 }
+
+/** The OBSERVER_RUN_* settings a server and a runner both read. */
+export interface RunLimitEnv {
+  OBSERVER_RUN_MEMORY?: string;
+  OBSERVER_RUN_CPU_TIME?: string;
+  OBSERVER_RUN_PROCESSES?: string;
+  OBSERVER_RUN_OUTPUT?: string;
+}
+
+/** The operator's limit settings as overrides, or the problem to report (named as in the environment). */
+export function runLimitsFromEnv(e: RunLimitEnv): { limits: Partial<RunLimits> } | { problem: string } {
+  try {
+    return {
+      limits: parseLimitSettings({
+        memory: e.OBSERVER_RUN_MEMORY,
+        cpuTime: e.OBSERVER_RUN_CPU_TIME,
+        processes: e.OBSERVER_RUN_PROCESSES,
+        output: e.OBSERVER_RUN_OUTPUT,
+      }),
+    };
+  } catch (err) {
+    return { problem: `OBSERVER_RUN_*: ${(err as Error).message}` };
+  }
+}
+
+/** Why OBSERVER_SANDBOX=none is refused in production (a server's and a runner's settings alike). */
+export const NO_SANDBOX_IN_PRODUCTION =
+  "OBSERVER_SANDBOX: 'none' runs student code without a sandbox; it is refused when NODE_ENV=production";

@@ -23,15 +23,22 @@ interface Entry {
   cancelled: boolean;
 }
 
-function cancelledResult(): RunResult {
+/**
+ * The result of a run that ran no program to its end: stopped before it started (`user`), or
+ * one that could not start or go on (`null`, in `phase`). Queues and runners of any kind share it.
+ */
+export function stoppedResult(
+  killedFor: RunResult["killedFor"],
+  phase: RunResult["phase"] = "run",
+): RunResult {
   return {
     exitCode: null,
     signal: null,
     timedOut: false,
     outputTruncated: false,
     durationMs: 0,
-    killedFor: "user",
-    phase: "run",
+    killedFor,
+    phase,
   };
 }
 
@@ -124,7 +131,7 @@ export class RunQueue {
     entry.cancelled = true;
     this.waiting.splice(index, 1);
     this.release(entry);
-    entry.outer.finish(cancelledResult());
+    entry.outer.finish(stoppedResult("user"));
     this.schedule();
   }
 
@@ -159,7 +166,7 @@ export class RunQueue {
       inner = this.runner.start(spec);
     } catch (err) {
       entry.outer.pushOutput(`\r\n\x1b[31m[${(err as Error).message}]\x1b[0m\r\n`);
-      this.settled(entry, { ...cancelledResult(), killedFor: null });
+      this.settled(entry, stoppedResult(null));
       return;
     }
     entry.inner = inner;
@@ -173,7 +180,7 @@ export class RunQueue {
       (result) => this.settled(entry, result),
       (err) => {
         entry.outer.pushOutput(`\r\n\x1b[31m[${(err as Error).message}]\x1b[0m\r\n`);
-        this.settled(entry, { ...cancelledResult(), killedFor: null });
+        this.settled(entry, stoppedResult(null));
       },
     );
   }

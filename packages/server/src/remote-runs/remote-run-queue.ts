@@ -5,6 +5,7 @@ import type { Redis } from "ioredis";
 import type { EventBus } from "../bus/event-bus.ts";
 import { DEFAULT_RUN_LIMITS } from "../exec/limits.ts";
 import { LiveRun } from "../exec/live-run.ts";
+import { stoppedResult } from "../exec/run-queue.ts";
 import { type RunHandle, RunnerError, type RunResult, type RunSpec } from "../exec/runner.ts";
 import { outTopic, type RunOutput, type RunSnapshot, replyTopic } from "../runs/run-relay.ts";
 import {
@@ -46,18 +47,6 @@ export interface RemoteRunQueueDeps {
   registry: RunnerRegistry;
   instanceId: string;
   log: RemoteRunLog;
-}
-
-function stoppedResult(killedFor: RunResult["killedFor"], phase: RunResult["phase"] = "run"): RunResult {
-  return {
-    exitCode: null,
-    signal: null,
-    timedOut: false,
-    outputTruncated: false,
-    durationMs: 0,
-    killedFor,
-    phase,
-  };
 }
 
 /** One run this instance owns: queued in Redis, run by a runner, followed through the bus. */

@@ -1,7 +1,14 @@
 import { type Job, Worker } from "bullmq";
 import type { Redis } from "ioredis";
 import type { EventBus } from "../bus/event-bus.ts";
-import { type RunHandle, type Runner, RunnerError, type RunResult, type RunSpec } from "../exec/index.ts";
+import {
+  type RunHandle,
+  type Runner,
+  RunnerError,
+  type RunResult,
+  type RunSpec,
+  stoppedResult,
+} from "../exec/index.ts";
 import {
   execTopic,
   RUN_QUEUE,
@@ -35,18 +42,6 @@ export interface RunWorkerDeps {
   queueRedis: Redis;
   bus: EventBus;
   log: RunWorkerLog;
-}
-
-function stoppedResult(killedFor: RunResult["killedFor"]): RunResult {
-  return {
-    exitCode: null,
-    signal: null,
-    timedOut: false,
-    outputTruncated: false,
-    durationMs: 0,
-    killedFor,
-    phase: "run",
-  };
 }
 
 /**

@@ -1,6 +1,6 @@
 import { availableParallelism, hostname } from "node:os";
 import { z } from "zod";
-import { parseLimitSettings, type RunLimits } from "../exec/limits.ts";
+import { NO_SANDBOX_IN_PRODUCTION, type RunLimits, runLimitsFromEnv } from "../exec/limits.ts";
 
 /** A runner's settings (`npm run runner`), validated once; see docs/OPERATIONS.md. */
 export interface RunnerConfig {
@@ -55,25 +55,11 @@ export function loadRunnerConfig(env: NodeJS.ProcessEnv): LoadedRunnerConfig {
     };
   }
   const e = parsed.data;
-  if (e.NODE_ENV === "production" && e.OBSERVER_SANDBOX === "none") {
-    return {
-      ok: false,
-      problems: [
-        "OBSERVER_SANDBOX: 'none' runs student code without a sandbox; it is refused when NODE_ENV=production",
-      ],
-    };
-  }
-  let limits: Partial<RunLimits>;
-  try {
-    limits = parseLimitSettings({
-      memory: e.OBSERVER_RUN_MEMORY,
-      cpuTime: e.OBSERVER_RUN_CPU_TIME,
-      processes: e.OBSERVER_RUN_PROCESSES,
-      output: e.OBSERVER_RUN_OUTPUT,
-    });
-  } catch (err) {
-    return { ok: false, problems: [`OBSERVER_RUN_*: ${(err as Error).message}`] };
-  }
+  if (e.NODE_ENV === "production" && e.OBSERVER_SANDBOX === "none")
+    return { ok: false, problems: [NO_SANDBOX_IN_PRODUCTION] };
+  const limitSettings = runLimitsFromEnv(e);
+  if ("problem" in limitSettings) return { ok: false, problems: [limitSettings.problem] };
+  const { limits } = limitSettings;
   return {
     ok: true,
     config: Object.freeze({

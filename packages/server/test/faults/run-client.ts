@@ -1,7 +1,8 @@
 import { execFileSync } from "node:child_process";
 import type { Run } from "@observer/protocol";
+import { Queue } from "bullmq";
 import { Redis } from "ioredis";
-import { RunWire } from "../../src/remote-runs/run-wire.ts";
+import { RUN_QUEUE, RunWire } from "../../src/remote-runs/run-wire.ts";
 import { apiCall } from "../http-client.ts";
 
 /** Programs the cluster tests run (Python: the sandbox's /usr/bin/python3). */
@@ -68,6 +69,27 @@ export async function runnersOf(
     return await redis.mget(runIds.map((id) => wire.runner(id)));
   } finally {
     redis.disconnect();
+  }
+}
+
+/**
+ * When a runner took each run, by Redis' clock (BullMQ's `processedOn`, set as the job left the
+ * queue): one clock for every runner and instance, unlike the start times each instance records.
+ */
+export async function takenAt(redisUrl: string, prefix: string, runIds: string[]): Promise<number[]> {
+  const connection = new Redis(redisUrl, { maxRetriesPerRequest: null });
+  const queue = new Queue(RUN_QUEUE, { connection, prefix: new RunWire(prefix).queuePrefix });
+  try {
+    return await Promise.all(
+      runIds.map(async (id) => {
+        const job = await queue.getJob(id);
+        if (!job?.processedOn) throw new Error(`run ${id} was never taken`);
+        return job.processedOn;
+      }),
+    );
+  } finally {
+    await queue.close();
+    connection.disconnect();
   }
 }
 
