@@ -1,8 +1,17 @@
 import type { RunTerminalServerMessage } from "@observer/protocol";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, beforeEach, describe, expect, it, onTestFailed } from "vitest";
 import { openTerminal } from "../terminal-client.ts";
 import { type Classroom, type FaultCluster, startCluster } from "./cluster.ts";
-import { childCommands, ended, getRun, PROGRAMS, runnersOf, submitRun, waitForRun } from "./run-client.ts";
+import {
+  childCommands,
+  ended,
+  getRun,
+  PROGRAMS,
+  runnersOf,
+  submitRun,
+  takenAt,
+  waitForRun,
+} from "./run-client.ts";
 import { type SpawnedRunner, spawnRunner, waitForRunners } from "./runners.ts";
 
 const machineRedis = process.env.TEST_REDIS_URL ?? "redis://127.0.0.1:6379";
@@ -37,6 +46,13 @@ describe("two instances and two runners", () => {
   });
   afterAll(async () => {
     await cluster?.close();
+  });
+  // A failure shows what the instances and runners logged.
+  beforeEach(() => {
+    onTestFailed(() => {
+      console.log(cluster.outputTail());
+      for (const runner of runners) console.log(`${runner.name}:\n${runner.output().slice(-4000)}`);
+    });
   });
 
   const student = (i: number) => room.students[i] as Classroom["students"][number];
@@ -121,8 +137,14 @@ describe("two instances and two runners", () => {
     const done = await Promise.all(
       waiting.map((run) => waitForRun(a, room.teacher.accessToken, run.id, ended, 60_000)),
     );
-    const starts = done.map(({ run }) => Date.parse(run.startedAt as string));
-    expect([...starts].sort((x, y) => x - y)).toEqual(starts);
+    // Taken in the order they were queued (Redis' clock: the instances' start times differ by
+    // how soon each heard of its run).
+    const taken = await takenAt(
+      cluster.redisUrl,
+      cluster.redisPrefix,
+      waiting.map((r) => r.id),
+    );
+    expect([...taken].sort((x, y) => x - y)).toEqual(taken);
     for (const { run } of done) expect(run.output).toBe("quick\r\n");
     await Promise.all(busy.map((run) => waitForRun(a, room.teacher.accessToken, run.id, ended, 60_000)));
   });
