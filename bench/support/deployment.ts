@@ -2,8 +2,11 @@ import { randomBytes } from "node:crypto";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
-import { Redis } from "ioredis";
-import { createFaultDatabase, type FaultDatabase } from "../../packages/server/test/faults/cluster.ts";
+import {
+  createFaultDatabase,
+  deleteKeys,
+  type FaultDatabase,
+} from "../../packages/server/test/faults/cluster.ts";
 import { metricOf } from "../../packages/server/test/faults/runners.ts";
 import { freePort } from "../../packages/server/test/spawn-server.ts";
 import { accountCpu, type CpuAccount } from "./cpu-share.ts";
@@ -211,21 +214,5 @@ async function waitForRunnerSlots(instances: BenchInstance[], alive: number, tim
         throw new Error(`${instance.name} sees ${seen} runner(s) and ${total} slots, not ${alive} runners`);
       await new Promise((r) => setTimeout(r, 200));
     }
-  }
-}
-
-/** Deletes a phase's keys from Redis. */
-async function deleteKeys(redisUrl: string, prefix: string): Promise<void> {
-  const redis = new Redis(redisUrl, { maxRetriesPerRequest: 1, connectTimeout: 2000 });
-  redis.on("error", () => {});
-  try {
-    let cursor = "0";
-    do {
-      const [next, keys] = await redis.scan(cursor, "MATCH", `${prefix}*`, "COUNT", 500);
-      cursor = next;
-      if (keys.length > 0) await redis.del(...keys);
-    } while (cursor !== "0");
-  } finally {
-    redis.disconnect();
   }
 }

@@ -298,7 +298,7 @@ export async function createFaultDatabase(): Promise<FaultDatabase> {
 }
 
 /** Deletes a cluster's keys from its Redis; nothing to do when that Redis is gone (a private one stopped). */
-async function deleteKeys(redisUrl: string, prefix: string): Promise<void> {
+export async function deleteKeys(redisUrl: string, prefix: string): Promise<void> {
   const redis = new Redis(redisUrl, {
     lazyConnect: true,
     maxRetriesPerRequest: 1,
