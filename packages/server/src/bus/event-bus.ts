@@ -57,12 +57,20 @@ export class MemoryEventBus implements EventBus {
 /** Redis pub/sub: one subscriber connection per instance, topics prefixed per install. */
 export class RedisEventBus implements EventBus {
   private readonly handlers = new Map<string, Set<BusHandler>>();
+  /**
+   * The subscriber connection is ready. A lazy connection (a `duplicate()` of one made with
+   * lazyConnect) opened by a SUBSCRIBE would be in subscriber mode before ioredis' ready check
+   * (INFO) runs, which then fails and drops the subscription: it is connected first.
+   */
+  private readonly ready: Promise<void>;
 
   constructor(
     private readonly publisher: Redis,
     private readonly subscriber: Redis,
     private readonly prefix: string,
   ) {
+    // A first connection that fails is retried by ioredis; subscriptions then wait in its queue.
+    this.ready = subscriber.status === "wait" ? subscriber.connect().catch(() => {}) : Promise.resolve();
     subscriber.on("message", (channel: string, raw: string) => {
       const handlers = this.handlers.get(channel);
       if (!handlers) return;
@@ -83,6 +91,7 @@ export class RedisEventBus implements EventBus {
 
   async subscribe<T extends Topic>(topic: T, handler: BusHandler<T>): Promise<() => Promise<void>> {
     const channel = this.prefix + topic;
+    await this.ready;
     let handlers = this.handlers.get(channel);
     if (!handlers) {
       handlers = new Set();
