@@ -77,6 +77,10 @@ export const ERRORS = {
   sandbox_unavailable: { status: 503, message: "Programs cannot run on this server right now." },
   language_unavailable: { status: 503, message: "This language is not installed on this server." },
   service_unavailable: { status: 503, message: "The server is shutting down or not ready." },
+  dependency_unavailable: {
+    status: 503,
+    message: "The server cannot reach its database or Redis right now. Try again in a moment.",
+  },
 } as const satisfies Record<string, { status: number; message: string }>;
 
 export type ErrorCode = keyof typeof ERRORS;

@@ -91,9 +91,7 @@ export async function buildServer(config: Config): Promise<Server> {
         throw err;
       })
     : null;
-  const bus = redis
-    ? new RedisEventBus(redis, redis.duplicate(), `${config.redisPrefix}events:`)
-    : new MemoryEventBus();
+  const bus = redis ? RedisEventBus.over(redis, `${config.redisPrefix}events:`) : new MemoryEventBus();
   // This process among the instances (presence, the runs it records, its heartbeat).
   const instanceId = randomUUID();
   const presence = redis

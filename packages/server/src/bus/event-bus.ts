@@ -14,6 +14,11 @@ export interface EventBus {
   subscribe<T extends Topic>(topic: T, handler: BusHandler<T>): Promise<() => Promise<void>>;
   /** Handlers of this instance subscribed to the topic (diagnostics: a leak shows here). */
   subscriberCount(topic: Topic): number;
+  /**
+   * Calls `listener` each time the bus is back after losing its connection (messages published
+   * meanwhile were missed: send the current state again). Returns the function that stops it.
+   */
+  onResume(listener: () => void): () => void;
   close(): Promise<void>;
 }
 
@@ -49,20 +54,47 @@ export class MemoryEventBus implements EventBus {
     return this.topics.get(topic)?.size ?? 0;
   }
 
+  /** In one process nothing is ever missed. */
+  onResume(_listener: () => void): () => void {
+    return () => {};
+  }
+
   async close(): Promise<void> {
     this.topics.clear();
   }
 }
 
-/** Redis pub/sub: one subscriber connection per instance, topics prefixed per install. */
+/**
+ * How long a publish holds its caller while Redis is unreachable. The message itself waits in
+ * the publisher's queue until Redis is back (it is not dropped); a request is not held longer.
+ */
+export const PUBLISH_PATIENCE_MS = 2000;
+
+/**
+ * Redis pub/sub: one publisher and one subscriber connection per instance, topics prefixed per
+ * install. Pub/sub keeps nothing: a message published while a subscriber was cut off never
+ * reaches it, so after its connection is back (and its topics subscribed again) the bus tells
+ * `onResume` listeners, which send their clients the current state again.
+ */
 export class RedisEventBus implements EventBus {
   private readonly handlers = new Map<string, Set<BusHandler>>();
+  private readonly resumeListeners = new Set<() => void>();
   /**
    * The subscriber connection is ready. A lazy connection (a `duplicate()` of one made with
    * lazyConnect) opened by a SUBSCRIBE would be in subscriber mode before ioredis' ready check
    * (INFO) runs, which then fails and drops the subscription: it is connected first.
    */
   private readonly ready: Promise<void>;
+  /** The subscriber lost its connection since it was last ready. */
+  private cutOff = false;
+
+  /**
+   * Over `redis` (its settings): a publisher whose messages wait through an outage
+   * (maxRetriesPerRequest: null) and a subscriber, both of the bus's own, closed with it.
+   */
+  static over(redis: Redis, prefix: string): RedisEventBus {
+    return new RedisEventBus(redis.duplicate({ maxRetriesPerRequest: null }), redis.duplicate(), prefix);
+  }
 
   constructor(
     private readonly publisher: Redis,
@@ -71,6 +103,21 @@ export class RedisEventBus implements EventBus {
   ) {
     // A first connection that fails is retried by ioredis; subscriptions then wait in its queue.
     this.ready = subscriber.status === "wait" ? subscriber.connect().catch(() => {}) : Promise.resolve();
+    subscriber.on("close", () => {
+      this.cutOff = true;
+    });
+    subscriber.on("ready", () => {
+      if (!this.cutOff) return;
+      this.cutOff = false;
+      // ioredis subscribes to the topics again as it gets ready: a PING answered after those
+      // SUBSCRIBEs means they hold, and nothing published from now on is missed.
+      subscriber.ping().then(
+        () => {
+          for (const listener of this.resumeListeners) listener();
+        },
+        () => {},
+      );
+    });
     subscriber.on("message", (channel: string, raw: string) => {
       const handlers = this.handlers.get(channel);
       if (!handlers) return;
@@ -86,7 +133,18 @@ export class RedisEventBus implements EventBus {
   }
 
   async publish<T extends Topic>(topic: T, message: MessageOf<T>): Promise<void> {
-    await this.publisher.publish(this.prefix + topic, JSON.stringify(message));
+    const sent = this.publisher.publish(this.prefix + topic, JSON.stringify(message));
+    // Redis unreachable: the message goes out when it is back; the caller goes on after a while.
+    let timer: NodeJS.Timeout | undefined;
+    const patience = new Promise<void>((resolve) => {
+      timer = setTimeout(resolve, PUBLISH_PATIENCE_MS);
+    });
+    try {
+      await Promise.race([sent, patience]);
+    } finally {
+      clearTimeout(timer);
+      sent.catch(() => {});
+    }
   }
 
   async subscribe<T extends Topic>(topic: T, handler: BusHandler<T>): Promise<() => Promise<void>> {
@@ -109,12 +167,20 @@ export class RedisEventBus implements EventBus {
     };
   }
 
+  onResume(listener: () => void): () => void {
+    this.resumeListeners.add(listener);
+    return () => {
+      this.resumeListeners.delete(listener);
+    };
+  }
+
   subscriberCount(topic: Topic): number {
     return this.handlers.get(this.prefix + topic)?.size ?? 0;
   }
 
   async close(): Promise<void> {
     this.handlers.clear();
-    await this.subscriber.quit();
+    this.resumeListeners.clear();
+    await Promise.all([this.subscriber.quit(), this.publisher.quit()]);
   }
 }

@@ -78,6 +78,7 @@ export function handleSessionChannel(ctx: Ctx, ws: WebSocket, sessionId: string)
   let asTeacher = false;
   let unsubscribe: (() => Promise<void>) | null = null;
   let unsubscribeDeleted: (() => Promise<void>) | null = null;
+  let stopResync: (() => void) | null = null;
   /** This socket counts its student as online (and must uncount them when it closes). */
   let countedOnline = false;
   let closed = false;
@@ -108,16 +109,26 @@ export function handleSessionChannel(ctx: Ctx, ws: WebSocket, sessionId: string)
       countedOnline = true;
       await ctx.presence.connected(sessionId, self.id);
     }
-    send(ws, {
-      type: "ready",
-      role: asTeacher ? "teacher" : "student",
-      // A student's roster holds only themselves (with their last run, to re-attach its terminal).
-      roster: await roster(ctx, sessionId, asTeacher ? null : self.id),
+    const sendReady = async () =>
+      send(ws, {
+        type: "ready",
+        role: asTeacher ? "teacher" : "student",
+        // A student's roster holds only themselves (with their last run, to re-attach its terminal).
+        roster: await roster(ctx, sessionId, asTeacher ? null : self.id),
+      });
+    // Events published while the bus was cut off from Redis were missed: the client gets the
+    // whole state again, as after a reconnection of its own (a `ready` replaces what it holds).
+    stopResync = ctx.bus.onResume(() => {
+      if (!closed)
+        sendReady().catch((err: unknown) => ctx.log.warn({ err, sessionId }, "channel: resync failed"));
     });
+    if (closed) stopResync();
+    else await sendReady();
   };
 
   ws.on("close", () => {
     closed = true;
+    stopResync?.();
     void unsubscribe?.();
     void unsubscribeDeleted?.();
     const self = actor;

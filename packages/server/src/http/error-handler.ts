@@ -12,6 +12,18 @@ const FASTIFY_CODES: Record<string, ErrorCode> = {
   FST_ERR_RATE_LIMIT: "rate_limited",
 };
 
+/**
+ * Redis or PostgreSQL unreachable (an outage, a restart): ioredis gave up on a command, or a
+ * connection was refused or cut. The request may succeed in a moment: 503, not a bug's 500.
+ */
+export function isOutage(err: unknown): boolean {
+  if (!(err instanceof Error)) return false;
+  if (err.name === "MaxRetriesPerRequestError") return true;
+  if (err.message === "Connection is closed.") return true;
+  const code = (err as { code?: unknown }).code;
+  return code === "ECONNREFUSED" || code === "ECONNRESET" || code === "57P01" || code === "57P03";
+}
+
 export function sendError(reply: FastifyReply, error: AppError): FastifyReply {
   const body: ErrorBody = {
     error: { code: error.code, message: error.message, issues: error.issues },
@@ -31,6 +43,10 @@ export function registerErrorHandling(app: FastifyInstance): void {
         reply,
         new AppError(err.statusCode === 413 ? "body_too_large" : "malformed_json", err.message),
       );
+    }
+    if (isOutage(err)) {
+      request.log.warn({ err }, "a dependency did not answer");
+      return sendError(reply, new AppError("dependency_unavailable"));
     }
     request.log.error({ err }, "unhandled error");
     return sendError(reply, new AppError("internal_error"));

@@ -28,7 +28,7 @@ async function main() {
     maxRetriesPerRequest: null,
     retryStrategy: reconnectDelay,
   });
-  const bus = new RedisEventBus(redis, redis.duplicate(), `${config.redisPrefix}events:`);
+  const bus = RedisEventBus.over(redis, `${config.redisPrefix}events:`);
   const wire = new RunWire(config.redisPrefix);
 
   const runner = await LocalBwrapRunner.create({
