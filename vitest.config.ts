@@ -23,6 +23,7 @@ const redisSuite = [
   "packages/server/test/integration/hands-redis.test.ts",
   "packages/server/test/integration/runner-registry-redis.test.ts",
   "packages/server/test/integration/event-bus-redis.test.ts",
+  "packages/server/test/integration/remote-run-queue-redis.test.ts",
 ];
 
 export default defineConfig({

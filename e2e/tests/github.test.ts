@@ -75,8 +75,10 @@ describe("GitHub: sign in, save, archive", () => {
     await teacher.goto("/settings");
     const card = teacher.getByRole("region", { name: "GitHub" });
     await card.getByRole("button", { name: "Link GitHub", exact: true }).click();
-    await waitForPath(teacher, /^\/settings$/);
-    await textOf(teacher.getByRole("region", { name: "GitHub" }), /Linked to @grace-gh/);
+    // Back from GitHub: the address the server sends the browser to (the page it left was
+    // /settings too, so only the query tells that the round trip happened).
+    await waitForPath(teacher, /^\/settings\?github=linked$/);
+    await textOf(teacher.getByRole("region", { name: "GitHub" }), /is linked[\s\S]*Linked to @grace-gh/);
     expect(await axeViolations(teacher)).toBe("");
   });
 

@@ -10,6 +10,7 @@ import {
   studentDocumentName,
 } from "@observer/protocol";
 import type { LightMyRequestResponse } from "fastify";
+import { sql } from "kysely";
 import { expect } from "vitest";
 import * as Y from "yjs";
 import { createDocumentOnce } from "../src/storage/documents.ts";
@@ -126,6 +127,13 @@ export async function saveCode(
   doc.destroy();
 }
 
+let lastQueuedAt = 0;
+/** A queue time after every earlier recorded run's, by at least a millisecond. */
+function nextQueuedAt(): Date {
+  lastQueuedAt = Math.max(Date.now(), lastQueuedAt + 1);
+  return new Date(lastQueuedAt);
+}
+
 /** Records a finished run through the storage functions the run service uses. */
 export async function recordRun(
   server: TestServer,
@@ -140,6 +148,9 @@ export async function recordRun(
     language: props.language ?? "python",
     codeHash: "0".repeat(64),
   });
+  // PGlite's clock ticks in milliseconds: two runs recorded back to back could tie on
+  // queued_at, and "the latest run" would be either. Real runs of a student are seconds apart.
+  await sql`update runs set queued_at = ${nextQueuedAt()} where id = ${id}`.execute(server.ctx.db);
   await finishRun(
     server.ctx.db,
     id,

@@ -49,8 +49,9 @@ export async function waitForRun(
   for (;;) {
     const run = await getRun(instanceUrl, token, runId);
     if (done(run)) return { run, at: Date.now() };
+    if (ended(run)) throw new Error(`run ${runId} ended without the awaited state: ${JSON.stringify(run)}`);
     if (Date.now() - started > timeoutMs)
-      throw new Error(`run ${runId} still ${run.status} after ${timeoutMs} ms`);
+      throw new Error(`run ${runId} still ${run.status} after ${timeoutMs} ms: ${JSON.stringify(run)}`);
     await new Promise((r) => setTimeout(r, 50));
   }
 }
