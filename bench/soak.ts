@@ -17,6 +17,7 @@ import { classroomOver, register } from "../packages/server/test/faults/cluster.
 import { submitRun } from "../packages/server/test/faults/run-client.ts";
 import { startBalancer, type TcpBalancer } from "../packages/server/test/faults/tcp-balancer.ts";
 import { commonPrefix } from "../packages/server/test/faults/typing.ts";
+import { logInOver } from "../packages/server/test/http-client.ts";
 import { type Deployment, startDeployment, stopAll } from "./support/deployment.ts";
 import { repoRoot } from "./support/processes.ts";
 import { SoakChannel, SoakTeacher, SoakTypist } from "./support/soak-clients.ts";
@@ -60,6 +61,8 @@ interface ProcessRow {
   name: string;
   rssMiB: number;
   heapMiB: number;
+  /** Native memory outside the heap held by JavaScript objects (Buffers included). */
+  externalMiB: number;
   loopP99Ms: number;
   cpuPercent: number;
 }
@@ -102,7 +105,7 @@ async function soak(d: Deployment, balancer: TcpBalancer) {
   const pending = new Map<string, { expected: string; submittedAt: number }>();
   /** Final updates that arrived before their POST's reply (the id not known yet). */
   const early = new Map<string, RunSummary>();
-  const counts = { submitted: 0, done: 0, failed: 0, submitFailed: 0 };
+  const counts = { submitted: 0, done: 0, failed: 0, submitFailed: 0, relogins: 0 };
   const failures: string[] = [];
   const settle = (run: RunSummary) => {
     const entry = pending.get(run.id);
@@ -145,6 +148,19 @@ async function soak(d: Deployment, balancer: TcpBalancer) {
     }
     console.log(`soak: ${STUDENTS} students + the teacher's 2 sockets connected; load ${load()}`);
 
+    // An access token lasts 15 minutes: like the web app, a student refused with 401 gets a
+    // new one (here by logging in again) and sends the run once more.
+    const submitAs = async (student: (typeof room.students)[number], code: string) => {
+      try {
+        return await submitRun(balancer.url, student.accessToken, room.session.id, code);
+      } catch (err) {
+        if (!(err as Error).message.startsWith("run: 401")) throw err;
+        student.accessToken = await logInOver(balancer.url, student.email);
+        counts.relogins += 1;
+        return await submitRun(balancer.url, student.accessToken, room.session.id, code);
+      }
+    };
+
     // Typing: each student at their own phase; runs: each student once every RUN_EVERY_MS.
     let runNumber = 0;
     const runOnce = (i: number) => {
@@ -152,7 +168,7 @@ async function soak(d: Deployment, balancer: TcpBalancer) {
       const k = ++runNumber;
       counts.submitted += 1;
       const submittedAt = performance.now();
-      submitRun(balancer.url, student.accessToken, room.session.id, program(k))
+      submitAs(student, program(k))
         .then((run) => {
           pending.set(run.id, { expected: `bye ${k}`, submittedAt });
           const arrived = early.get(run.id);
@@ -217,6 +233,7 @@ async function soak(d: Deployment, balancer: TcpBalancer) {
           name,
           rssMiB: round(s.rssBytes / 2 ** 20, 1),
           heapMiB: round(s.heapUsedBytes / 2 ** 20, 1),
+          externalMiB: round(s.externalBytes / 2 ** 20, 1),
           loopP99Ms: round(s.loopP99Ms),
           cpuPercent: round(s.cpuPercent, 1),
         })),
@@ -268,6 +285,7 @@ async function soak(d: Deployment, balancer: TcpBalancer) {
         samples: points.length,
         rssMiBPerMin: round(slope(points.map(({ x, p }) => ({ x, y: p.rssMiB }))), 3),
         heapMiBPerMin: round(slope(points.map(({ x, p }) => ({ x, y: p.heapMiB }))), 3),
+        externalMiBPerMin: round(slope(points.map(({ x, p }) => ({ x, y: p.externalMiB }))), 3),
         rssFirstMiB: points[0]?.p.rssMiB ?? Number.NaN,
         rssLastMiB: points[points.length - 1]?.p.rssMiB ?? Number.NaN,
       };
@@ -288,6 +306,8 @@ async function soak(d: Deployment, balancer: TcpBalancer) {
         runsDone: counts.done,
         runsFailed: counts.failed,
         runsSubmitFailed: counts.submitFailed,
+        /** Students logged in again because their access token had expired (15 min). */
+        relogins: counts.relogins,
         runsUnfinished: pending.size,
         failures,
       },
@@ -324,20 +344,25 @@ try {
     "",
     `RSS, event-loop and CPU columns: ${result.samples[0]?.processes.map((p) => p.name).join(" / ")}; TCP connections: what the balancer pipes to each instance (the WebSockets and the HTTP keep-alive connections)`,
     "",
-    "| process | samples fitted | RSS first MiB | RSS last MiB | RSS slope MiB/min | heap slope MiB/min |",
-    "|---|---|---|---|---|---|",
+    "| process | samples fitted | RSS first MiB | RSS last MiB | RSS slope MiB/min | heap slope MiB/min | outside-heap slope MiB/min |",
+    "|---|---|---|---|---|---|---|",
     ...result.slopes.map(
       (s) =>
-        `| ${s.name} | ${s.samples} | ${s.rssFirstMiB} | ${s.rssLastMiB} | ${s.rssMiBPerMin} | ${s.heapMiBPerMin} |`,
+        `| ${s.name} | ${s.samples} | ${s.rssFirstMiB} | ${s.rssLastMiB} | ${s.rssMiBPerMin} | ${s.heapMiBPerMin} | ${s.externalMiBPerMin} |`,
     ),
     "",
-    `totals: ${t.drops} student socket drops, ${t.reconnects} reconnects, teacher dashboard drops ${t.teacherDashboardDrops}, channel drops ${t.teacherChannelDrops}; keystrokes ${t.keystrokesSent}, lost (teacher) ${t.lostTeacher}, lost (database) ${t.lostStored}, teacher caught up ${t.teacherCaughtUpMs} ms after the stop; runs ${t.runsSubmitted} submitted, ${t.runsDone} done, ${t.runsFailed} failed (${t.runsSubmitFailed} at submit), ${t.runsUnfinished} unfinished`,
+    `totals: ${t.drops} student socket drops, ${t.reconnects} reconnects, teacher dashboard drops ${t.teacherDashboardDrops}, channel drops ${t.teacherChannelDrops}; keystrokes ${t.keystrokesSent}, lost (teacher) ${t.lostTeacher}, lost (database) ${t.lostStored}, teacher caught up ${t.teacherCaughtUpMs} ms after the stop; runs ${t.runsSubmitted} submitted, ${t.runsDone} done, ${t.runsFailed} failed (${t.runsSubmitFailed} at submit), ${t.runsUnfinished} unfinished; ${t.relogins} students logged in again (access token expired)`,
     ...(t.failures.length > 0 ? [`failures: ${t.failures.join("; ")}`] : []),
   ];
   console.log(lines.join("\n"));
   const loadAfter = load();
   writeFileSync(
-    path.join(repoRoot, "bench/results/soak.json"),
+    // The default length keeps the plain name; another length gets its own file.
+    path.join(
+      repoRoot,
+      "bench/results",
+      DURATION_MS === 600_000 ? "soak.json" : `soak-${Math.round(DURATION_MS / 60_000)}min.json`,
+    ),
     `${JSON.stringify(
       {
         date: new Date().toISOString(),

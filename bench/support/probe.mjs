@@ -5,6 +5,12 @@ import { writeFileSync } from "node:fs";
 import { monitorEventLoopDelay } from "node:perf_hooks";
 
 const file = process.env.BENCH_PROBE_FILE;
+
+/** Memory in use: all of it (RSS), the live JavaScript heap, and what lives outside it (Buffers and other native memory the heap's objects hold). */
+function memory() {
+  const { rss, heapUsed, external, arrayBuffers } = process.memoryUsage();
+  return { rssBytes: rss, heapUsedBytes: heapUsed, externalBytes: external, arrayBuffersBytes: arrayBuffers };
+}
 if (file) {
   const histogram = monitorEventLoopDelay({ resolution: 5 });
   histogram.enable();
@@ -21,8 +27,7 @@ if (file) {
         loopP50Ms: histogram.percentile(50) / 1e6,
         loopP99Ms: histogram.percentile(99) / 1e6,
         loopMaxMs: histogram.max / 1e6,
-        rssBytes: process.memoryUsage().rss,
-        heapUsedBytes: process.memoryUsage().heapUsed,
+        ...memory(),
         cpuPercent: ((used.user + used.system) / 1000 / elapsedMs) * 100,
       }),
     );

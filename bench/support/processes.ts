@@ -12,6 +12,10 @@ export interface ProbeSample {
   loopMaxMs: number;
   rssBytes: number;
   heapUsedBytes: number;
+  /** Native memory held by JavaScript objects (Buffers included), outside the heap. */
+  externalBytes: number;
+  /** Of that, ArrayBuffers and Buffers. */
+  arrayBuffersBytes: number;
   cpuPercent: number;
 }
 

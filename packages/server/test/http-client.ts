@@ -22,6 +22,18 @@ export async function apiCall<T = Record<string, unknown>>(
 }
 
 /** Registers an account over HTTP; returns its id and access token. */
+/** The password of every account the HTTP helpers register. */
+const TEST_PASSWORD = "correct horse battery";
+
+/** Logs an account registered by registerOver in again; returns a fresh access token. */
+export async function logInOver(baseUrl: string, email: string): Promise<string> {
+  const res = await apiCall<{ accessToken: string }>(baseUrl, "POST", "/api/auth/login", {
+    body: { email, password: TEST_PASSWORD },
+  });
+  if (res.status !== 200) throw new Error(`login: ${res.status} ${JSON.stringify(res.json)}`);
+  return res.json.accessToken;
+}
+
 export async function registerOver(
   baseUrl: string,
   props: { email: string; name: string; role: "teacher" | "student" },
@@ -31,7 +43,7 @@ export async function registerOver(
     "POST",
     "/api/auth/register",
     {
-      body: { ...props, password: "correct horse battery" },
+      body: { ...props, password: TEST_PASSWORD },
     },
   );
   if (res.status !== 201) throw new Error(`register: ${res.status} ${JSON.stringify(res.json)}`);

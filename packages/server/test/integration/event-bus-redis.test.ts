@@ -4,16 +4,9 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { RedisEventBus } from "../../src/bus/event-bus.ts";
 import { reconnectDelay } from "../../src/redis.ts";
 import { testRedisUrl } from "../two-instances.ts";
+import { until } from "../until.ts";
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-
-async function until(check: () => boolean, what: string, timeoutMs = 10_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!check()) {
-    if (Date.now() > deadline) throw new Error(`timed out: ${what}`);
-    await sleep(20);
-  }
-}
 
 /**
  * The bus on the real Redis, its connections cut by Redis itself (CLIENT KILL of this test's

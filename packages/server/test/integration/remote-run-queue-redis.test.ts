@@ -10,16 +10,9 @@ import { RUN_QUEUE, type RunnerBeat, RunWire } from "../../src/remote-runs/run-w
 import { RunnerRegistry } from "../../src/remote-runs/runner-registry.ts";
 import { outTopic } from "../../src/runs/run-relay.ts";
 import { testRedisUrl } from "../two-instances.ts";
+import { until } from "../until.ts";
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-
-async function until(check: () => boolean, what: string, timeoutMs = 10_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!check()) {
-    if (Date.now() > deadline) throw new Error(`timed out: ${what}`);
-    await sleep(10);
-  }
-}
 
 /**
  * A server's queue of remote runs on the real Redis and BullMQ, with no runner process: the test
