@@ -8,8 +8,8 @@ const file = process.env.BENCH_PROBE_FILE;
 
 /** Memory in use: all of it (RSS), the live JavaScript heap, and what lives outside it (Buffers and other native memory the heap's objects hold). */
 function memory() {
-  const { rss, heapUsed, external, arrayBuffers } = process.memoryUsage();
-  return { rssBytes: rss, heapUsedBytes: heapUsed, externalBytes: external, arrayBuffersBytes: arrayBuffers };
+  const { rss, heapUsed, external } = process.memoryUsage();
+  return { rssBytes: rss, heapUsedBytes: heapUsed, externalBytes: external };
 }
 if (file) {
   const histogram = monitorEventLoopDelay({ resolution: 5 });

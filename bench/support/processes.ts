@@ -14,8 +14,6 @@ export interface ProbeSample {
   heapUsedBytes: number;
   /** Native memory held by JavaScript objects (Buffers included), outside the heap. */
   externalBytes: number;
-  /** Of that, ArrayBuffers and Buffers. */
-  arrayBuffersBytes: number;
   cpuPercent: number;
 }
 

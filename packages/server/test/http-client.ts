@@ -21,7 +21,6 @@ export async function apiCall<T = Record<string, unknown>>(
   return { status: res.status, json: (text ? JSON.parse(text) : {}) as T };
 }
 
-/** Registers an account over HTTP; returns its id and access token. */
 /** The password of every account the HTTP helpers register. */
 const TEST_PASSWORD = "correct horse battery";
 
@@ -34,6 +33,7 @@ export async function logInOver(baseUrl: string, email: string): Promise<string>
   return res.json.accessToken;
 }
 
+/** Registers an account over HTTP; returns its id and access token. */
 export async function registerOver(
   baseUrl: string,
   props: { email: string; name: string; role: "teacher" | "student" },

@@ -313,10 +313,10 @@ export class RemoteRunQueue {
     for (const run of queued) {
       // A runner took it while the list was read (its "running" came first, on the bus): the
       // list is older than that, and a run under way must not go back to "queued".
-      if (run.ended || run.runner || run.handle.status !== "queued") continue;
+      if (run.runner || run.handle.status !== "queued") continue;
       const position = place.get(run.id);
       if (position !== undefined) run.handle.setStatus("queued", position);
-      else if (!run.runner) run.runner = await this.deps.redis.get(this.deps.wire.runner(run.id));
+      else run.runner = await this.deps.redis.get(this.deps.wire.runner(run.id));
     }
   }
 
