@@ -74,20 +74,23 @@ export async function runnersOf(
 }
 
 /**
- * When a runner took each run, by Redis' clock (BullMQ's `processedOn`, set as the job left the
- * queue): one clock for every runner and instance, unlike the start times each instance records.
+ * The order in which runners took the runs, as Redis ran it: BullMQ's events stream, whose
+ * "active" entry is added by the same script that takes the job off the wait list. (The job's
+ * `processedOn` is the taking worker's own clock, read before its command reached Redis: two
+ * runners taking jobs at once can record them in the other order.)
  */
-export async function takenAt(redisUrl: string, prefix: string, runIds: string[]): Promise<number[]> {
+export async function takenOrder(redisUrl: string, prefix: string, runIds: string[]): Promise<string[]> {
   const connection = new Redis(redisUrl, { maxRetriesPerRequest: null });
   const queue = new Queue(RUN_QUEUE, { connection, prefix: new RunWire(prefix).queuePrefix });
   try {
-    return await Promise.all(
-      runIds.map(async (id) => {
-        const job = await queue.getJob(id);
-        if (!job?.processedOn) throw new Error(`run ${id} was never taken`);
-        return job.processedOn;
-      }),
-    );
+    const wanted = new Set(runIds);
+    const entries = await connection.xrange(queue.keys.events as string, "-", "+");
+    const order = entries
+      .map(([, fields]) => Object.fromEntries(fields.flatMap((f, k) => (k % 2 ? [] : [[f, fields[k + 1]]]))))
+      .filter((e) => e.event === "active" && wanted.has(e.jobId as string))
+      .map((e) => e.jobId as string);
+    if (order.length !== runIds.length) throw new Error(`taken: ${order.length} of ${runIds.length} runs`);
+    return order;
   } finally {
     await queue.close();
     connection.disconnect();

@@ -9,7 +9,7 @@ import {
   PROGRAMS,
   runnersOf,
   submitRun,
-  takenAt,
+  takenOrder,
   waitForRun,
 } from "./run-client.ts";
 import { type SpawnedRunner, spawnRunner, waitForRunners } from "./runners.ts";
@@ -137,14 +137,10 @@ describe("two instances and two runners", () => {
     const done = await Promise.all(
       waiting.map((run) => waitForRun(a, room.teacher.accessToken, run.id, ended, 60_000)),
     );
-    // Taken in the order they were queued (Redis' clock: the instances' start times differ by
-    // how soon each heard of its run).
-    const taken = await takenAt(
-      cluster.redisUrl,
-      cluster.redisPrefix,
-      waiting.map((r) => r.id),
-    );
-    expect([...taken].sort((x, y) => x - y)).toEqual(taken);
+    // Taken in the order they were queued, as Redis took them off the queue (the instances'
+    // start times differ by how soon each heard of its run).
+    const ids = waiting.map((r) => r.id);
+    expect(await takenOrder(cluster.redisUrl, cluster.redisPrefix, ids)).toEqual(ids);
     for (const { run } of done) expect(run.output).toBe("quick\r\n");
     await Promise.all(busy.map((run) => waitForRun(a, room.teacher.accessToken, run.id, ended, 60_000)));
   });
