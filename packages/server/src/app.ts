@@ -14,6 +14,7 @@ import {
   SESSIONS_ENDED_TOPIC,
 } from "./bus/session-events.ts";
 import { handleSessionChannel, probeSessionChannel } from "./channel/session-channel.ts";
+import { registerCollabMetrics } from "./collab/collab-metrics.ts";
 import { CollabServer } from "./collab/collab-server.ts";
 import type { Config } from "./config.ts";
 import type { Ctx } from "./context.ts";
@@ -225,6 +226,7 @@ export async function buildServer(config: Config): Promise<Server> {
 
   const registry = registerMetrics(app, config.metricsToken);
   registerRunMetrics(registry, ctx.runs);
+  registerCollabMetrics(registry, collab);
   registerStorageMetrics(registry, database.db, storage);
   systemRoutes(app, ctx);
   authRoutes(app, ctx);

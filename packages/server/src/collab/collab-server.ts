@@ -252,6 +252,22 @@ export class CollabServer {
     }
   }
 
+  /** Whether a document is loaded on this instance. */
+  hasDocument(name: string): boolean {
+    return this.hocuspocus.documents.has(name);
+  }
+
+  /** What the metrics show of the live documents and their saves. */
+  stats(): { documentsOpen: number; savesRunning: number; savesWaiting: number; savesFolded: number } {
+    const saves = this.persistence.saves;
+    return {
+      documentsOpen: this.hocuspocus.documents.size,
+      savesRunning: saves.running,
+      savesWaiting: saves.waiting,
+      savesFolded: saves.foldedTotal,
+    };
+  }
+
   /** Closes all connections, then saves every open document once more (graceful shutdown: nothing lost). */
   async close(): Promise<void> {
     for (const timer of this.endings.values()) clearTimeout(timer);

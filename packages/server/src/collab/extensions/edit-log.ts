@@ -14,6 +14,7 @@ import { EditTally } from "../../history/edit-tally.ts";
 import { insertEditEvents, type NewEditEvent, provenanceOfSession } from "../../storage/edit-events.ts";
 import { endWriteRetries, LAST_ATTEMPT_MS, retryWrite } from "../../storage/retry-write.ts";
 import type { CollabContext } from "../context.ts";
+import { WriteCoalescer } from "../write-coalescer.ts";
 
 /** y-protocols' sync step 2: a (re)connecting client's catch-up. */
 const SYNC_STEP_2 = 1;
@@ -55,8 +56,16 @@ export class EditLog implements Extension {
   private readonly lastSync = new WeakMap<Connection, number>();
   /** Flushes under way (some perhaps waiting for the database), awaited at shutdown. */
   private readonly inFlight = new Set<Promise<void>>();
+  /** The flushes after saves: one at a time per document, at most one waiting (write-coalescer.ts). */
+  private readonly flushes: WriteCoalescer;
+  /** Set at shutdown, once everything pending is being written: later flushes have nothing to add. */
+  private closed = false;
 
-  constructor(private readonly ctx: Ctx) {}
+  constructor(private readonly ctx: Ctx) {
+    this.flushes = new WriteCoalescer((documentName, err) =>
+      ctx.log.warn({ err, documentName }, "recording edits failed; they are kept for the next save"),
+    );
+  }
 
   async beforeSync({ connection, type }: beforeSyncPayload<CollabContext>): Promise<void> {
     this.lastSync.set(connection, type);
@@ -134,12 +143,15 @@ export class EditLog implements Extension {
     if (isStudent) pending.dirtyProvenance = true;
   }
 
+  /** With each debounced store (not awaited by it: see Persistence.onStoreDocument). */
   async onStoreDocument({ documentName }: onStoreDocumentPayload): Promise<void> {
-    await this.flush(documentName);
+    if (this.closed) return;
+    this.flushes.request(documentName, () => (this.closed ? Promise.resolve() : this.flush(documentName)));
   }
 
   async afterUnloadDocument({ documentName }: { documentName: string }): Promise<void> {
     const pending = this.pending.get(documentName);
+    await this.flushes.idle(documentName);
     await this.flush(documentName).catch((err: unknown) =>
       this.ctx.log.warn({ err, documentName }, "recording edits failed"),
     );
@@ -154,6 +166,7 @@ export class EditLog implements Extension {
 
   /** Writes every document's pending edits (graceful shutdown). */
   async flushAll(): Promise<void> {
+    this.closed = true;
     // Writes waiting for an unreachable database get one bounded last attempt.
     endWriteRetries(this.ctx.db, LAST_ATTEMPT_MS);
     const results = await Promise.allSettled([

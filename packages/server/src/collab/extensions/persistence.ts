@@ -17,6 +17,7 @@ import {
 import { endWriteRetries, isUnreachable, LAST_ATTEMPT_MS, retryWrite } from "../../storage/retry-write.ts";
 import { quotaMessage } from "../../storage/student-quota.ts";
 import { initialDocumentState } from "../initial-state.ts";
+import { WriteCoalescer } from "../write-coalescer.ts";
 
 /** Least time between two routine compactions of a document's history, and between two quota notices. */
 const COMPACT_EVERY_MS = 60_000;
@@ -60,8 +61,17 @@ export class Persistence implements Extension {
   private readonly inFlight = new Set<Promise<void>>();
   /** Documents of deleted sessions, never saved again. */
   private readonly discarded = new Set<string>();
+  /**
+   * The debounced saves: one at a time per document and at most one waiting, so that a
+   * database falling behind makes saves rarer, not a queue that grows (write-coalescer.ts).
+   */
+  readonly saves: WriteCoalescer;
 
-  constructor(private readonly ctx: Ctx) {}
+  constructor(private readonly ctx: Ctx) {
+    this.saves = new WriteCoalescer((documentName, err) =>
+      ctx.log.error({ err, documentName }, "saving a document failed; it is kept in memory and saved again"),
+    );
+  }
 
   async onLoadDocument({ documentName, document }: onLoadDocumentPayload): Promise<void> {
     const address = parseDocumentName(documentName);
@@ -98,8 +108,26 @@ export class Persistence implements Extension {
     this.lastEdit.set(documentName, new Date());
   }
 
+  /**
+   * Hocuspocus' debounced store: the save is handed to the coalescer and not awaited here, so
+   * that Hocuspocus' own queue of stores (one per debounced change, run in turn) drains at once.
+   * Unloading waits for it (beforeUnloadDocument), and so does the shutdown.
+   */
   async onStoreDocument({ documentName, document }: onStoreDocumentPayload): Promise<void> {
     if (this.closed) return;
+    this.saves.request(documentName, () =>
+      this.closed ? Promise.resolve() : this.save(documentName, document),
+    );
+  }
+
+  /**
+   * A document about to leave memory: its save under way (and the one waiting) end first; if
+   * its last change is still unsaved (a save failed), one more is tried, and if that fails too
+   * the unload is refused, so the document stays in memory with its changes.
+   */
+  async beforeUnloadDocument({ documentName, document }: { documentName: string; document: Y.Doc }) {
+    await this.saves.idle(documentName);
+    if (this.closed || this.discarded.has(documentName) || !this.pending.has(documentName)) return;
     await this.save(documentName, document);
   }
 
