@@ -8,12 +8,13 @@
 // sample (BENCH_SOAK_SAMPLE_MS, a minute): drops, reconnects, keystrokes sent and seen by the
 // teacher, runs done and failed, the RSS of each instance and runner (the probe, after a full
 // GC); at the end, what was lost (the teacher's copy and the database against what was typed)
-// and the RSS slope over the last 8 minutes (least squares, MiB/min).
+// and the memory slopes after the first 2 minutes (least squares, MiB/min).
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { availableParallelism, cpus, loadavg, tmpdir, totalmem } from "node:os";
 import path from "node:path";
 import { type ChannelServerMessage, type RunSummary, studentDocumentName } from "@observer/protocol";
 import { classroomOver, register } from "../packages/server/test/faults/cluster.ts";
+import { metricOf } from "../packages/server/test/faults/runners.ts";
 import { submitRun } from "../packages/server/test/faults/run-client.ts";
 import { startBalancer, type TcpBalancer } from "../packages/server/test/faults/tcp-balancer.ts";
 import { commonPrefix } from "../packages/server/test/faults/typing.ts";
@@ -28,8 +29,8 @@ const DURATION_MS = Number(process.env.BENCH_SOAK_MS ?? 600_000);
 const SAMPLE_MS = Number(process.env.BENCH_SOAK_SAMPLE_MS ?? 60_000);
 const KEY_MS = Number(process.env.BENCH_SOAK_KEY_MS ?? 1000);
 const RUN_EVERY_MS = Number(process.env.BENCH_SOAK_RUN_EVERY_MS ?? 120_000);
-/** The RSS slope is fitted over the samples of the last 8 minutes (the first ones are warm-up). */
-const SLOPE_WINDOW_MS = Math.min(8 * 60_000, DURATION_MS * 0.8);
+/** The memory slopes are fitted over every sample after a warm-up of 2 minutes (a fifth of a shorter run). */
+const SLOPE_WINDOW_MS = DURATION_MS - Math.min(2 * 60_000, DURATION_MS * 0.2);
 /** The teacher's dashboard socket and session channel; the other clients are students. */
 const STUDENTS = CLIENTS - 2;
 const CORES = availableParallelism();
@@ -84,6 +85,12 @@ interface Sample {
   runsFailed: number;
   /** Connections the balancer holds to each instance. */
   balancerConnections: number[];
+  /**
+   * Per instance: saves asked for in the sample that a later save of the same document covered
+   * (the database behind the typing), and saves waiting when it was taken (at most one per document).
+   */
+  savesFolded: number[];
+  savesWaiting: number[];
   processes: ProcessRow[];
 }
 
@@ -206,12 +213,21 @@ async function soak(d: Deployment, balancer: TcpBalancer) {
       sent: typists.reduce((s, t) => s + t.typed.length, 0),
     });
     let last = { ...totals(), seen: 0, submitted: 0, done: 0, failed: 0 };
+    const saveMetrics = () =>
+      Promise.all(
+        d.instances.map(async (i) => ({
+          folded: (await metricOf(i.url, /^observer_document_saves_folded /)) ?? Number.NaN,
+          waiting: (await metricOf(i.url, /^observer_document_saves\{state="waiting"\}/)) ?? Number.NaN,
+        })),
+      );
+    let lastSaves = await saveMetrics();
     let seenTotal = 0;
     while (performance.now() - started < DURATION_MS) {
       await sleep(Math.min(SAMPLE_MS, DURATION_MS - (performance.now() - started)));
       const now = totals();
       const taken = teacher.take();
       seenTotal += taken.seen;
+      const saves = await saveMetrics();
       const probes = await Promise.all(
         processes.map(async (p) => ({ name: p.name, s: await p.process.sample(PROBE_TIMEOUT_MS) })),
       );
@@ -229,6 +245,8 @@ async function soak(d: Deployment, balancer: TcpBalancer) {
         runsDone: counts.done - last.done,
         runsFailed: counts.failed - last.failed,
         balancerConnections: d.instances.map((i) => balancer.openCounts().get(i.port) ?? 0),
+        savesFolded: saves.map((m, i) => m.folded - (lastSaves[i]?.folded ?? 0)),
+        savesWaiting: saves.map((m) => m.waiting),
         processes: probes.map(({ name, s }) => ({
           name,
           rssMiB: round(s.rssBytes / 2 ** 20, 1),
@@ -239,6 +257,7 @@ async function soak(d: Deployment, balancer: TcpBalancer) {
         })),
       };
       samples.push(sample);
+      lastSaves = saves;
       last = {
         ...now,
         seen: seenTotal,
@@ -247,7 +266,7 @@ async function soak(d: Deployment, balancer: TcpBalancer) {
         failed: counts.failed,
       };
       console.log(
-        `soak ${sample.atMin} min: open ${sample.studentSocketsOpen}, drops ${sample.drops}, reconnects ${sample.reconnects}, keys ${sample.keystrokesSent}/${sample.keystrokesSeenByTeacher} (in flight ${sample.inFlight}, p99 ${sample.latencyP99Ms} ms), runs ${sample.runsSubmitted}/${sample.runsDone}/${sample.runsFailed}, RSS ${sample.processes.map((p) => `${p.name} ${p.rssMiB}`).join(" ")} MiB, CPU ${sample.processes.map((p) => `${p.cpuPercent}`).join("/")} %, loop p99 ${sample.processes.map((p) => `${p.loopP99Ms}`).join("/")} ms; load ${load()}`,
+        `soak ${sample.atMin} min: open ${sample.studentSocketsOpen}, drops ${sample.drops}, reconnects ${sample.reconnects}, keys ${sample.keystrokesSent}/${sample.keystrokesSeenByTeacher} (in flight ${sample.inFlight}, p99 ${sample.latencyP99Ms} ms), runs ${sample.runsSubmitted}/${sample.runsDone}/${sample.runsFailed}, saves folded ${sample.savesFolded.join("/")} waiting ${sample.savesWaiting.join("/")}, RSS ${sample.processes.map((p) => `${p.name} ${p.rssMiB}`).join(" ")} MiB, CPU ${sample.processes.map((p) => `${p.cpuPercent}`).join("/")} %, loop p99 ${sample.processes.map((p) => `${p.loopP99Ms}`).join("/")} ms; load ${load()}`,
       );
     }
 
@@ -335,11 +354,11 @@ try {
   const t = result.totals;
   const lines = [
     "",
-    "| minute | student sockets open | drops | reconnects | keystrokes sent | seen by teacher | in flight | p50 ms | p99 ms | runs submitted | done | failed | TCP connections a/b | RSS MiB | event-loop p99 ms | CPU % |",
-    "|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|",
+    "| minute | student sockets open | drops | reconnects | keystrokes sent | seen by teacher | in flight | p50 ms | p99 ms | runs submitted | done | failed | TCP connections a/b | saves folded a/b | RSS MiB | heap MiB | event-loop p99 ms | CPU % |",
+    "|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|",
     ...result.samples.map(
       (s) =>
-        `| ${s.atMin} | ${s.studentSocketsOpen} | ${s.drops} | ${s.reconnects} | ${s.keystrokesSent} | ${s.keystrokesSeenByTeacher} | ${s.inFlight} | ${s.latencyP50Ms} | ${s.latencyP99Ms} | ${s.runsSubmitted} | ${s.runsDone} | ${s.runsFailed} | ${s.balancerConnections.join("/")} | ${s.processes.map((p) => p.rssMiB).join(" / ")} | ${s.processes.map((p) => p.loopP99Ms).join(" / ")} | ${s.processes.map((p) => p.cpuPercent).join(" / ")} |`,
+        `| ${s.atMin} | ${s.studentSocketsOpen} | ${s.drops} | ${s.reconnects} | ${s.keystrokesSent} | ${s.keystrokesSeenByTeacher} | ${s.inFlight} | ${s.latencyP50Ms} | ${s.latencyP99Ms} | ${s.runsSubmitted} | ${s.runsDone} | ${s.runsFailed} | ${s.balancerConnections.join("/")} | ${s.savesFolded.join("/")} | ${s.processes.map((p) => p.rssMiB).join(" / ")} | ${s.processes.map((p) => p.heapMiB).join(" / ")} | ${s.processes.map((p) => p.loopP99Ms).join(" / ")} | ${s.processes.map((p) => p.cpuPercent).join(" / ")} |`,
     ),
     "",
     `RSS, event-loop and CPU columns: ${result.samples[0]?.processes.map((p) => p.name).join(" / ")}; TCP connections: what the balancer pipes to each instance (the WebSockets and the HTTP keep-alive connections)`,
