@@ -1,6 +1,7 @@
 import { ERRORS, type ErrorBody, type ErrorCode } from "@observer/protocol";
 import type { FastifyError, FastifyInstance, FastifyReply } from "fastify";
 import { AppError } from "../errors.ts";
+import { isUnreachable } from "../storage/retry-write.ts";
 
 /** Fastify's own errors that a client causes, mapped into our catalogue. */
 const FASTIFY_CODES: Record<string, ErrorCode> = {
@@ -20,8 +21,11 @@ export function isOutage(err: unknown): boolean {
   if (!(err instanceof Error)) return false;
   if (err.name === "MaxRetriesPerRequestError") return true;
   if (err.message === "Connection is closed.") return true;
-  const code = (err as { code?: unknown }).code;
-  return code === "ECONNREFUSED" || code === "ECONNRESET" || code === "57P01" || code === "57P03";
+  // A missing file is a bug (only a Unix socket's absence, on connect, is an outage).
+  const { code, syscall } = err as { code?: unknown; syscall?: unknown };
+  if (code === "ENOENT" && syscall !== "connect") return false;
+  // PostgreSQL as the saves see it: refused, cut, restarting, or no connection free in time.
+  return isUnreachable(err);
 }
 
 export function sendError(reply: FastifyReply, error: AppError): FastifyReply {
