@@ -16,6 +16,7 @@ import type { Language } from "@observer/protocol";
 import { spawn as spawnPty } from "node-pty";
 import { WebSocket } from "ws";
 import { sandboxEnv } from "../packages/server/src/exec/bwrap-command.ts";
+import { CompileCache } from "../packages/server/src/exec/compile-cache.ts";
 import { detectToolchain, languagePlan } from "../packages/server/src/exec/languages.ts";
 import { DEFAULT_COMPILE_LIMITS, DEFAULT_RUN_LIMITS } from "../packages/server/src/exec/limits.ts";
 import { LocalBwrapRunner } from "../packages/server/src/exec/local-runner.ts";
@@ -87,7 +88,11 @@ interface ApiTiming extends Timing {
 // ---------------------------------------------------------------------------------------------
 // Directly on the host: the server's own commands (languages.ts), no sandbox, no pty.
 
-const tools = detectToolchain();
+/**
+ * The direct baseline is the naive one: the plain compiler commands (ld.bfd, no precompiled
+ * header, no class-data archive), as a student would type them.
+ */
+const tools = { ...detectToolchain(), gold: false };
 
 function spawnTimed(command: string[], cwd: string, t0: number, onFirstByte: () => void) {
   const child: ChildProcess = spawn(command[0] as string, command.slice(1), {
@@ -436,6 +441,18 @@ try {
   );
   const url = `http://127.0.0.1:${port}`;
   await waitForHttp(`${url}/api/health`);
+  // The server builds the compile cache in the background at its first start on a machine:
+  // measured once it is there (the same folder the server uses: the default runs' folder).
+  const cache = new CompileCache(
+    path.join(tmpdir(), "observer-runs"),
+    detectToolchain(),
+    DEFAULT_COMPILE_LIMITS,
+    console,
+  );
+  const cacheDeadline = Date.now() + 300_000;
+  cache.build();
+  while (!cache.current() && Date.now() < cacheDeadline) await sleep(500);
+  console.log(`compile cache: ${JSON.stringify(cache.current())}`);
   const { teacher } = await classroomOver(url, 0);
   const languages = await apiCall<{ languages?: { id: Language; version: string | null }[] }>(
     url,

@@ -9,6 +9,7 @@ const tools: Toolchain = {
   gxx: "/usr/bin/g++",
   javac: "/usr/lib/jvm/jdk/bin/javac",
   java: "/usr/lib/jvm/jdk/bin/java",
+  gold: false,
   extraPaths: [],
 };
 const plan = (language: Parameters<typeof languagePlan>[0], code = "") =>
@@ -91,6 +92,45 @@ describe("languagePlan", () => {
     expect(p.run).toContain("-Xmx128m");
     expect(p.run.slice(-3)).toEqual(["-cp", ".", "Greeter"]);
     expect(p.addressSpaceLimit).toBe(false);
+  });
+
+  it("c and cpp link with gold when it is there; cpp takes precompiled headers from the cache's folder first", () => {
+    const aids = { includeDir: "/opt/cache/pch", javacArchive: null };
+    const withGold = { ...tools, gold: true };
+    expect(languagePlan("c", "", withGold, DEFAULT_RUN_LIMITS, DEFAULT_COMPILE_LIMITS, aids).compile).toEqual(
+      [
+        "/usr/bin/gcc",
+        "-std=c17",
+        "-O2",
+        "-fdiagnostics-color=always",
+        "-fuse-ld=gold",
+        "-o",
+        "main",
+        "main.c",
+        "-lm",
+      ],
+    );
+    expect(
+      languagePlan("cpp", "", withGold, DEFAULT_RUN_LIMITS, DEFAULT_COMPILE_LIMITS, aids).compile,
+    ).toEqual([
+      "/usr/bin/g++",
+      "-std=c++20",
+      "-O2",
+      "-fdiagnostics-color=always",
+      "-fuse-ld=gold",
+      "-I",
+      "/opt/cache/pch",
+      "-o",
+      "main",
+      "main.cpp",
+    ]);
+  });
+
+  it("java: javac loads its classes from the cache's archive when there is one", () => {
+    const aids = { includeDir: null, javacArchive: "/opt/cache/javac.jsa" };
+    const p = languagePlan("java", "", tools, DEFAULT_RUN_LIMITS, DEFAULT_COMPILE_LIMITS, aids);
+    expect(p.compile).toContain("-J-XX:SharedArchiveFile=/opt/cache/javac.jsa");
+    expect(plan("java").compile?.some((a) => a.includes("SharedArchiveFile"))).toBe(false);
   });
 
   it("refuses a language whose toolchain is missing", () => {

@@ -12,6 +12,7 @@ import {
   sandboxEnv,
   type WorkMount,
 } from "./bwrap-command.ts";
+import { compileAids, SANDBOX_CACHE_DIR } from "./compile-cache.ts";
 import { type LanguagePlan, languagePlan } from "./languages.ts";
 import { Launcher, LauncherPool } from "./launcher.ts";
 import { cpuLimitSeconds, nprocArgs, type RunLimits, resolveLimits, ulimitSpec } from "./limits.ts";
@@ -92,7 +93,19 @@ export class LocalBwrapRunner implements Runner {
       );
     }
     const limits = resolveLimits(this.setup.runDefaults, spec.limits);
-    const plan = languagePlan(spec.language, spec.code, this.setup.tools, limits, this.setup.compileLimits);
+    const cache = this.setup.compileCache.current();
+    const aids = compileAids(
+      cache,
+      this.status.mode === "bwrap" ? SANDBOX_CACHE_DIR : (cache?.hostDir ?? ""),
+    );
+    const plan = languagePlan(
+      spec.language,
+      spec.code,
+      this.setup.tools,
+      limits,
+      this.setup.compileLimits,
+      aids,
+    );
     const id = spec.id ?? randomUUID();
     // The id names the run's folder: only a UUID is accepted.
     if (!isUuid(id)) throw new Error(`invalid run id: ${id}`);
@@ -178,7 +191,7 @@ export class LocalBwrapRunner implements Runner {
       const addressSpace = !launcher.cgroup && plan.addressSpaceLimit ? limits.memoryBytes : undefined;
       // Processes are bounded by the pids cgroup; without one, by RLIMIT_NPROC set inside.
       const program = launcher.cgroup ? command : [this.setup.bins.prlimit, ...nprocArgs(limits), ...command];
-      const sandboxed = this.sandboxed(program, work, limits, ctx.hostDir, `${ctx.hostDir}-${phase}.args`);
+      const sandboxed = this.sandboxed(program, work, limits, ctx.hostDir, `${ctx.hostDir}-${phase}.args`, phase);
       argsFile = sandboxed.argsFile;
       const proc = new SandboxProcess(launcher, {
         command:
@@ -240,6 +253,7 @@ export class LocalBwrapRunner implements Runner {
     limits: RunLimits,
     hostDir: string,
     argsFile: string,
+    phase: RunPhase,
   ): { command: string[]; inputFiles: string[]; argsFile: string | null } {
     if (this.status.mode === "none" || !this.setup.bins.bwrap) {
       const env = Object.entries(sandboxEnv({ HOME: hostDir })).map(([k, v]) => `${k}=${v}`);
@@ -250,8 +264,13 @@ export class LocalBwrapRunner implements Runner {
       };
     }
     if (!this.setup.seccompFile) throw new Error("no seccomp filter: the sandbox is unavailable");
+    // The compile cache is the compiler's: the program itself never sees it.
+    const cache = phase === "compile" ? this.setup.compileCache.current() : null;
     const options = buildBwrapOptions({
       ...this.setup.layout,
+      readOnly: cache
+        ? [...this.setup.layout.readOnly, { src: cache.hostDir, dest: SANDBOX_CACHE_DIR }]
+        : this.setup.layout.readOnly,
       work,
       tmpSizeBytes: limits.diskBytes,
       uid: this.setup.ids.uid,

@@ -3,6 +3,7 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import type { LanguageAvailability } from "@observer/protocol";
 import { CgroupManager } from "./cgroups.ts";
+import { CompileCache } from "./compile-cache.ts";
 import { findBinary, type HostLayout, hostLayout, prepareRunnerDir, probeSandbox } from "./host-setup.ts";
 import { detectToolchain, probeLanguages, type Toolchain } from "./languages.ts";
 import { DEFAULT_COMPILE_LIMITS, DEFAULT_RUN_LIMITS, type RunLimits, resolveLimits } from "./limits.ts";
@@ -60,6 +61,8 @@ export interface RunnerSetup {
   cgroups: CgroupManager | null;
   runDefaults: RunLimits;
   compileLimits: RunLimits;
+  /** Precompiled C++ headers and javac's class-data archive, built in the background (compile-cache.ts). */
+  compileCache: CompileCache;
   warmLaunchers: number;
   log: RunnerLog;
 }
@@ -87,11 +90,8 @@ export async function setUpRunner(options: LocalRunnerOptions): Promise<RunnerSe
   const gid = isRoot ? (options.sandboxGid ?? 65534) : (process.getgid?.() ?? 65534);
   const tools = detectToolchain();
   const languages = probeLanguages(tools);
-  const runnerDir = await prepareRunnerDir(
-    options.workRoot ?? path.join(tmpdir(), "observer-runs"),
-    uid,
-    gid,
-  );
+  const workRoot = options.workRoot ?? path.join(tmpdir(), "observer-runs");
+  const runnerDir = await prepareRunnerDir(workRoot, uid, gid);
   const layout = hostLayout(tools, path.join(runnerDir, "etc"));
   const bins = {
     bwrap: findBinary(
@@ -152,6 +152,8 @@ export async function setUpRunner(options: LocalRunnerOptions): Promise<RunnerSe
   }
   if (!status.ok) log.error(`Code runner: sandbox unavailable — ${status.reason}`);
   else if (note) log.warn(`Code runner: ${note}`);
+  const compileCache = new CompileCache(workRoot, tools, compileLimits, log);
+  if (status.ok) compileCache.build();
 
   return {
     status,
@@ -165,6 +167,7 @@ export async function setUpRunner(options: LocalRunnerOptions): Promise<RunnerSe
     cgroups,
     runDefaults,
     compileLimits,
+    compileCache,
     warmLaunchers: options.warmLaunchers ?? 2,
     log,
   };
