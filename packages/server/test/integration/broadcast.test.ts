@@ -6,7 +6,8 @@ import {
   studentDocumentName,
 } from "@observer/protocol";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import * as Y from "yjs";
+import { documentCode } from "../../src/collab/document-code.ts";
+import { loadDocument } from "../../src/storage/documents.ts";
 import { openChannel } from "../channel-client.ts";
 import {
   type DocClient,
@@ -69,17 +70,10 @@ describe("broadcast document", () => {
     }
   }
 
-  /** The broadcast's code as the database holds it. */
+  /** The document's code as the database holds it. */
   async function storedCode(name: string): Promise<string | null> {
-    const row = await server.ctx.db
-      .selectFrom("documents")
-      .select("state")
-      .where("name", "=", name)
-      .executeTakeFirst();
-    if (!row) return null;
-    const doc = new Y.Doc();
-    Y.applyUpdate(doc, new Uint8Array(row.state));
-    return doc.getText("code").toString();
+    const stored = await loadDocument(server.ctx.db, name);
+    return stored ? documentCode(stored.state, "python").code : null;
   }
 
   const end = async (session: Session) => {

@@ -1,7 +1,8 @@
-import { DOC_CODE, studentDocumentName } from "@observer/protocol";
+import { studentDocumentName } from "@observer/protocol";
 import { sql } from "kysely";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import * as Y from "yjs";
+import { documentCode } from "../../src/collab/document-code.ts";
+import { loadDocument } from "../../src/storage/documents.ts";
 import { openDoc } from "../collab-client.ts";
 import { buildSession, buildUser, joinSession, type TestUser } from "../factories.ts";
 import { retryableAssertion, startTestServer, type TestServer } from "../support.ts";
@@ -60,16 +61,10 @@ describe("document saves behind a busy database", () => {
     return client;
   }
 
+  /** The document's code as the database holds it. */
   async function storedCode(name: string): Promise<string | null> {
-    const row = await server.ctx.db
-      .selectFrom("documents")
-      .select("state")
-      .where("name", "=", name)
-      .executeTakeFirst();
-    if (!row) return null;
-    const doc = new Y.Doc();
-    Y.applyUpdate(doc, new Uint8Array(row.state));
-    return doc.getText(DOC_CODE).toString();
+    const stored = await loadDocument(server.ctx.db, name);
+    return stored ? documentCode(stored.state, "python").code : null;
   }
 
   it("keeps at most one save waiting per document however long the typing goes on, and saves the last keystroke", async () => {
