@@ -191,7 +191,14 @@ export class LocalBwrapRunner implements Runner {
       const addressSpace = !launcher.cgroup && plan.addressSpaceLimit ? limits.memoryBytes : undefined;
       // Processes are bounded by the pids cgroup; without one, by RLIMIT_NPROC set inside.
       const program = launcher.cgroup ? command : [this.setup.bins.prlimit, ...nprocArgs(limits), ...command];
-      const sandboxed = this.sandboxed(program, work, limits, ctx.hostDir, `${ctx.hostDir}-${phase}.args`, phase);
+      const sandboxed = this.sandboxed(
+        program,
+        work,
+        limits,
+        ctx.hostDir,
+        `${ctx.hostDir}-${phase}.args`,
+        phase,
+      );
       argsFile = sandboxed.argsFile;
       const proc = new SandboxProcess(launcher, {
         command:
