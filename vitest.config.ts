@@ -4,7 +4,8 @@ import { defineConfig } from "vitest/config";
  * One test command for everything. Projects:
  * - unit: tests beside the code (`packages/*\/src/**\/*.test.ts`), and the docs' tree map (`scripts/`).
  * - integration-pglite: the server through real HTTP/WebSockets on embedded PGlite.
- * - integration-postgres: the same suite against PostgreSQL, only when TEST_DATABASE_URL is set.
+ * - integration-postgres: the same suite against PostgreSQL (but the sandbox's tests, which use no
+ *   database), only when TEST_DATABASE_URL is set.
  * - integration-redis: several instances sharing PostgreSQL and Redis, when both test URLs are set.
  * - faults: instances and runners as processes, killed and restarted, with their own Redis or
  *   PostgreSQL where a test restarts one (when both test URLs are set).
@@ -25,6 +26,9 @@ const redisSuite = [
   "packages/server/test/integration/event-bus-redis.test.ts",
   "packages/server/test/integration/remote-run-queue-redis.test.ts",
 ];
+
+/** Tests of exec/ alone, through real bwrap and no database. */
+const sandboxOnly = ["packages/server/test/exec/**/*.test.ts"];
 
 export default defineConfig({
   test: {
@@ -52,7 +56,8 @@ export default defineConfig({
               test: {
                 name: "integration-postgres",
                 include: integration,
-                exclude: [...redisSuite, ...faults],
+                // The sandbox's own tests use no database (exec/ never imports storage/): PGlite's run is enough.
+                exclude: [...redisSuite, ...faults, ...sandboxOnly],
                 env: { OBSERVER_TEST_DB: "postgres" },
                 testTimeout: 30_000,
                 hookTimeout: 60_000,
