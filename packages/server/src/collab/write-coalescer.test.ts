@@ -47,7 +47,7 @@ describe("WriteCoalescer", () => {
     expect(started).toEqual(["a", "b"]);
     expect(coalescer.running).toBe(1);
     a.open();
-    await coalescer.idleAll();
+    await coalescer.idle("a");
     expect(coalescer.running).toBe(0);
   });
 

@@ -50,11 +50,6 @@ export class WriteCoalescer {
     for (let entry = this.writes.get(key); entry; entry = this.writes.get(key)) await entry.done;
   }
 
-  /** Resolves when no key has a write running or waiting. */
-  async idleAll(): Promise<void> {
-    while (this.writes.size > 0) await Promise.all([...this.writes.values()].map((w) => w.done));
-  }
-
   /** Keys with a write running now. */
   get running(): number {
     return this.writes.size;

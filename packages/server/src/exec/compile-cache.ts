@@ -7,7 +7,7 @@ import { isAlive } from "./host-process.ts";
 import { type CompileAids, CXX_FLAGS, javacJvmFlags, type Toolchain } from "./languages.ts";
 import type { RunLimits } from "./limits.ts";
 
-/** Where the cache shows in every sandbox, read-only. */
+/** Where the cache shows, read-only, in a compiler's sandbox (never in a program's). */
 export const SANDBOX_CACHE_DIR = "/opt/observer-compile-cache";
 
 /**
@@ -58,8 +58,8 @@ function privateDir(dir: string): boolean {
  * and a class-data-sharing archive of javac's own classes (the JVM checks it against the JDK
  * and ignores it when they differ). Built once per toolchain and flags on this machine, in a
  * folder under the runs' folder named for them, by a detached process of its own
- * (compile-cache-builder.mjs) from fixed sources, never a student's code; shown read-only in
- * every sandbox at SANDBOX_CACHE_DIR. Until it is built, or if it cannot be, compiles go as
+ * (compile-cache-builder.mjs) from fixed sources, never a student's code; shown read-only to
+ * compilers in their sandbox at SANDBOX_CACHE_DIR. Until it is built, or if it cannot be, compiles go as
  * without it. A folder that is not ours alone (another user's, or writable by others) is never
  * used.
  */
